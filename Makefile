@@ -1,0 +1,54 @@
+# netpuls: two commands for a newcomer. `make run` and `make test`; both install from the lock files.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+TOOLS := .tools
+UV_VERSION := 0.9.9
+UV := $(TOOLS)/bin/uv
+PY_STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+BOT_PORT ?= 3978
+PLAYGROUND_PORT ?= 56150
+PYTEST_ARGS ?=
+
+.PHONY: install run test lint format i18n manifest clean
+
+install: $(PY_STAMP) $(NODE_STAMP)
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(PY_STAMP): uv.lock pyproject.toml | $(UV)
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --python $(PYTHON)
+	touch $@
+
+$(NODE_STAMP): package-lock.json package.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+run: install  ## bot + Agents Playground on SQLite with the demo network
+	BOT_PORT=$(BOT_PORT) PLAYGROUND_PORT=$(PLAYGROUND_PORT) scripts/dev.sh
+
+test: install  ## the whole suite: unit, storage (SQLite + PostgreSQL), HTTP, Playground
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+i18n: install  ## re-extract messages and update the da/sv/en catalogs
+	$(VENV)/bin/pybabel extract -F babel.cfg -k t -k N_ -k plural:1,2 --no-default-keywords \
+	  --sort-by-file -o var/netpuls.pot .
+	$(VENV)/bin/pybabel update -D netpuls -i var/netpuls.pot -d netpuls/locale --width 100
+
+manifest: install  ## the Teams app package (set MicrosoftAppId)
+	$(VENV)/bin/netpuls manifest build --out build/netpuls-app.zip
+
+clean:
+	rm -rf $(VENV) $(TOOLS) node_modules var build

@@ -1,0 +1,184 @@
+"""The activity handler: stores references, greets on install and dispatches commands."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from botbuilder.core import CardFactory, MessageFactory, TurnContext
+from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
+from botbuilder.schema import Activity, ChannelAccount
+from botbuilder.schema.teams import TeamInfo, TeamsChannelAccount
+
+from bot.commands import (
+    MAX_COMMAND_LENGTH,
+    CommandContext,
+    CommandRegistry,
+    Reply,
+    unknown_reply,
+)
+from bot.references import actor, conversation_ref
+from domain.errors import DomainError
+from netpuls.i18n import Translator, translator
+from services import networks
+from services.ports import Clock, UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+GREETING_KEY = "netpuls:greeting"
+
+
+class RosterDirectory:
+    """Reads a member's e-mail from the Teams roster for the current turn."""
+
+    def __init__(self, turn_context: TurnContext) -> None:
+        self._turn = turn_context
+
+    async def email_of(self, teams_user_id: str) -> str | None:
+        """The member's e-mail or UPN, or None when the roster does not say."""
+        try:
+            member = await TeamsInfo.get_member(self._turn, teams_user_id)
+        except Exception as exc:  # the roster is a convenience: never fail a turn on it
+            log.info("roster lookup failed for %s: %s", teams_user_id, exc)
+            return None
+        return member.email or member.user_principal_name or None
+
+
+class NetpulsBot(TeamsActivityHandler):  # type: ignore[misc]
+    """Thin: parses the activity, calls one service, renders one reply."""
+
+    def __init__(
+        self, uow: UnitOfWorkFactory, clock: Clock, registry: CommandRegistry, default_language: str
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._registry = registry
+        self._default_language = default_language
+
+    async def translator_for(self, turn_context: TurnContext) -> Translator:
+        """The reader's translator for this turn."""
+        activity = turn_context.activity
+        language = await networks.preferred_language(
+            self._uow(), activity.conversation.id, actor(activity), self._default_language
+        )
+        return translator(language)
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        if activity.id and not await networks.claim_activity(
+            self._uow(), activity.conversation.id, activity.id
+        ):
+            log.info("duplicate activity %s ignored", activity.id)
+            return
+        t = await self.translator_for(turn_context)
+        text = (TurnContext.remove_recipient_mention(activity) or "").strip()
+        if not text:
+            return
+        if len(text) > MAX_COMMAND_LENGTH:
+            await self._send(
+                turn_context,
+                Reply(
+                    text=t(
+                        "That message is too long for me ({length} characters; at most {limit}).",
+                        length=len(text),
+                        limit=MAX_COMMAND_LENGTH,
+                    )
+                ),
+            )
+            return
+        await self._ensure_reference(turn_context)
+        found = self._registry.find(text)
+        if found is None:
+            await self._send(turn_context, unknown_reply(t, text))
+            return
+        command, args = found
+        ctx = CommandContext(
+            t=t,
+            uow=self._uow,
+            clock=self._clock,
+            conversation_id=activity.conversation.id,
+            actor=actor(activity),
+            directory=RosterDirectory(turn_context),
+            registry=self._registry,
+        )
+        try:
+            reply = await command.handle(ctx, args)
+        except DomainError as exc:
+            reply = Reply(text=t(exc.msgid, **exc.params))
+        await self._send(turn_context, reply)
+
+    async def on_installation_update_add(self, turn_context: TurnContext) -> None:
+        await self._installed(turn_context)
+
+    async def on_installation_update_remove(self, turn_context: TurnContext) -> None:
+        await self._removed(turn_context)
+
+    async def on_teams_members_added(
+        self, members: list[TeamsChannelAccount], team_info: TeamInfo, turn_context: TurnContext
+    ) -> None:
+        if _is_bot(members, turn_context):
+            await self._installed(turn_context)
+
+    async def on_teams_members_removed(
+        self, members: list[TeamsChannelAccount], team_info: TeamInfo, turn_context: TurnContext
+    ) -> None:
+        if _is_bot(members, turn_context):
+            await self._removed(turn_context)
+
+    async def _installed(self, turn_context: TurnContext) -> None:
+        """Store the reference and greet once per installation (Teams announces it twice)."""
+        ref = await networks.record_conversation(
+            self._uow(), conversation_ref(turn_context.activity)
+        )
+        if not await networks.claim_activity(self._uow(), ref.conversation_id, GREETING_KEY):
+            return
+        t = await self.translator_for(turn_context)
+        lines = [
+            t("Hello! I am netpuls, the network's assistant between meetings."),
+            t("Write help to see what I can do."),
+        ]
+        if ref.network_slug is None and ref.kind.value == "channel":
+            lines.append(
+                t("A facilitator can link this channel to the network with: link <network>")
+            )
+        await self._send(turn_context, Reply(text="\n\n".join(lines)))
+
+    async def _removed(self, turn_context: TurnContext) -> None:
+        conversation_id = turn_context.activity.conversation.id
+        await networks.forget_conversation(self._uow(), conversation_id)
+        await networks.release_activity(self._uow(), conversation_id, GREETING_KEY)
+
+    async def _ensure_reference(self, turn_context: TurnContext) -> None:
+        """A first message in a chat where no install event reached us stores its reference."""
+        ref = conversation_ref(turn_context.activity)
+        if not await networks.conversation_known(self._uow(), ref.conversation_id):
+            await networks.record_conversation(self._uow(), ref)
+
+    async def _send(self, turn_context: TurnContext, reply: Reply) -> None:
+        if reply.card is not None:
+            activity = MessageFactory.attachment(
+                CardFactory.adaptive_card(reply.card), text=reply.text or None
+            )
+        else:
+            activity = MessageFactory.text(reply.text)
+            activity.text_format = "markdown"
+        await turn_context.send_activity(activity)
+
+
+def _is_bot(members: list[ChannelAccount], turn_context: TurnContext) -> bool:
+    bot_id = turn_context.activity.recipient.id if turn_context.activity.recipient else None
+    return any(m.id == bot_id for m in members)
+
+
+def error_reference() -> str:
+    """A short reference that ties a user-facing apology to a log line."""
+    return uuid.uuid4().hex[:8]
+
+
+def apology(activity: Activity, reference: str) -> str:
+    """'Something went wrong (ref X)' in the reader's language, without touching storage."""
+    from domain.model import normalise_language
+
+    t = translator(normalise_language(activity.locale) or "en")
+    return t(
+        "Something went wrong on my side (ref {ref}). Please try again in a moment.", ref=reference
+    )

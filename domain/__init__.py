@@ -1,0 +1,1 @@
+"""The netpuls domain: entities, rules and user-safe errors. Standard library only."""

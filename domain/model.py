@@ -1,0 +1,250 @@
+"""Entities of a network: values that storage loads and services reason about."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+LANGUAGES = ("da", "sv", "en")
+
+
+def normalise_language(tag: str | None) -> str | None:
+    """Map a Teams locale such as 'da-DK', 'sv-se' or 'en-US' onto da, sv or en."""
+    if not tag:
+        return None
+    primary = tag.replace("_", "-").split("-")[0].lower()
+    return primary if primary in LANGUAGES else None
+
+
+class RoleKind(enum.StrEnum):
+    """What a person may do in a network."""
+
+    FACILITATOR = "facilitator"
+    SECRETARIAT = "secretariat"
+    HOST_CONTACT = "host_contact"
+    PARTICIPANT = "participant"
+
+
+class SeatStatus(enum.StrEnum):
+    """Where a municipality's seat stands."""
+
+    APPLICANT = "applicant"
+    MEMBER = "member"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+
+class MeetingKind(enum.StrEnum):
+    """A regular network meeting or the optional study trip."""
+
+    MEETING = "meeting"
+    STUDY_TRIP = "study_trip"
+
+
+class MeetingStatus(enum.StrEnum):
+    """The life of a meeting."""
+
+    PLANNED = "planned"
+    CANCELLED = "cancelled"
+    HELD = "held"
+
+
+class ProgrammeKind(enum.StrEnum):
+    """What a programme item is."""
+
+    TALK = "talk"
+    DISCUSSION = "discussion"
+    SPARRING = "sparring"
+    FIELD_VISIT = "field_visit"
+    BREAK = "break"
+    OTHER = "other"
+
+
+class ConversationKind(enum.StrEnum):
+    """Where a stored conversation reference points."""
+
+    CHANNEL = "channel"
+    PERSONAL = "personal"
+    GROUP = "group"
+
+
+@dataclass(frozen=True, slots=True)
+class Cadence:
+    """When the network's recurring steps run, as offsets in days from a meeting."""
+
+    step_time: time = time(9, 0)
+    rsvp_deadline_days: int = 2
+    offsets: tuple[tuple[str, int], ...] = (
+        ("host_prompt", -42),
+        ("call_for_cases", -28),
+        ("agenda", -21),
+        ("material_pack", -14),
+        ("rsvp_reminder", -7),
+        ("rsvp_close", -2),
+        ("practical_info", -1),
+        ("follow_up", 1),
+    )
+    disabled: frozenset[str] = frozenset()
+    pulse_every_weeks: int = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Fee:
+    """A yearly participation fee per municipality."""
+
+    year: int
+    amount: int
+    currency: str
+
+
+@dataclass(frozen=True, slots=True)
+class Network:
+    """A professional network of municipalities with its own calendar and language."""
+
+    slug: str
+    name: str
+    language: str
+    timezone: str
+    starts_on: date
+    ends_on: date
+    seat_limit: int
+    themes: tuple[str, ...] = ()
+    description: str = ""
+    registration_deadline: date | None = None
+    evaluation: str = ""
+    cadence: Cadence = field(default_factory=Cadence)
+    fees: tuple[Fee, ...] = ()
+    id: int | None = None
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The network's time zone."""
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True, slots=True)
+class Municipality:
+    """A member (or applicant) municipality; the seat belongs to its planning department."""
+
+    key: str
+    name: str
+    region: str
+    seat_status: SeatStatus = SeatStatus.MEMBER
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """Someone using a seat or running the network. Teams ids are filled in when seen."""
+
+    key: str
+    name: str
+    email: str
+    municipality: str | None = None
+    locale: str | None = None
+    teams_user_id: str | None = None
+    aad_object_id: str | None = None
+    roles: frozenset[RoleKind] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class ProgrammeItem:
+    """One slot in a meeting's programme."""
+
+    position: int
+    title: str
+    kind: ProgrammeKind = ProgrammeKind.OTHER
+    starts: time | None = None
+    ends: time | None = None
+    speaker: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Meeting:
+    """A network meeting or study trip, on a local date and time in the network's zone."""
+
+    number: int
+    kind: MeetingKind
+    day: date
+    starts: time
+    ends: time
+    region: str
+    place: str = ""
+    host: str | None = None
+    title: str = ""
+    status: MeetingStatus = MeetingStatus.PLANNED
+    field_visit: str = ""
+    end_day: date | None = None
+    programme: tuple[ProgrammeItem, ...] = ()
+
+    def starts_at(self, zone: ZoneInfo) -> datetime:
+        """The meeting's start as an aware datetime."""
+        return datetime.combine(self.day, self.starts, zone)
+
+    def ends_at(self, zone: ZoneInfo) -> datetime:
+        """The meeting's end as an aware datetime."""
+        return datetime.combine(self.end_day or self.day, self.ends, zone)
+
+
+@dataclass(frozen=True, slots=True)
+class Phase:
+    """A phase of a network that runs in phases (the SKL case)."""
+
+    number: int
+    title: str
+    starts_on: date
+    ends_on: date
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationRef:
+    """Everything needed to post proactively into a conversation, Teams ids included."""
+
+    conversation_id: str
+    kind: ConversationKind
+    service_url: str
+    channel_id: str
+    tenant_id: str | None = None
+    bot_id: str | None = None
+    bot_name: str | None = None
+    team_id: str | None = None
+    team_aad_group_id: str | None = None
+    teams_channel_id: str | None = None
+    user_id: str | None = None
+    user_aad_object_id: str | None = None
+    network_slug: str | None = None
+    installed: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkFile:
+    """A whole network as declared in a network file: what an import writes."""
+
+    network: Network
+    municipalities: tuple[Municipality, ...]
+    people: tuple[Person, ...]
+    meetings: tuple[Meeting, ...]
+    phases: tuple[Phase, ...] = ()
+
+
+def next_meeting(
+    meetings: tuple[Meeting, ...] | list[Meeting], zone: ZoneInfo, now: datetime
+) -> Meeting | None:
+    """The first meeting not cancelled that has not ended at `now`."""
+    upcoming = [
+        m for m in meetings if m.status is not MeetingStatus.CANCELLED and m.ends_at(zone) > now
+    ]
+    return min(upcoming, key=lambda m: m.starts_at(zone), default=None)
+
+
+def rsvp_deadline(meeting: Meeting, network: Network) -> datetime:
+    """RSVPs close at the end of the day N days before the meeting, local time."""
+    day = meeting.day - timedelta(days=network.cadence.rsvp_deadline_days)
+    return datetime.combine(day, time(23, 59), network.zone).astimezone(UTC)
+
+
+def channel_conversation_id(conversation_id: str) -> str:
+    """A channel's own conversation id, without the ';messageid=' of a thread."""
+    return conversation_id.split(";messageid=", 1)[0]

@@ -1,0 +1,1 @@
+"""netpuls: the composition root (settings, CLI, translations) of the Teams bot."""

@@ -1,0 +1,80 @@
+"""Translations: gettext catalogs per language (da, sv, en), compiled from .po on first use."""
+
+from __future__ import annotations
+
+import gettext
+import io
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from functools import lru_cache
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date, format_datetime, format_time
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from domain.model import LANGUAGES, normalise_language
+
+DOMAIN = "netpuls"
+LOCALE_DIR = Path(__file__).with_name("locale")
+_BABEL_LOCALES = {"da": "da_DK", "sv": "sv_SE", "en": "en_GB"}
+
+
+@dataclass(frozen=True, slots=True)
+class Translator:
+    """Wording and date formats in one language."""
+
+    language: str
+    catalog: gettext.NullTranslations
+
+    def __call__(self, msgid: str, /, **params: object) -> str:
+        """Translate a message and fill its {named} parameters."""
+        text = self.catalog.gettext(msgid)
+        return text.format(**params) if params else text
+
+    def plural(self, singular: str, plural: str, n: int, /, **params: object) -> str:
+        """Translate a message that depends on a count `n`."""
+        return self.catalog.ngettext(singular, plural, n).format(n=n, **params)
+
+    def date(self, value: date, fmt: str = "full") -> str:
+        """A date as people write it in this language."""
+        return format_date(value, format=fmt, locale=self.locale)
+
+    def time(self, value: time | datetime) -> str:
+        """A clock time, 24-hour style in all three languages."""
+        return format_time(value, format="HH:mm", locale=self.locale)
+
+    def datetime(self, value: datetime, fmt: str = "medium") -> str:
+        """A point in time, in the zone the value carries."""
+        return format_datetime(value, format=fmt, locale=self.locale, tzinfo=value.tzinfo)
+
+    @property
+    def locale(self) -> Locale:
+        """The Babel locale for this language."""
+        return Locale.parse(_BABEL_LOCALES[self.language])
+
+
+def pick_language(*candidates: str | None, default: str = "en") -> str:
+    """The first candidate that is a language netpuls speaks, else the default."""
+    for candidate in candidates:
+        language = normalise_language(candidate)
+        if language:
+            return language
+    return default
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def translator(language: str) -> Translator:
+    """The translator for a language, its catalog compiled from the .po file once."""
+    if language not in LANGUAGES:
+        raise ValueError(f"unsupported language: {language}")
+    po_path = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if language == "en" and not po_path.exists():
+        return Translator(language, gettext.NullTranslations())
+    with po_path.open("rb") as po:
+        catalog = read_po(po, locale=_BABEL_LOCALES[language])
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translator(language, gettext.GNUTranslations(buffer))

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Start netpuls (anonymous, loopback, SQLite, demo network) and Microsoft 365 Agents Playground.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BOT_PORT="${BOT_PORT:-3978}"
+PLAYGROUND_PORT="${PLAYGROUND_PORT:-56150}"
+mkdir -p var
+export MicrosoftAppId="" HOST=127.0.0.1 PORT="$BOT_PORT"
+export DATABASE_URL="${DATABASE_URL:-sqlite+aiosqlite:///./var/netpuls.db}"
+
+.venv/bin/netpuls db upgrade
+.venv/bin/netpuls network import examples/demo.yaml
+
+# The Playground's telemetry probes a cloud-metadata address unless told not to; it must never
+# open a browser itself; and its log goes to var/.
+export APPLICATION_INSIGHTS_NO_STATSBEAT=true
+export TEAMSAPPTESTER_BROWSER=none
+export M365_AGENTS_PLAYGROUND_LOGFILE="$PWD/var/playground.log"
+
+pids=()
+cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+
+.venv/bin/netpuls serve &
+pids+=($!)
+for _ in $(seq 50); do
+  curl -fsS "http://127.0.0.1:$BOT_PORT/healthz" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+
+node node_modules/@microsoft/m365agentsplayground/cli.js start \
+  -e "http://127.0.0.1:$BOT_PORT/api/messages" -c msteams -p "$PLAYGROUND_PORT" --dt \
+  > var/playground.out 2>&1 &
+pids+=($!)
+port=""
+for _ in $(seq 100); do
+  port=$(sed -n 's/.*Listening on \([0-9]*\).*/\1/p' var/playground.out | head -n1)
+  [ -n "$port" ] && break
+  sleep 0.2
+done
+if [ -z "$port" ]; then
+  echo "The Playground did not start; see var/playground.out and var/playground.log" >&2
+  exit 1
+fi
+echo
+echo "  netpuls is answering on http://127.0.0.1:$BOT_PORT/api/messages"
+echo "  Open the Playground:   http://127.0.0.1:$port"
+echo "  Try 'help' and 'next' in Personal Chat, or '@' the bot in My Team > General."
+echo "  Ctrl-C stops both."
+echo
+wait -n "${pids[@]}"

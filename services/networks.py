@@ -1,0 +1,212 @@
+"""Use cases around networks: import, identify, link a conversation, the next meeting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from domain.errors import N_, NotAllowed, NotFound, NotLinked
+from domain.model import (
+    ConversationRef,
+    Meeting,
+    Network,
+    NetworkFile,
+    Person,
+    RoleKind,
+    channel_conversation_id,
+    next_meeting,
+    normalise_language,
+)
+from services.ports import Clock, ImportCounts, UnitOfWork
+
+LINK_ROLES = frozenset({RoleKind.FACILITATOR, RoleKind.SECRETARIAT})
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who sent an activity, as Teams names them."""
+
+    teams_user_id: str
+    aad_object_id: str | None = None
+    name: str = ""
+    locale: str | None = None
+
+
+class Directory(Protocol):
+    """Looks up what Teams knows about a member (the e-mail, through the roster)."""
+
+    async def email_of(self, teams_user_id: str) -> str | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class NextMeeting:
+    """The answer to `next`: the network and its next meeting, if any."""
+
+    network: Network
+    meeting: Meeting | None
+
+
+async def import_network(uow: UnitOfWork, declared: NetworkFile) -> ImportCounts:
+    """Create or update a network from its file, all or nothing."""
+    async with uow:
+        counts = await uow.networks.save_file(declared)
+        await uow.commit()
+    return counts
+
+
+async def record_conversation(uow: UnitOfWork, ref: ConversationRef) -> ConversationRef:
+    """Store (or refresh) a conversation reference; return it with any existing link."""
+    async with uow:
+        await uow.conversations.save(ref)
+        stored = await uow.conversations.get(ref.conversation_id)
+        await uow.commit()
+    assert stored is not None
+    return stored
+
+
+async def forget_conversation(uow: UnitOfWork, conversation_id: str) -> None:
+    """Mark a conversation as one the bot was removed from."""
+    async with uow:
+        await uow.conversations.mark_uninstalled(channel_conversation_id(conversation_id))
+        await uow.commit()
+
+
+async def identify(uow: UnitOfWork, actor: Actor, directory: Directory | None) -> Person | None:
+    """The network person behind a Teams user: by Teams ids, else by roster e-mail."""
+    person = await uow.people.find(
+        aad_object_id=actor.aad_object_id, teams_user_id=actor.teams_user_id
+    )
+    if person is None and directory is not None:
+        email = await directory.email_of(actor.teams_user_id)
+        if email:
+            person = await uow.people.find(email=email)
+            if person is not None:
+                await uow.people.remember_teams_ids(
+                    person.key, teams_user_id=actor.teams_user_id, aad_object_id=actor.aad_object_id
+                )
+    return person
+
+
+async def network_for(uow: UnitOfWork, conversation_id: str, person: Person | None) -> Network:
+    """The network a conversation speaks for: its link, the person's, or the only one."""
+    ref = await uow.conversations.get(channel_conversation_id(conversation_id))
+    slug = ref.network_slug if ref else None
+    if slug is None and person is not None:
+        mine = await uow.people.networks_of(person.key)
+        slug = mine[0] if len(mine) == 1 else None
+    if slug is None:
+        networks = await uow.networks.all()
+        if len(networks) == 1:
+            return networks[0]
+        raise NotLinked(
+            N_(
+                "This conversation is not linked to a network yet. "
+                "A facilitator can link it with: link <network>"
+            )
+        )
+    network = await uow.networks.get(slug)
+    if network is None:
+        raise NotLinked(
+            N_(
+                "This conversation is not linked to a network yet. "
+                "A facilitator can link it with: link <network>"
+            )
+        )
+    return network
+
+
+async def find_next_meeting(
+    uow: UnitOfWork,
+    clock: Clock,
+    conversation_id: str,
+    actor: Actor,
+    directory: Directory | None = None,
+) -> NextMeeting:
+    """The next meeting of the network this conversation speaks for."""
+    async with uow:
+        person = await identify(uow, actor, directory)
+        network = await network_for(uow, conversation_id, person)
+        meetings = await uow.networks.meetings(network.slug)
+        await uow.commit()
+    return NextMeeting(network, next_meeting(meetings, network.zone, clock.now()))
+
+
+async def link_conversation(
+    uow: UnitOfWork,
+    conversation_id: str,
+    actor: Actor,
+    slug: str,
+    directory: Directory | None = None,
+) -> Network:
+    """Link this conversation to a network; only its facilitator or secretariat may."""
+    slug = slug.strip().lower()
+    async with uow:
+        network = await uow.networks.get(slug)
+        if network is None:
+            known = ", ".join(n.slug for n in await uow.networks.all()) or "-"
+            raise NotFound(
+                N_("There is no network called '{name}'. Known networks: {known}"),
+                name=slug,
+                known=known,
+            )
+        person = await identify(uow, actor, directory)
+        roles = await uow.people.roles(person.key, slug) if person else frozenset()
+        if not roles & LINK_ROLES:
+            raise NotAllowed(
+                N_(
+                    "Only the facilitator or the secretariat of {network} can link "
+                    "a conversation to it."
+                ),
+                network=network.name,
+            )
+        if not await uow.conversations.link(channel_conversation_id(conversation_id), slug):
+            raise NotFound(
+                N_(
+                    "I don't know this conversation yet. Remove and add the app "
+                    "again, then try once more."
+                )
+            )
+        await uow.commit()
+    return network
+
+
+async def claim_activity(uow: UnitOfWork, conversation_id: str, activity_id: str) -> bool:
+    """True the first time an inbound activity is seen; Teams may resend it."""
+    async with uow:
+        fresh = await uow.activities.claim(conversation_id, activity_id)
+        await uow.commit()
+    return fresh
+
+
+async def preferred_language(
+    uow: UnitOfWork, conversation_id: str, actor: Actor, default: str
+) -> str:
+    """The reader's language: Teams client locale, else their stored one, else the network's."""
+    client = normalise_language(actor.locale)
+    if client:
+        return client
+    async with uow:
+        person = await uow.people.find(
+            aad_object_id=actor.aad_object_id, teams_user_id=actor.teams_user_id
+        )
+        stored = normalise_language(person.locale) if person else None
+        if stored:
+            return stored
+        try:
+            network = await network_for(uow, conversation_id, person)
+        except NotLinked:
+            return default
+    return network.language
+
+
+async def release_activity(uow: UnitOfWork, conversation_id: str, activity_id: str) -> None:
+    """Forget a claim, so the same key can be claimed again (e.g. greet after a re-install)."""
+    async with uow:
+        await uow.activities.release(channel_conversation_id(conversation_id), activity_id)
+        await uow.commit()
+
+
+async def conversation_known(uow: UnitOfWork, conversation_id: str) -> bool:
+    """Whether a reference for this conversation is stored."""
+    async with uow:
+        return await uow.conversations.get(channel_conversation_id(conversation_id)) is not None

@@ -1,0 +1,65 @@
+"""The SQL unit of work: one session, the repositories on it, rollback unless committed."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services.ports import (
+    ActivityLog,
+    ConversationRepository,
+    NetworkRepository,
+    PeopleRepository,
+)
+from storage.repositories import (
+    SqlActivityLog,
+    SqlConversationRepository,
+    SqlNetworkRepository,
+    SqlPeopleRepository,
+)
+
+
+class SqlUnitOfWork:
+    """Async context manager; `commit()` makes the work durable, leaving rolls it back."""
+
+    networks: NetworkRepository
+    conversations: ConversationRepository
+    people: PeopleRepository
+    activities: ActivityLog
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+        self._session: AsyncSession | None = None
+
+    async def __aenter__(self) -> SqlUnitOfWork:
+        session = self._sessions()
+        self._session = session
+        self.networks = SqlNetworkRepository(session)
+        self.conversations = SqlConversationRepository(session)
+        self.people = SqlPeopleRepository(session)
+        self.activities = SqlActivityLog(session)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        assert self._session is not None
+        try:
+            await self._session.rollback()
+        finally:
+            await self._session.close()
+            self._session = None
+
+    async def commit(self) -> None:
+        """Make everything done in this unit durable."""
+        assert self._session is not None
+        await self._session.commit()
+
+    async def rollback(self) -> None:
+        """Discard everything done in this unit since the last commit."""
+        assert self._session is not None
+        await self._session.rollback()

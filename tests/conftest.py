@@ -1,0 +1,114 @@
+"""Shared fixtures: databases (SQLite and PostgreSQL), the local fakes, the bot app."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from storage.engine import create_engine, session_factory
+from storage.migrate import upgrade
+from storage.uow import SqlUnitOfWork
+from tests.support.fake_connector import FakeConnector
+from tests.support.server_thread import ServerThread
+from tests.support.token_issuer import TokenIssuer
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+
+
+def _require(variable: str) -> bool:
+    return os.environ.get(variable, "") == "1"
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database URL: a SQLite file, or a schema-reset PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'netpuls.db'}"
+        return
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        if _require("NETPULS_REQUIRE_POSTGRES"):
+            pytest.fail("TEST_DATABASE_URL is not set but NETPULS_REQUIRE_POSTGRES=1")
+        pytest.skip("TEST_DATABASE_URL not set: PostgreSQL variant skipped")
+    request.node.add_marker(pytest.mark.postgres)
+    yield base
+
+
+async def _reset_postgres(engine: AsyncEngine) -> None:
+    async with engine.begin() as conn:
+        await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        await conn.execute(text("CREATE SCHEMA public"))
+
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    """A migrated, empty database."""
+    eng = create_engine(database_url)
+    if make_url(database_url).get_backend_name() == "postgresql":
+        await _reset_postgres(eng)
+    await upgrade(database_url)
+    try:
+        yield eng
+    finally:
+        await eng.dispose()
+
+
+@pytest.fixture
+def uow_factory(engine: AsyncEngine) -> object:
+    """Makes SQL units of work on the test database."""
+    sessions = session_factory(engine)
+    return lambda: SqlUnitOfWork(sessions)
+
+
+@pytest.fixture
+def connector() -> Iterator[tuple[FakeConnector, str]]:
+    """A running fake Bot Connector and its service URL."""
+    fake = FakeConnector()
+    with ServerThread(fake.app) as server:
+        yield fake, server.url
+
+
+@pytest.fixture
+def issuer() -> Iterator[TokenIssuer]:
+    """A running local token issuer."""
+    fake = TokenIssuer()
+    with ServerThread(fake.app) as server:
+        fake.base_url = server.url
+        yield fake
+
+
+class FixedClock:
+    """A clock that says what the test tells it."""
+
+    def __init__(self, now: datetime) -> None:
+        self.current = now
+
+    def now(self) -> datetime:
+        """The time the test set."""
+        return self.current
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    """A clock fixed at 2024-03-01 12:00 UTC, before the Plan22+ network's first meeting."""
+    return FixedClock(datetime(2024, 3, 1, 12, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def today() -> date:
+    """The import day for relative dates."""
+    return date(2024, 3, 1)
+
+
+def unique_name() -> str:
+    """A name no other test uses."""
+    return uuid.uuid4().hex[:10]

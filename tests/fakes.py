@@ -1,0 +1,192 @@
+"""In-memory fakes of the service ports (cosmic-python style): no database, no mocks."""
+
+from __future__ import annotations
+
+import dataclasses
+from types import TracebackType
+from typing import Self
+
+from domain.model import (
+    ConversationRef,
+    Meeting,
+    MeetingStatus,
+    Municipality,
+    Network,
+    NetworkFile,
+    Person,
+    Phase,
+    RoleKind,
+)
+from services.ports import ImportCounts
+
+
+class FakeStore:
+    """The state the fake repositories share across units of work."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, NetworkFile] = {}
+        self.people: dict[str, Person] = {}
+        self.conversations: dict[str, ConversationRef] = {}
+        self.claims: set[tuple[str, str]] = set()
+        self.commits = 0
+
+
+class FakeNetworks:
+    def __init__(self, store: FakeStore) -> None:
+        self._s = store
+
+    async def get(self, slug: str) -> Network | None:
+        f = self._s.files.get(slug)
+        return f.network if f else None
+
+    async def all(self) -> list[Network]:
+        return sorted((f.network for f in self._s.files.values()), key=lambda n: n.name)
+
+    async def meetings(self, slug: str) -> list[Meeting]:
+        return sorted(self._s.files[slug].meetings, key=lambda m: (m.day, m.number))
+
+    async def municipalities(self, slug: str) -> list[Municipality]:
+        return list(self._s.files[slug].municipalities)
+
+    async def phases(self, slug: str) -> list[Phase]:
+        return list(self._s.files[slug].phases)
+
+    async def save_file(self, declared: NetworkFile) -> ImportCounts:
+        old = self._s.files.get(declared.network.slug)
+        numbers = {m.number for m in declared.meetings}
+        kept = tuple(
+            dataclasses.replace(m, status=MeetingStatus.CANCELLED)
+            for m in (old.meetings if old else ())
+            if m.number not in numbers
+        )
+        self._s.files[declared.network.slug] = dataclasses.replace(
+            declared, meetings=declared.meetings + kept
+        )
+        for p in declared.people:
+            self._s.people[p.key] = p
+        return ImportCounts(
+            created=0 if old else 1, updated=1 if old else 0, cancelled_meetings=len(kept)
+        )
+
+
+class FakePeople:
+    def __init__(self, store: FakeStore) -> None:
+        self._s = store
+
+    async def find(
+        self,
+        *,
+        aad_object_id: str | None = None,
+        teams_user_id: str | None = None,
+        email: str | None = None,
+    ) -> Person | None:
+        for p in self._s.people.values():
+            if (aad_object_id and p.aad_object_id == aad_object_id) or (
+                teams_user_id and p.teams_user_id == teams_user_id
+            ):
+                return p
+        return self._s.people.get(email.strip().lower()) if email else None
+
+    async def roles(self, person_key: str, network_slug: str) -> frozenset[RoleKind]:
+        f = self._s.files.get(network_slug)
+        if f and any(p.key == person_key for p in f.people):
+            return self._s.people[person_key].roles
+        return frozenset()
+
+    async def networks_of(self, person_key: str) -> list[str]:
+        return sorted(
+            slug for slug, f in self._s.files.items() if any(p.key == person_key for p in f.people)
+        )
+
+    async def remember_teams_ids(
+        self, person_key: str, *, teams_user_id: str | None, aad_object_id: str | None
+    ) -> None:
+        p = self._s.people[person_key]
+        self._s.people[person_key] = dataclasses.replace(
+            p,
+            teams_user_id=teams_user_id or p.teams_user_id,
+            aad_object_id=aad_object_id or p.aad_object_id,
+        )
+
+
+class FakeConversations:
+    def __init__(self, store: FakeStore) -> None:
+        self._s = store
+
+    async def save(self, ref: ConversationRef) -> None:
+        old = self._s.conversations.get(ref.conversation_id)
+        self._s.conversations[ref.conversation_id] = dataclasses.replace(
+            ref, network_slug=old.network_slug if old else None
+        )
+
+    async def get(self, conversation_id: str) -> ConversationRef | None:
+        return self._s.conversations.get(conversation_id)
+
+    async def link(self, conversation_id: str, network_slug: str) -> bool:
+        ref = self._s.conversations.get(conversation_id)
+        if ref is None or network_slug not in self._s.files:
+            return False
+        self._s.conversations[conversation_id] = dataclasses.replace(ref, network_slug=network_slug)
+        return True
+
+    async def linked_to(self, network_slug: str) -> list[ConversationRef]:
+        return [r for r in self._s.conversations.values() if r.network_slug == network_slug]
+
+    async def mark_uninstalled(self, conversation_id: str) -> None:
+        ref = self._s.conversations.get(conversation_id)
+        if ref:
+            self._s.conversations[conversation_id] = dataclasses.replace(ref, installed=False)
+
+
+class FakeActivities:
+    def __init__(self, store: FakeStore) -> None:
+        self._s = store
+
+    async def claim(self, conversation_id: str, activity_id: str) -> bool:
+        key = (conversation_id, activity_id)
+        fresh = key not in self._s.claims
+        self._s.claims.add(key)
+        return fresh
+
+    async def release(self, conversation_id: str, activity_id: str) -> None:
+        self._s.claims.discard((conversation_id, activity_id))
+
+
+class FakeUnitOfWork:
+    """Applies to the shared store directly; counts commits so tests can check them."""
+
+    def __init__(self, store: FakeStore) -> None:
+        self.store = store
+        self.networks = FakeNetworks(store)
+        self.people = FakePeople(store)
+        self.conversations = FakeConversations(store)
+        self.activities = FakeActivities(store)
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        return None
+
+    async def commit(self) -> None:
+        self.store.commits += 1
+
+    async def rollback(self) -> None:
+        return None
+
+
+class FakeDirectory:
+    """A roster that knows some members' e-mail addresses."""
+
+    def __init__(self, emails: dict[str, str] | None = None) -> None:
+        self.emails = emails or {}
+        self.lookups = 0
+
+    async def email_of(self, teams_user_id: str) -> str | None:
+        self.lookups += 1
+        return self.emails.get(teams_user_id)

@@ -1,0 +1,48 @@
+"""A small network file used across tests (the Plan22+ shape, placeholder people)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from domain.model import NetworkFile
+from services.network_file import parse_network_file
+
+SMALL = """\
+network:
+  slug: kompakte-groenne-byer
+  name: Kompakte, grønne byer
+  language: da
+  timezone: Europe/Copenhagen
+  period: {start: 2024-03-01, end: 2026-03-31}
+  seats: 25
+  themes:
+    - Hvordan planlægger vi for en kompakt by, hvor klima og kvalitet går hånd i hånd?
+    - Hvilken rolle spiller det grønne i den kompakte by?
+municipalities:
+  - {key: odense, name: Odense Kommune, region: Syddanmark}
+  - {key: koege, name: Køge Kommune, region: Sjælland}
+people:
+  - {name: Netværksfacilitator, email: facilitator@example.org, roles: [facilitator]}
+  - {name: Planlægger Odense, email: planner.odense@example.org, municipality: odense}
+meetings:
+  - number: 1
+    date: 2024-03-14
+    time: 10:00-15:00
+    region: Fyn
+    host: odense
+    place: Odense Rådhus
+    field_visit: Byomdannelse ved havnen
+    programme:
+      - {time: 10:00-10:15, title: Velkomst, kind: talk}
+      - {time: 13:00-14:30, title: Besøg i felten, kind: field_visit}
+  - number: 2
+    date: 2024-05-30
+    time: 10:00-15:00
+    region: Sjælland
+    host: koege
+"""
+
+
+def small_network() -> NetworkFile:
+    """The small Plan22+-shaped network."""
+    return parse_network_file(SMALL, name="small.yaml", today=date(2024, 3, 1))

@@ -1,0 +1,65 @@
+"""The `netpuls` command as a person runs it: a real process, a real database file."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support.networks import SMALL
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def netpuls(*args: str, db: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{db}", **env}
+    return subprocess.run(
+        [sys.executable, "-m", "netpuls", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "netpuls.db"
+    assert netpuls("db", "upgrade", db=path).returncode == 0
+    return path
+
+
+def test_import_is_idempotent_and_list_shows_the_network(db: Path, tmp_path: Path) -> None:
+    file = tmp_path / "small.yaml"
+    file.write_text(SMALL, encoding="utf-8")
+    first = netpuls("network", "import", str(file), db=db)
+    second = netpuls("network", "import", str(file), db=db)
+    assert first.returncode == 0 and "created" in first.stdout
+    assert "0 created, 0 updated, 0 meetings cancelled" in second.stdout
+    listed = netpuls("network", "list", db=db)
+    assert listed.stdout.startswith("kompakte-groenne-byer\tKompakte, grønne byer\tda")
+
+
+def test_a_broken_file_is_rejected_with_file_line_and_field_and_nothing_imported(
+    db: Path, tmp_path: Path
+) -> None:
+    file = tmp_path / "broken.yaml"
+    file.write_text(SMALL.replace("host: koege", "host: atlantis"), encoding="utf-8")
+    result = netpuls("network", "import", str(file), db=db)
+    assert result.returncode == 1
+    assert f"{file}:32: meetings[1].host: unknown municipality 'atlantis'" in result.stderr
+    assert netpuls("network", "list", db=db).stdout == ""
+
+
+def test_serve_refuses_anonymous_mode_off_loopback(db: Path) -> None:
+    result = netpuls("serve", "--host", "0.0.0.0", db=db, MicrosoftAppId="")
+    assert result.returncode == 2 and "refusing to listen on 0.0.0.0" in result.stderr
+
+
+def test_without_a_subcommand_it_prints_help(db: Path) -> None:
+    result = netpuls(db=db)
+    assert result.returncode == 2 and "serve" in result.stdout

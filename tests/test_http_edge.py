@@ -1,0 +1,238 @@
+"""The HTTP edge: real Activity JSON posted to /api/messages, replies caught by a fake connector."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient
+
+from bot.app import create_app
+from netpuls.settings import Settings
+from services.networks import import_network
+from tests.conftest import FixedClock
+from tests.support import activities as act
+from tests.support.networks import small_network
+from tests.support.token_issuer import TokenIssuer
+
+APP_ID = "11111111-2222-3333-4444-555555555555"
+ClientMaker = Callable[..., Awaitable[TestClient[Any, Any]]]
+
+
+@pytest.fixture
+async def bot(
+    aiohttp_client: ClientMaker,
+    database_url: str,
+    engine: object,
+    uow_factory: Any,
+    clock: FixedClock,
+) -> TestClient[Any, Any]:
+    """The anonymous bot on the test database, with the small network imported."""
+    await import_network(uow_factory(), small_network())
+    settings = Settings(database_url=database_url, app_id="")
+    return await aiohttp_client(create_app(settings, clock=clock))
+
+
+async def post(
+    client: TestClient[Any, Any], activity: dict[str, Any], token: str | None = None
+) -> int:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    response = await client.post("/api/messages", json=activity, headers=headers)
+    return response.status
+
+
+async def test_help_lists_every_command_in_english(bot: Any, connector: Any) -> None:
+    fake, url = connector
+    status = await post(bot, act.message(act.personal(url), "help"))
+    assert status in (200, 201)
+    (reply,) = fake.texts()
+    assert "help" in reply and "next" in reply and "link <network>" in reply
+
+
+async def test_help_answers_in_danish_for_a_danish_client(bot: Any, connector: Any) -> None:
+    fake, url = connector
+    await post(bot, act.message(act.personal(url), "hjælp", locale="da-DK"))
+    assert "Det kan jeg hjælpe med" in fake.texts()[0]
+
+
+async def test_next_shows_the_first_meeting_as_a_card(bot: Any, connector: Any) -> None:
+    fake, url = connector
+    await post(bot, act.message(act.personal(url), "next"))
+    (sent,) = fake.sent
+    card = sent.activity["attachments"][0]["content"]
+    flat = str(card)
+    assert "Network meeting 1" in flat and "Odense Kommune" in flat and "10:00" in flat
+
+
+async def test_next_in_a_channel_hears_only_mentions_and_replies_in_the_thread(
+    bot: Any, connector: Any
+) -> None:
+    fake, url = connector
+    await post(bot, act.message(act.channel(url, thread="1700"), "next", mention=True))
+    (sent,) = fake.sent
+    assert sent.conversation_id == act.TEAM_ID + ";messageid=1700"
+
+
+async def test_install_greets_once_although_teams_announces_it_twice(
+    bot: Any, connector: Any
+) -> None:
+    fake, url = connector
+    where = act.channel(url)
+    await post(bot, act.installed(where))
+    await post(bot, act.bot_added(where))
+    assert len(fake.sent) == 1
+    assert "link <network>" in fake.texts()[0]
+
+
+async def test_reinstall_after_removal_greets_again(bot: Any, connector: Any) -> None:
+    fake, url = connector
+    where = act.personal(url)
+    await post(bot, act.installed(where))
+    await post(bot, act.uninstalled(where))
+    await post(bot, act.installed(where))
+    assert len(fake.sent) == 2
+
+
+async def test_a_redelivered_activity_is_answered_once(bot: Any, connector: Any) -> None:
+    fake, url = connector
+    activity = act.message(act.personal(url), "help")
+    await post(bot, activity)
+    await post(bot, activity)
+    assert len(fake.sent) == 1
+
+
+async def test_unknown_command_gets_a_hint(bot: Any, connector: Any) -> None:
+    fake, url = connector
+    await post(bot, act.message(act.personal(url), "dance please"))
+    assert "dance" in fake.texts()[0] and "help" in fake.texts()[0]
+
+
+async def test_link_is_refused_for_someone_without_a_role(bot: Any, connector: Any) -> None:
+    fake, url = connector
+    where = act.channel(url)
+    await post(bot, act.installed(where))
+    await post(bot, act.message(where, "link kompakte-groenne-byer", mention=True))
+    assert "Only the facilitator" in fake.texts()[-1]
+
+
+async def test_link_by_the_facilitator_found_through_the_roster(bot: Any, connector: Any) -> None:
+    fake, url = connector
+    where = act.channel(url, user_id="29:fac", aad="aad-fac")
+    fake.members["29:fac"] = {
+        "id": "29:fac",
+        "name": "Facilitator",
+        "email": "Facilitator@example.org",
+        "aadObjectId": "aad-fac",
+    }
+    await post(bot, act.installed(where))
+    await post(bot, act.message(where, "link kompakte-groenne-byer", mention=True))
+    assert "now linked to Kompakte, grønne byer" in fake.texts()[-1]
+
+
+async def test_link_to_an_unknown_network_names_the_known_ones(bot: Any, connector: Any) -> None:
+    fake, url = connector
+    await post(bot, act.message(act.personal(url), "link atlantis"))
+    assert "atlantis" in fake.texts()[0] and "kompakte-groenne-byer" in fake.texts()[0]
+
+
+async def test_an_over_long_message_is_refused_with_the_limit(bot: Any, connector: Any) -> None:
+    fake, url = connector
+    await post(bot, act.message(act.personal(url), "help " + "x" * 5000))
+    assert "2000" in fake.texts()[0]
+
+
+@pytest.mark.parametrize("body", ["{not json", "[]", '{"type": "message"}', '{"text": "hi"}'])
+async def test_a_malformed_body_gets_400(bot: Any, body: str) -> None:
+    response = await bot.post(
+        "/api/messages", data=body, headers={"Content-Type": "application/json"}
+    )
+    assert response.status == 400
+
+
+async def test_anonymous_mode_refuses_a_service_url_off_loopback(bot: Any) -> None:
+    activity = act.message(act.personal("https://smba.example.org/emea/"), "help")
+    assert await post(bot, activity) == 400
+
+
+async def test_health_and_readiness(bot: Any) -> None:
+    assert (await bot.get("/healthz")).status == 200
+    assert (await bot.get("/readyz")).status == 200
+
+
+@pytest.fixture
+async def secured_bot(
+    aiohttp_client: ClientMaker,
+    database_url: str,
+    engine: object,
+    issuer: TokenIssuer,
+    clock: FixedClock,
+) -> TestClient[Any, Any]:
+    """The bot with an app id: every request needs a token from the local issuer."""
+    settings = Settings(
+        database_url=database_url,
+        app_id=APP_ID,
+        app_password="secret",
+        openid_metadata_url=issuer.metadata_url,
+        token_endpoint=f"{issuer.base_url}/token",
+    )
+    return await aiohttp_client(create_app(settings, clock=clock))
+
+
+async def test_a_valid_token_is_accepted_and_the_reply_carries_our_token(
+    secured_bot: Any, connector: Any, issuer: TokenIssuer
+) -> None:
+    fake, url = connector
+    token = issuer.sign(app_id=APP_ID, service_url=url)
+    assert await post(secured_bot, act.message(act.personal(url), "help"), token) in (200, 201)
+    assert fake.sent[0].authorization == f"Bearer outbound-{APP_ID}"
+
+
+@pytest.mark.parametrize(
+    "forgery",
+    [
+        "not-a-jwt",
+        "a.b.c",
+        "eyJhbGciOiJub25lIn0.eyJhdWQiOiJ4In0.",
+    ],
+)
+async def test_a_malformed_token_gets_401(secured_bot: Any, connector: Any, forgery: str) -> None:
+    _, url = connector
+    assert await post(secured_bot, act.message(act.personal(url), "help"), forgery) == 401
+
+
+async def test_a_missing_token_gets_401(secured_bot: Any, connector: Any) -> None:
+    _, url = connector
+    assert await post(secured_bot, act.message(act.personal(url), "help")) == 401
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        {"rogue": True},
+        {"app_id": "someone-else"},
+        {"lifetime": -3600},
+        {"issuer": "https://evil.example.org"},
+        {"kid": "unknown-kid"},
+        {"algorithm": "HS256"},
+        {"service_url": "http://127.0.0.1:1/other"},
+    ],
+)
+async def test_a_forged_token_gets_401_and_nothing_is_sent(
+    secured_bot: Any, connector: Any, issuer: TokenIssuer, variant: dict[str, Any]
+) -> None:
+    fake, url = connector
+    claims: dict[str, Any] = {"app_id": APP_ID, "service_url": url, **variant}
+    if claims.get("algorithm") == "HS256":
+        import jwt
+
+        token = jwt.encode(
+            {"aud": APP_ID},
+            "a-shared-secret-of-at-least-32-bytes",
+            algorithm="HS256",
+            headers={"kid": issuer.kid},
+        )
+    else:
+        token = issuer.sign(**claims)
+    assert await post(secured_bot, act.message(act.personal(url), "help"), token) == 401
+    assert fake.sent == []

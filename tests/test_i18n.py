@@ -1,0 +1,70 @@
+"""The gettext catalogs: every message in the code is translated into Danish and Swedish."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from netpuls.i18n import LOCALE_DIR, pick_language, translator
+
+ROOT = Path(__file__).resolve().parents[1]
+KEYWORDS = {"t": None, "N_": None, "plural": (1, 2)}
+PACKAGES = ("bot", "cards", "domain", "services", "scheduler", "netpuls")
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def extracted() -> set[str]:
+    ids: set[str] = set()
+    for package in PACKAGES:
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            ROOT / package, method_map=[("**.py", "python")], keywords=KEYWORDS
+        ):
+            ids.add(message if isinstance(message, str) else message[0])
+    return ids
+
+
+def catalog(language: str) -> dict[str, str]:
+    with (LOCALE_DIR / language / "LC_MESSAGES" / "netpuls.po").open("rb") as f:
+        return {m.id: m.string for m in read_po(f) if m.id and not m.fuzzy}
+
+
+@pytest.mark.parametrize("language", ["da", "sv"])
+def test_every_message_in_the_code_is_translated(language: str) -> None:
+    translations = catalog(language)
+    missing = sorted(m for m in extracted() if not translations.get(m))
+    assert missing == [], f"untranslated in {language}: {missing}"
+
+
+@pytest.mark.parametrize("language", ["da", "sv"])
+def test_translations_keep_every_placeholder(language: str) -> None:
+    for msgid, text in catalog(language).items():
+        assert set(PLACEHOLDER.findall(msgid)) == set(PLACEHOLDER.findall(text)), msgid
+
+
+def test_danish_and_swedish_translators_translate() -> None:
+    assert translator("da")("Network meeting {number}", number=3) == "Netværksmøde 3"
+    assert translator("sv")("Network meeting {number}", number=3) == "Nätverksmöte 3"
+    assert translator("en")("Network meeting {number}", number=3) == "Network meeting 3"
+
+
+def test_dates_are_written_the_local_way() -> None:
+    from datetime import date
+
+    assert translator("da").date(date(2024, 3, 14)) == "torsdag den 14. marts 2024"
+    assert translator("sv").date(date(2024, 3, 14)).startswith("torsdag 14 mars 2024")
+
+
+def test_teams_locales_map_onto_the_three_languages() -> None:
+    assert pick_language("da-DK") == "da"
+    assert pick_language("sv-se") == "sv"
+    assert pick_language("de-DE", "sv") == "sv"
+    assert pick_language(None, "nb-NO", default="en") == "en"
+
+
+def test_an_unsupported_language_is_refused() -> None:
+    with pytest.raises(ValueError):
+        translator("de")

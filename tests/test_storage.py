@@ -1,0 +1,138 @@
+"""Storage on real databases: every test runs on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from typing import Any
+
+from sqlalchemy import func, select
+
+from domain.model import ConversationKind, ConversationRef, MeetingStatus, RoleKind
+from services.networks import import_network
+from storage.models import MeetingRow, PersonRow, ProgrammeItemRow, RoleRow, SeatRow
+from tests.support.networks import small_network
+
+REF = ConversationRef(
+    conversation_id="19:general@thread.tacv2",
+    kind=ConversationKind.CHANNEL,
+    service_url="http://127.0.0.1:9/",
+    channel_id="msteams",
+    tenant_id="tenant-1",
+    team_id="19:general@thread.tacv2",
+    team_aad_group_id="group-1",
+    teams_channel_id="19:general@thread.tacv2",
+)
+
+
+async def count(uow_factory: Any, model: Any) -> int:
+    async with uow_factory() as uow:
+        return int(await uow._session.scalar(select(func.count()).select_from(model)))
+
+
+async def test_import_stores_the_whole_network(uow_factory: Any) -> None:
+    await import_network(uow_factory(), small_network())
+    async with uow_factory() as uow:
+        network = await uow.networks.get("kompakte-groenne-byer")
+        meetings = await uow.networks.meetings("kompakte-groenne-byer")
+        towns = await uow.networks.municipalities("kompakte-groenne-byer")
+        facilitator = await uow.people.find(email="FACILITATOR@example.org")
+    assert network is not None and network.language == "da" and len(network.themes) == 2
+    assert [m.number for m in meetings] == [1, 2]
+    assert meetings[0].host == "odense" and meetings[0].programme[1].title == "Besøg i felten"
+    assert {t.key for t in towns} == {"odense", "koege"}
+    assert facilitator is not None and facilitator.roles == {RoleKind.FACILITATOR}
+
+
+async def test_importing_the_same_file_twice_changes_nothing(uow_factory: Any) -> None:
+    first = await import_network(uow_factory(), small_network())
+    second = await import_network(uow_factory(), small_network())
+    assert first.created > 0
+    assert (second.created, second.updated, second.cancelled_meetings) == (0, 0, 0)
+    for model, expected in (
+        (MeetingRow, 2),
+        (SeatRow, 2),
+        (PersonRow, 2),
+        (RoleRow, 2),
+        (ProgrammeItemRow, 2),
+    ):
+        assert await count(uow_factory, model) == expected
+
+
+async def test_a_changed_file_updates_and_cancels_what_it_no_longer_lists(uow_factory: Any) -> None:
+    await import_network(uow_factory(), small_network())
+    declared = small_network()
+    first = dataclasses.replace(declared.meetings[0], place="Odense Havn", programme=())
+    changed = dataclasses.replace(declared, meetings=(first,))
+    counts = await import_network(uow_factory(), changed)
+    async with uow_factory() as uow:
+        meetings = await uow.networks.meetings("kompakte-groenne-byer")
+    assert counts.cancelled_meetings == 1
+    assert meetings[0].place == "Odense Havn" and meetings[0].programme == ()
+    assert meetings[1].status is MeetingStatus.CANCELLED
+    assert await count(uow_factory, ProgrammeItemRow) == 0
+
+
+async def test_a_unit_of_work_without_commit_leaves_no_trace(uow_factory: Any) -> None:
+    async with uow_factory() as uow:
+        await uow.networks.save_file(small_network())
+    async with uow_factory() as uow:
+        assert await uow.networks.all() == []
+
+
+async def test_saving_a_reference_again_refreshes_it_and_keeps_the_link(uow_factory: Any) -> None:
+    await import_network(uow_factory(), small_network())
+    async with uow_factory() as uow:
+        await uow.conversations.save(REF)
+        assert await uow.conversations.link(REF.conversation_id, "kompakte-groenne-byer")
+        await uow.commit()
+    async with uow_factory() as uow:
+        await uow.conversations.save(dataclasses.replace(REF, service_url="http://127.0.0.1:8/"))
+        await uow.commit()
+    async with uow_factory() as uow:
+        stored = await uow.conversations.get(REF.conversation_id)
+        linked = await uow.conversations.linked_to("kompakte-groenne-byer")
+    assert stored is not None and stored.service_url == "http://127.0.0.1:8/"
+    assert stored.network_slug == "kompakte-groenne-byer"
+    assert stored.team_aad_group_id == "group-1" and stored.kind is ConversationKind.CHANNEL
+    assert [r.conversation_id for r in linked] == [REF.conversation_id]
+
+
+async def test_linking_to_an_unknown_network_or_conversation_is_refused(uow_factory: Any) -> None:
+    await import_network(uow_factory(), small_network())
+    async with uow_factory() as uow:
+        await uow.conversations.save(REF)
+        assert not await uow.conversations.link(REF.conversation_id, "atlantis")
+        assert not await uow.conversations.link("19:unknown", "kompakte-groenne-byer")
+
+
+async def test_teams_ids_remembered_for_a_person_find_them_directly(uow_factory: Any) -> None:
+    await import_network(uow_factory(), small_network())
+    async with uow_factory() as uow:
+        await uow.people.remember_teams_ids(
+            "planner.odense@example.org", teams_user_id="29:p", aad_object_id="aad-p"
+        )
+        await uow.commit()
+    async with uow_factory() as uow:
+        person = await uow.people.find(aad_object_id="aad-p")
+        networks = await uow.people.networks_of("planner.odense@example.org")
+    assert person is not None and person.municipality == "odense"
+    assert networks == ["kompakte-groenne-byer"]
+
+
+async def test_an_activity_is_claimed_once_even_when_claims_race(uow_factory: Any) -> None:
+    async def claim() -> bool:
+        async with uow_factory() as uow:
+            fresh = bool(await uow.activities.claim("conv", "act-1"))
+            await uow.commit()
+            return fresh
+
+    results = await asyncio.gather(*(claim() for _ in range(20)))
+    assert sorted(results) == [False] * 19 + [True]
+
+
+async def test_a_released_claim_can_be_claimed_again(uow_factory: Any) -> None:
+    async with uow_factory() as uow:
+        assert await uow.activities.claim("conv", "greeting")
+        await uow.activities.release("conv", "greeting")
+        assert await uow.activities.claim("conv", "greeting")
