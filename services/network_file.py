@@ -10,7 +10,16 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from domain.model import (
     Cadence,
@@ -52,6 +61,21 @@ class NetworkFileError(Exception):
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _relative_day(value: Any, info: ValidationInfo) -> Any:
+    """Resolve "+21d" / "+3w" against the import day; other values pass through."""
+    match = _RELATIVE.match(value) if isinstance(value, str) else None
+    if not match:
+        return value
+    today: dt.date = (info.context or {})["today"]
+    try:
+        return today + dt.timedelta(days=int(match[1]) * (7 if match[2] == "w" else 1))
+    except (ValueError, OverflowError):
+        raise ValueError("this relative date is too far in the future") from None
+
+
+Day = Annotated[dt.date, BeforeValidator(_relative_day)]
 
 
 def _clock(value: str) -> dt.time:
@@ -101,8 +125,8 @@ class _Fee(_Model):
 
 
 class _Period(_Model):
-    start: dt.date
-    end: dt.date
+    start: Day
+    end: Day
 
 
 class _NetworkPart(_Model):
@@ -114,7 +138,7 @@ class _NetworkPart(_Model):
     seats: Annotated[int, Field(ge=1, le=500)]
     description: str = ""
     themes: list[Annotated[str, Field(min_length=1, max_length=300)]] = []
-    registration_deadline: dt.date | None = None
+    registration_deadline: Day | None = None
     evaluation: str = ""
     fees: list[_Fee] = []
     cadence: _Cadence = _Cadence()
@@ -158,8 +182,8 @@ class _Item(_Model):
 
 class _Meeting(_Model):
     number: Annotated[int, Field(ge=1)]
-    date: dt.date
-    end_date: dt.date | None = None
+    date: Day
+    end_date: Day | None = None
     time: _Span
     kind: MeetingKind = MeetingKind.MEETING
     region: Annotated[str, Field(min_length=1, max_length=120)]
@@ -179,8 +203,8 @@ class _Meeting(_Model):
 class _Phase(_Model):
     number: Annotated[int, Field(ge=1)]
     title: Annotated[str, Field(min_length=1, max_length=300)]
-    start: dt.date
-    end: dt.date
+    start: Day
+    end: Day
     description: str = ""
 
 
@@ -217,9 +241,11 @@ def parse_network_file(text: str, *, name: str, today: dt.date) -> NetworkFile:
     if node is None:
         raise NetworkFileError(name, 1, "-", "the file is empty")
     lines: dict[Path_, int] = {}
-    data = _construct(node, (), lines, name, today)
+    data = _construct(node, (), lines, name)
+    if data is None:  # a lone "---" or "~": a document with nothing in it
+        raise NetworkFileError(name, 1, "-", "the file is empty")
     try:
-        parsed = _File.model_validate(data)
+        parsed = _File.model_validate(data, context={"today": today})
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = tuple(first["loc"])
@@ -227,9 +253,7 @@ def parse_network_file(text: str, *, name: str, today: dt.date) -> NetworkFile:
     return _to_domain(parsed, name, lines)
 
 
-def _construct(
-    node: yaml.Node, path: Path_, lines: dict[Path_, int], name: str, today: dt.date
-) -> Any:
+def _construct(node: yaml.Node, path: Path_, lines: dict[Path_, int], name: str) -> Any:
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
@@ -242,17 +266,13 @@ def _construct(
                     _dotted((*path, key)),
                     "this key appears twice",
                 )
-            out[key] = _construct(value_node, (*path, key), lines, name, today)
+            out[key] = _construct(value_node, (*path, key), lines, name)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_construct(v, (*path, i), lines, name, today) for i, v in enumerate(node.value)]
+        return [_construct(v, (*path, i), lines, name) for i, v in enumerate(node.value)]
     value = str(node.value)
     if isinstance(node, yaml.ScalarNode) and node.style is None and value in ("", "~", "null"):
         return None
-    relative = _RELATIVE.match(value)
-    if relative:
-        amount = int(relative[1]) * (7 if relative[2] == "w" else 1)
-        return (today + dt.timedelta(days=amount)).isoformat()
     return value
 
 
