@@ -101,6 +101,7 @@ HELP_TEXTS: dict[str, str] = {
     "help": N_("show this list"),
     "next": N_("the next meeting of the network"),
     "link": N_("link this channel to a network (facilitator or secretariat)"),
+    "language": N_("answer me in Danish, Swedish or English"),
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.commands import CommandContext, CommandRegistry, Reply, all_commands, help_reply
 from cards.meeting import MeetingView, next_meeting_card
 from domain.model import Meeting, MeetingKind, Network
+from netpuls.i18n import translator
 from services import networks
 
 
@@ -34,6 +35,17 @@ async def link_command(ctx: CommandContext, args: str) -> Reply:
         ctx.uow(), ctx.conversation_id, ctx.actor, args, ctx.directory
     )
     return Reply(text=ctx.t("This conversation is now linked to {network}.", network=network.name))
+
+
+async def language_command(ctx: CommandContext, args: str) -> Reply:
+    """`language <da|sv|en>`: answer this person in that language from now on."""
+    if not args:
+        return Reply(
+            text=ctx.t("I answer you in English. To change it, write language da, sv or en.")
+        )
+    chosen = await networks.choose_language(ctx.uow(), ctx.actor, args)
+    t = translator(chosen)  # answer in the language just chosen
+    return Reply(text=t("From now on I answer you in English."))
 
 
 def meeting_view(network: Network, meeting: Meeting, towns: dict[str, str]) -> MeetingView:
@@ -69,5 +81,6 @@ def default_registry() -> CommandRegistry:
             ("help", "help", help_reply, ("hjælp", "hjälp", "?")),
             ("next", "next", next_command, ("næste", "nästa")),
             ("link", "link <network>", link_command, ("tilknyt", "koppla")),
+            ("language", "language <da|sv|en>", language_command, ("sprog", "språk")),
         ]
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from domain.errors import N_, NotAllowed, NotFound, NotLinked
+from domain.errors import N_, InvalidInput, NotAllowed, NotFound, NotLinked
 from domain.model import (
     ConversationRef,
     Meeting,
@@ -181,11 +181,14 @@ async def claim_activity(uow: UnitOfWork, conversation_id: str, activity_id: str
 async def preferred_language(
     uow: UnitOfWork, conversation_id: str, actor: Actor, default: str
 ) -> str:
-    """The reader's language: Teams client locale, else their stored one, else the network's."""
-    client = normalise_language(actor.locale)
-    if client:
-        return client
+    """The reader's language: own choice, Teams client, network file entry, the network's."""
     async with uow:
+        chosen = await uow.preferences.language(actor.teams_user_id)
+        if chosen:
+            return chosen
+        client = normalise_language(actor.locale)
+        if client:
+            return client
         person = await uow.people.find(
             aad_object_id=actor.aad_object_id, teams_user_id=actor.teams_user_id
         )
@@ -197,6 +200,19 @@ async def preferred_language(
         except NotLinked:
             return default
     return network.language
+
+
+async def choose_language(uow: UnitOfWork, actor: Actor, language: str) -> str:
+    """Remember the language a user wants answers in; da, sv or en."""
+    chosen = normalise_language(language.strip())
+    if chosen is None:
+        raise InvalidInput(
+            N_("I speak da (dansk), sv (svenska) and en (English). Write e.g.: language da")
+        )
+    async with uow:
+        await uow.preferences.set_language(actor.teams_user_id, chosen)
+        await uow.commit()
+    return chosen
 
 
 async def release_activity(uow: UnitOfWork, conversation_id: str, activity_id: str) -> None:

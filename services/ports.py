@@ -73,6 +73,13 @@ class ActivityLog(Protocol):
     async def release(self, conversation_id: str, activity_id: str) -> None: ...
 
 
+class Preferences(Protocol):
+    """Per-user settings."""
+
+    async def language(self, teams_user_id: str) -> str | None: ...
+    async def set_language(self, teams_user_id: str, language: str) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over the repositories; rolls back unless committed."""
 
@@ -80,6 +87,7 @@ class UnitOfWork(Protocol):
     people: PeopleRepository
     conversations: ConversationRepository
     activities: ActivityLog
+    preferences: Preferences
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

@@ -207,3 +207,14 @@ class InboundActivityRow(Base):
     conversation_id: Mapped[str] = mapped_column(String(400))
     activity_id: Mapped[str] = mapped_column(String(200))
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PreferenceRow(Base):
+    """A Teams user's own choice of language, kept whether or not they are in a network."""
+
+    __tablename__ = "preferences"
+    teams_user_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    language: Mapped[str] = mapped_column(String(5))
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )

@@ -36,6 +36,7 @@ from storage.models import (
     NetworkRow,
     PersonRow,
     PhaseRow,
+    PreferenceRow,
     ProgrammeItemRow,
     RoleRow,
     SeatRow,
@@ -487,5 +488,29 @@ class SqlActivityLog:
             delete(InboundActivityRow).where(
                 InboundActivityRow.conversation_id == conversation_id,
                 InboundActivityRow.activity_id == activity_id,
+            )
+        )
+
+
+class SqlPreferences:
+    """Per-user settings such as the language to answer in."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def language(self, teams_user_id: str) -> str | None:
+        """The language this user chose, if any."""
+        row = await self._s.get(PreferenceRow, teams_user_id)
+        return row.language if row else None
+
+    async def set_language(self, teams_user_id: str, language: str) -> None:
+        """Remember the user's language."""
+        now = utcnow()
+        stmt = _insert(self._s, PreferenceRow).values(
+            teams_user_id=teams_user_id, language=language, updated_at=now
+        )
+        await self._s.execute(
+            stmt.on_conflict_do_update(
+                index_elements=["teams_user_id"], set_={"language": language, "updated_at": now}
             )
         )

@@ -11,12 +11,14 @@ from services.ports import (
     ConversationRepository,
     NetworkRepository,
     PeopleRepository,
+    Preferences,
 )
 from storage.repositories import (
     SqlActivityLog,
     SqlConversationRepository,
     SqlNetworkRepository,
     SqlPeopleRepository,
+    SqlPreferences,
 )
 
 
@@ -27,6 +29,7 @@ class SqlUnitOfWork:
     conversations: ConversationRepository
     people: PeopleRepository
     activities: ActivityLog
+    preferences: Preferences
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -39,6 +42,7 @@ class SqlUnitOfWork:
         self.conversations = SqlConversationRepository(session)
         self.people = SqlPeopleRepository(session)
         self.activities = SqlActivityLog(session)
+        self.preferences = SqlPreferences(session)
         return self
 
     async def __aexit__(

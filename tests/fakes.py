@@ -28,6 +28,7 @@ class FakeStore:
         self.people: dict[str, Person] = {}
         self.conversations: dict[str, ConversationRef] = {}
         self.claims: set[tuple[str, str]] = set()
+        self.languages: dict[str, str] = {}
         self.commits = 0
 
 
@@ -152,6 +153,17 @@ class FakeActivities:
         self._s.claims.discard((conversation_id, activity_id))
 
 
+class FakePreferences:
+    def __init__(self, store: FakeStore) -> None:
+        self._s = store
+
+    async def language(self, teams_user_id: str) -> str | None:
+        return self._s.languages.get(teams_user_id)
+
+    async def set_language(self, teams_user_id: str, language: str) -> None:
+        self._s.languages[teams_user_id] = language
+
+
 class FakeUnitOfWork:
     """Applies to the shared store directly; counts commits so tests can check them."""
 
@@ -161,6 +173,7 @@ class FakeUnitOfWork:
         self.people = FakePeople(store)
         self.conversations = FakeConversations(store)
         self.activities = FakeActivities(store)
+        self.preferences = FakePreferences(store)
 
     async def __aenter__(self) -> Self:
         return self

@@ -236,3 +236,18 @@ async def test_a_forged_token_gets_401_and_nothing_is_sent(
         token = issuer.sign(**claims)
     assert await post(secured_bot, act.message(act.personal(url), "help"), token) == 401
     assert fake.sent == []
+
+
+async def test_a_chosen_language_wins_over_the_client_locale(bot: Any, connector: Any) -> None:
+    fake, url = connector
+    where = act.personal(url)
+    await post(bot, act.message(where, "language sv"))
+    await post(bot, act.message(where, "help"))
+    assert fake.texts()[0] == "Från och med nu svarar jag dig på svenska."
+    assert fake.texts()[1].startswith("Det här kan jag hjälpa till med:")
+
+
+async def test_an_unknown_language_is_refused_with_the_choices(bot: Any, connector: Any) -> None:
+    fake, url = connector
+    await post(bot, act.message(act.personal(url), "language klingon"))
+    assert "da (dansk), sv (svenska) and en (English)" in fake.texts()[0]

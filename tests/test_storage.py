@@ -136,3 +136,26 @@ async def test_a_released_claim_can_be_claimed_again(uow_factory: Any) -> None:
         assert await uow.activities.claim("conv", "greeting")
         await uow.activities.release("conv", "greeting")
         assert await uow.activities.claim("conv", "greeting")
+
+
+async def test_the_migrations_create_exactly_the_models_schema(engine: Any) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from storage.models import Base
+
+    def diff(connection: Any) -> list[Any]:
+        return list(compare_metadata(MigrationContext.configure(connection), Base.metadata))
+
+    async with engine.connect() as connection:
+        assert await connection.run_sync(diff) == []
+
+
+async def test_a_chosen_language_is_remembered_per_teams_user(uow_factory: Any) -> None:
+    async with uow_factory() as uow:
+        await uow.preferences.set_language("29:a", "sv")
+        await uow.preferences.set_language("29:a", "da")
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.preferences.language("29:a") == "da"
+        assert await uow.preferences.language("29:b") is None
