@@ -28,7 +28,8 @@ for _ in $(seq 50); do
   sleep 0.2
 done
 
-node node_modules/@microsoft/m365agentsplayground/cli.js start \
+# The Playground binds every interface by default; the preload pins it to 127.0.0.1.
+node --require ./scripts/loopback_only.cjs node_modules/@microsoft/m365agentsplayground/cli.js start \
   -e "http://127.0.0.1:$BOT_PORT/api/messages" -c msteams -p "$PLAYGROUND_PORT" --dt \
   > var/playground.out 2>&1 &
 pids+=($!)

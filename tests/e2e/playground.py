@@ -59,7 +59,7 @@ if TYPE_CHECKING:
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PLAYGROUND_PACKAGE = REPO_ROOT / "node_modules" / "@microsoft" / "m365agentsplayground"
 PLAYGROUND_CLI = PLAYGROUND_PACKAGE / "cli.js"
-LOOPBACK_PRELOAD = Path(__file__).resolve().with_name("loopback_only.cjs")
+LOOPBACK_PRELOAD = REPO_ROOT / "scripts" / "loopback_only.cjs"
 CHROMIUM_PATH = Path("/usr/bin/chromium")
 
 CHROMIUM_FLAGS: tuple[str, ...] = (
