@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
-import threading
 import time as _time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
 import jwt
-import requests
 from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity
 from botframework.connector.auth import (
@@ -20,7 +20,9 @@ from botframework.connector.auth import (
     AuthenticationConstants,
     BotFrameworkAuthentication,
     ClaimsIdentity,
+    ConnectorFactory,
     ServiceClientCredentialsFactory,
+    UserTokenClient,
 )
 
 from netpuls.settings import Settings
@@ -146,36 +148,98 @@ class InboundAuthenticator:
         return claims
 
 
-class _ClientSecretCredentials(AppCredentials):  # type: ignore[misc]
-    """Client-credential tokens from a configurable endpoint, cached until near expiry."""
+@dataclass(frozen=True, slots=True)
+class _Token:
+    value: str
+    fresh_until: float
 
-    def __init__(self, app_id: str, secret: str, endpoint: str, scope: str) -> None:
+
+class TokenError(RuntimeError):
+    """The token endpoint refused or failed; carries its HTTP status."""
+
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(f"token endpoint answered {status}: {detail[:200]}")
+        self.status = status
+
+
+class OutboundTokens:
+    """Client-credential tokens for the Bot Connector: async, cached, one fetch at a time."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        http: aiohttp.ClientSession,
+        *,
+        clock: Callable[[], float] = _time.monotonic,
+    ) -> None:
+        self._http = http
+        self._settings = settings
+        self._clock = clock
+        self._token: _Token | None = None
+        self._lock = asyncio.Lock()
+        self._credentials = _CachedTokenCredentials(self, settings.app_id, settings.oauth_scope)
+
+    async def token(self, *, refresh: bool = False) -> str:
+        """A bearer token; `refresh` when the Connector rejected the one we had."""
+        seen = self._token
+        if seen is not None and not refresh and seen.fresh_until > self._clock():
+            return seen.value
+        async with self._lock:
+            # Turns that queued here while another fetched take its token: a single flight.
+            latest = self._token
+            if (
+                latest is not None
+                and latest.fresh_until > self._clock()
+                and (not refresh or latest is not seen)
+            ):
+                return latest.value
+            self._token = await self._fetch()
+            return self._token.value
+
+    def cached(self) -> str | None:
+        """The current token if it is still fresh; never fetches."""
+        token = self._token
+        return token.value if token is not None and token.fresh_until > self._clock() else None
+
+    def credentials(self) -> AppCredentials:
+        """msrest-style credentials for botbuilder code that builds its own client."""
+        return self._credentials
+
+    async def _fetch(self) -> _Token:
+        form = {
+            "grant_type": "client_credentials",
+            "client_id": self._settings.app_id,
+            "client_secret": self._settings.app_password,
+            "scope": self._settings.oauth_scope,
+        }
+        timeout = aiohttp.ClientTimeout(total=10)
+        async with self._http.post(
+            self._settings.token_endpoint, data=form, timeout=timeout
+        ) as response:
+            text = await response.text()
+            if response.status != 200:
+                raise TokenError(response.status, text)
+        body = json.loads(text)
+        lifetime = float(body.get("expires_in", 3600)) - TOKEN_REFRESH_MARGIN_SECONDS
+        return _Token(str(body["access_token"]), self._clock() + max(lifetime, 30))
+
+
+class _CachedTokenCredentials(AppCredentials):  # type: ignore[misc]
+    """For botbuilder's synchronous Teams client (TeamsInfo team reads): the cached token only.
+
+    Fetching here would mean blocking I/O on the event loop; bot.connector's async
+    `client.teams` operations are the way to make those calls.
+    """
+
+    def __init__(self, tokens: OutboundTokens, app_id: str, scope: str) -> None:
         super().__init__(app_id=app_id, oauth_scope=scope)
-        self._secret = secret
-        self._endpoint = endpoint
-        self._token: tuple[str, float] | None = None
-        self._lock = threading.Lock()
+        self._tokens = tokens
 
     def get_access_token(self, force_refresh: bool = False) -> str:
-        """A bearer token for the Bot Connector (msrest calls this synchronously)."""
-        with self._lock:
-            if self._token and not force_refresh and self._token[1] > _time.monotonic():
-                return self._token[0]
-            response = requests.post(
-                self._endpoint,
-                timeout=10,
-                data={
-                    "grant_type": "client_credentials",
-                    "client_id": self.microsoft_app_id,
-                    "client_secret": self._secret,
-                    "scope": self.oauth_scope,
-                },
-            )
-            response.raise_for_status()
-            body = response.json()
-            lifetime = float(body.get("expires_in", 3600)) - TOKEN_REFRESH_MARGIN_SECONDS
-            self._token = (str(body["access_token"]), _time.monotonic() + max(lifetime, 30))
-            return self._token[0]
+        token = self._tokens.cached()
+        if token is None:
+            raise TokenError(0, "no outbound token cached; use bot.connector's async client")
+        return token
 
 
 class _AnonymousCredentials(AppCredentials):  # type: ignore[misc]
@@ -186,11 +250,11 @@ class _AnonymousCredentials(AppCredentials):  # type: ignore[misc]
 
 
 class CredentialsFactory(ServiceClientCredentialsFactory):  # type: ignore[misc]
-    """Outbound credentials for the one app id netpuls runs as; one cached object per scope."""
+    """Outbound credentials for the one app id netpuls runs as."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, tokens: OutboundTokens | None) -> None:
         self._settings = settings
-        self._cache: dict[str, AppCredentials] = {}
+        self._tokens = tokens
 
     async def is_valid_app_id(self, app_id: str) -> bool:
         return bool(app_id) and app_id == self._settings.app_id
@@ -201,16 +265,11 @@ class CredentialsFactory(ServiceClientCredentialsFactory):  # type: ignore[misc]
     async def create_credentials(
         self, app_id: str, oauth_scope: str, login_endpoint: str, validate_authority: bool
     ) -> AppCredentials:
-        if self._settings.anonymous or not app_id:
+        if self._tokens is None or not app_id:
             return _AnonymousCredentials()
         if app_id != self._settings.app_id:
             raise PermissionError("unknown app id")
-        scope = self._settings.oauth_scope
-        if scope not in self._cache:
-            self._cache[scope] = _ClientSecretCredentials(
-                app_id, self._settings.app_password, self._settings.token_endpoint, scope
-            )
-        return self._cache[scope]
+        return self._tokens.credentials()
 
 
 class _FrameworkConfig:
@@ -227,8 +286,52 @@ class _FrameworkConfig:
         self.VALIDATE_AUTHORITY = False
 
 
-def framework_authentication(settings: Settings) -> BotFrameworkAuthentication:
-    """botbuilder's authentication object, with our credentials and endpoints."""
-    return ConfigurationBotFrameworkAuthentication(
-        _FrameworkConfig(settings), credentials_factory=CredentialsFactory(settings)
+class FrameworkAuthentication(ConfigurationBotFrameworkAuthentication):  # type: ignore[misc]
+    """botbuilder's authentication, giving turns and proactive sends our pooled connector."""
+
+    def __init__(
+        self, settings: Settings, connectors: ConnectorFactory, tokens: OutboundTokens | None
+    ) -> None:
+        factory = CredentialsFactory(settings, tokens)
+        super().__init__(_FrameworkConfig(settings), credentials_factory=factory)
+        self._connectors = connectors
+        self._app_id = settings.app_id
+        self._user_tokens: dict[str, UserTokenClient] = {}
+
+    def create_connector_factory(self, claims_identity: ClaimsIdentity) -> ConnectorFactory:
+        """The shared factory; botbuilder asks per turn and in continue/create_conversation."""
+        app_id = _app_id(claims_identity)
+        if app_id and app_id != self._app_id:
+            raise PermissionError("unknown app id")
+        return self._connectors
+
+    async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> UserTokenClient:
+        """botbuilder asks for this every turn; build it once per app id (netpuls has no OAuth)."""
+        app_id = _app_id(claims_identity) or ""
+        if app_id not in self._user_tokens:
+            client = await super().create_user_token_client(claims_identity)
+            self._user_tokens[app_id] = client
+        return self._user_tokens[app_id]
+
+    async def authenticate_request(
+        self, activity: Activity, auth_header: str
+    ) -> AuthenticateRequestResult:
+        """botbuilder's own validation (unused by netpuls' edge), with our connector."""
+        result = await super().authenticate_request(activity, auth_header)
+        result.connector_factory = self.create_connector_factory(result.claims_identity)
+        return result
+
+
+def _app_id(identity: ClaimsIdentity) -> str | None:
+    claims = identity.claims or {}
+    value = claims.get(AuthenticationConstants.AUDIENCE_CLAIM) or claims.get(
+        AuthenticationConstants.APP_ID_CLAIM
     )
+    return str(value) if value else None
+
+
+def framework_authentication(
+    settings: Settings, connectors: ConnectorFactory, tokens: OutboundTokens | None
+) -> FrameworkAuthentication:
+    """botbuilder's authentication object, with our credentials, endpoints and connector."""
+    return FrameworkAuthentication(settings, connectors, tokens)

@@ -1,0 +1,1 @@
+"""Benchmarks of the bot edge (not part of the test suite): `python -m bench.edge`."""
