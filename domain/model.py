@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 LANGUAGES = ("da", "sv", "en")
@@ -177,6 +177,9 @@ class Meeting:
     field_visit: str = ""
     end_day: date | None = None
     programme: tuple[ProgrammeItem, ...] = ()
+    capacity: int | None = None
+    seats_per_municipality: int = 1
+    skip_steps: frozenset[str] = frozenset()
 
     def starts_at(self, zone: ZoneInfo) -> datetime:
         """The meeting's start as an aware datetime."""
@@ -240,9 +243,14 @@ def next_meeting(
 
 
 def rsvp_deadline(meeting: Meeting, network: Network) -> datetime:
-    """RSVPs close at the end of the day N days before the meeting, local time."""
+    """RSVPs close at 23:59 local time, N days (the network's setting) before the meeting."""
     day = meeting.day - timedelta(days=network.cadence.rsvp_deadline_days)
-    return datetime.combine(day, time(23, 59), network.zone).astimezone(UTC)
+    return datetime.combine(day, time(23, 59), network.zone)
+
+
+def meeting_key(network_slug: str, number: int) -> str:
+    """The id of a meeting in card data and commands: '<network>:<number>'."""
+    return f"{network_slug}:{number}"
 
 
 def channel_conversation_id(conversation_id: str) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date, format_datetime, format_time
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -31,7 +32,15 @@ class Translator:
     def __call__(self, msgid: str, /, **params: object) -> str:
         """Translate a message and fill its {named} parameters."""
         text = self.catalog.gettext(msgid)
-        return text.format(**params) if params else text
+        return text.format(**{k: self._shown(v) for k, v in params.items()}) if params else text
+
+    def _shown(self, value: object) -> object:
+        """Dates and times in a message, written the reader's way."""
+        if isinstance(value, datetime):
+            return f"{self.date(value.date(), 'long')} {self.time(value)}"
+        if isinstance(value, date):
+            return self.date(value, "long")
+        return value
 
     def plural(self, singular: str, plural: str, n: int, /, **params: object) -> str:
         """Translate a message that depends on a count `n`."""
@@ -64,17 +73,28 @@ def pick_language(*candidates: str | None, default: str = "en") -> str:
     return default
 
 
+def catalog_files(language: str) -> list[Path]:
+    """The language's .po files: netpuls.po plus one per feature (merged, in name order)."""
+    return sorted((LOCALE_DIR / language / "LC_MESSAGES").glob("*.po"))
+
+
+def read_catalog(language: str) -> Catalog:
+    """Every message of a language, merged from its .po files."""
+    merged = Catalog(locale=_BABEL_LOCALES[language], domain=DOMAIN)
+    for path in catalog_files(language):
+        with path.open("rb") as po:
+            for message in read_po(po, locale=_BABEL_LOCALES[language]):
+                if message.id and message.string and not message.fuzzy:
+                    merged[message.id] = message
+    return merged
+
+
 @lru_cache(maxsize=len(LANGUAGES))
 def translator(language: str) -> Translator:
-    """The translator for a language, its catalog compiled from the .po file once."""
+    """The translator for a language, its catalogs compiled once from the .po files."""
     if language not in LANGUAGES:
         raise ValueError(f"unsupported language: {language}")
-    po_path = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
-    if language == "en" and not po_path.exists():
-        return Translator(language, gettext.NullTranslations())
-    with po_path.open("rb") as po:
-        catalog = read_po(po, locale=_BABEL_LOCALES[language])
     buffer = io.BytesIO()
-    write_mo(buffer, catalog)
+    write_mo(buffer, read_catalog(language))
     buffer.seek(0)
     return Translator(language, gettext.GNUTranslations(buffer))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 from pathlib import Path
 
@@ -47,15 +48,88 @@ class Settings(BaseSettings):
         default="https://api.botframework.com/.default",
         validation_alias=AliasChoices("BOT_OAUTH_SCOPE", "oauth_scope"),
     )
+    public_base_url: str = Field(
+        default="http://127.0.0.1:3978",
+        validation_alias=AliasChoices("PUBLIC_BASE_URL", "public_base_url"),
+    )
+    signing_key: str = Field(
+        default="", validation_alias=AliasChoices("NETPULS_SIGNING_KEY", "signing_key")
+    )
+    scheduler_enabled: bool = Field(
+        default=True, validation_alias=AliasChoices("NETPULS_SCHEDULER", "scheduler_enabled")
+    )
+    cadence_grace_hours: float = Field(
+        default=24.0, validation_alias=AliasChoices("CADENCE_GRACE_HOURS", "cadence_grace_hours")
+    )
     log_level: str = Field(default="INFO", validation_alias=AliasChoices("LOG_LEVEL", "log_level"))
     default_language: str = Field(
         default="en", validation_alias=AliasChoices("NETPULS_DEFAULT_LANGUAGE", "default_language")
+    )
+    # Per process: with several replicas, give each its share (tenant limit / replicas).
+    delivery_tenant_rate: float = Field(
+        default=30.0,
+        gt=0,
+        validation_alias=AliasChoices("DELIVERY_TENANT_RATE", "delivery_tenant_rate"),
+    )
+    delivery_max_attempts: int = Field(
+        default=6,
+        ge=1,
+        validation_alias=AliasChoices("DELIVERY_MAX_ATTEMPTS", "delivery_max_attempts"),
+    )
+
+    # Microsoft Graph (material filing). Tenant, client id and secret fall back to the bot's.
+    graph_base_url: str = Field(
+        default="https://graph.microsoft.com/v1.0",
+        validation_alias=AliasChoices("GRAPH_BASE_URL", "graph_base_url"),
+    )
+    graph_authority: str = Field(
+        default="https://login.microsoftonline.com",
+        validation_alias=AliasChoices("GRAPH_AUTHORITY", "graph_authority"),
+    )
+    graph_tenant_id: str = Field(
+        default="", validation_alias=AliasChoices("GRAPH_TENANT_ID", "graph_tenant_id")
+    )
+    graph_client_id: str = Field(
+        default="", validation_alias=AliasChoices("GRAPH_CLIENT_ID", "graph_client_id")
+    )
+    graph_client_secret: str = Field(
+        default="", validation_alias=AliasChoices("GRAPH_CLIENT_SECRET", "graph_client_secret")
+    )
+    graph_ca_bundle: str = Field(
+        default="", validation_alias=AliasChoices("GRAPH_CA_BUNDLE", "graph_ca_bundle")
+    )
+    graph_max_retries: int = Field(
+        default=5,
+        ge=0,
+        le=10,
+        validation_alias=AliasChoices("GRAPH_MAX_RETRIES", "graph_max_retries"),
+    )
+    graph_retry_delay: float = Field(
+        default=3.0,
+        ge=0,
+        le=180,
+        validation_alias=AliasChoices("GRAPH_RETRY_DELAY", "graph_retry_delay"),
+    )
+    material_max_mb: int = Field(
+        default=100, ge=1, validation_alias=AliasChoices("MATERIAL_MAX_MB", "material_max_mb")
+    )
+    material_file_types: str = Field(
+        default="", validation_alias=AliasChoices("MATERIAL_FILE_TYPES", "material_file_types")
     )
 
     @property
     def anonymous(self) -> bool:
         """True when no app id is set: inbound authentication is off."""
         return not self.app_id.strip()
+
+    def link_key(self) -> bytes:
+        """The key that signs links (calendar files, exports); derived when not set."""
+        if self.signing_key:
+            return self.signing_key.encode()
+        # Without a configured key, links still must not be guessable: derive one from the
+        # app secret, or (anonymous, loopback only) from the database URL.
+        seed = self.app_password or self.database_url
+        return hashlib.sha256(b"netpuls-links:" + seed.encode()).digest()
 
     def host_is_loopback(self) -> bool:
         """Whether HOST names only this machine."""

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_dir
-from babel.messages.pofile import read_po
 
-from netpuls.i18n import LOCALE_DIR, pick_language, translator
+from netpuls.i18n import pick_language, read_catalog, translator
 
 ROOT = Path(__file__).resolve().parents[1]
 KEYWORDS = {"t": None, "N_": None, "plural": (1, 2)}
@@ -28,8 +27,7 @@ def extracted() -> set[str]:
 
 
 def catalog(language: str) -> dict[str, str]:
-    with (LOCALE_DIR / language / "LC_MESSAGES" / "netpuls.po").open("rb") as f:
-        return {m.id: m.string for m in read_po(f) if m.id and not m.fuzzy}
+    return {m.id: m.string for m in read_catalog(language) if m.id}
 
 
 @pytest.mark.parametrize("language", ["da", "sv"])

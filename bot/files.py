@@ -1,0 +1,86 @@
+"""Files the bot serves behind signed, expiring links: meeting .ics and attendee CSV."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from bot.links import Links
+from bot.report_files import REPORT_ROUTE, report_download
+from bot.views import meeting_view
+from cards.meeting import meeting_title
+from domain.errors import DomainError
+from domain.model import meeting_key
+from netpuls.i18n import translator
+from services import rsvp
+from services.calendar import meeting_ics
+from services.exports import attendees_csv
+from services.ports import Clock, UnitOfWorkFactory
+
+
+class FileRoutes:
+    """GET /calendar/<network>/<n>.ics and GET /exports/<network>/<n>/attendees.csv."""
+
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, links: Links) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._links = links
+
+    async def _state(self, request: web.Request) -> rsvp.MeetingState:
+        query = request.query
+        if not self._links.valid(
+            request.path, query.get("exp", ""), query.get("sig", ""), self._clock.now()
+        ):
+            raise web.HTTPForbidden(text="This link is not valid or has expired.")
+        key = meeting_key(request.match_info["slug"], int(request.match_info["number"]))
+        try:
+            return await rsvp.meeting_state(self._uow(), self._clock, key)
+        except DomainError:
+            raise web.HTTPNotFound(text="No such meeting.") from None
+
+    async def calendar(self, request: web.Request) -> web.StreamResponse:
+        """The meeting as an iCalendar file."""
+        state = await self._state(request)
+        t = translator(state.network.language)
+        towns = {m.key: m.name for m in state.municipalities}
+        view = meeting_view(state.network, state.meeting, towns)
+        body = meeting_ics(
+            state.network, state.meeting, view.host_name, meeting_title(view, t), self._clock.now()
+        )
+        name = f"{state.network.slug}-{state.meeting.number}.ics"
+        return web.Response(
+            body=body,
+            content_type="text/calendar",
+            charset="utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+
+    async def attendees(self, request: web.Request) -> web.StreamResponse:
+        """The attendee list as CSV (personal data: short-lived link, never cached)."""
+        state = await self._state(request)
+        name = f"{state.network.slug}-{state.meeting.number}-attendees.csv"
+        return web.Response(
+            text=attendees_csv(state),
+            content_type="text/csv",
+            charset="utf-8",
+            headers={
+                "Content-Disposition": f'attachment; filename="{name}"',
+                "Cache-Control": "no-store",
+            },
+        )
+
+
+FILES = web.AppKey("files", FileRoutes)
+
+
+def add_file_routes(app: web.Application) -> None:
+    """Register the routes at app creation; the handlers are built when the app starts."""
+
+    async def calendar(request: web.Request) -> web.StreamResponse:
+        return await request.app[FILES].calendar(request)
+
+    async def attendees(request: web.Request) -> web.StreamResponse:
+        return await request.app[FILES].attendees(request)
+
+    app.router.add_get(r"/calendar/{slug}/{number:\d+}.ics", calendar)
+    app.router.add_get(r"/exports/{slug}/{number:\d+}/attendees.csv", attendees)
+    app.router.add_get(REPORT_ROUTE, report_download)

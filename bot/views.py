@@ -1,0 +1,124 @@
+"""Card views from service results: names resolved, links signed. No I/O."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.links import Links
+from cards.meeting import MeetingView
+from cards.views import AgendaView, Attendee, AttendeesView, MyAnswer, RsvpState
+from domain.model import Meeting, MeetingKind, Network
+from domain.rsvp import Answer, Rsvp, Standing, waitlist_position
+from services.rsvp import MeetingState
+
+EXPORT_LIFETIME = timedelta(hours=1)
+
+
+def meeting_view(network: Network, meeting: Meeting, towns: dict[str, str]) -> MeetingView:
+    """The card view of a meeting, names resolved."""
+    programme = tuple(
+        (
+            f"{p.starts:%H:%M}" if p.starts else "",
+            p.title + (f" ({p.speaker})" if p.speaker else ""),
+        )
+        for p in meeting.programme
+    )
+    return MeetingView(
+        network_name=network.name,
+        number=meeting.number,
+        is_study_trip=meeting.kind is MeetingKind.STUDY_TRIP,
+        day=meeting.day,
+        end_day=meeting.end_day,
+        starts=meeting.starts,
+        ends=meeting.ends,
+        timezone_label=network.timezone,
+        region=meeting.region,
+        place=meeting.place,
+        host_name=towns.get(meeting.host or "", ""),
+        field_visit=meeting.field_visit,
+        programme=programme,
+    )
+
+
+def _attendee(r: Rsvp) -> Attendee:
+    return Attendee(
+        person=r.person_name, municipality=r.municipality_name, dietary=r.dietary, note=r.note
+    )
+
+
+def _group(state: MeetingState, answer: Answer, standing: Standing) -> tuple[Attendee, ...]:
+    return tuple(_attendee(r) for r in state.rsvps if r.answer is answer and r.standing is standing)
+
+
+def calendar_path(state: MeetingState) -> str:
+    """Where the meeting's .ics is served."""
+    return f"/calendar/{state.network.slug}/{state.meeting.number}.ics"
+
+
+def attendees_csv_path(state: MeetingState) -> str:
+    """Where the attendee export is served."""
+    return f"/exports/{state.network.slug}/{state.meeting.number}/attendees.csv"
+
+
+def agenda_view(
+    state: MeetingState, links: Links, person: str | None = None, notice: str = ""
+) -> AgendaView:
+    """The agenda card's view: the shared copy, or one reader's own copy."""
+    towns = {m.key: m.name for m in state.municipalities}
+    answered = {r.municipality for r in state.rsvps}
+    members = state.members()
+    rsvp = RsvpState(
+        answered_municipalities=sum(1 for m in members if m.key in answered),
+        total_municipalities=len(members),
+        attending=_group(state, Answer.ATTENDING, Standing.CONFIRMED),
+        maybe=_group(state, Answer.MAYBE, Standing.CONFIRMED),
+        waitlist=_group(state, Answer.ATTENDING, Standing.WAITLISTED),
+        deadline_day=state.deadline.date(),
+        deadline_time=state.deadline.timetz(),
+        closed=state.closed,
+        capacity=state.meeting.capacity,
+        seats_per_municipality=state.meeting.seats_per_municipality,
+    )
+    mine = None
+    own = state.answer_of(person)
+    if own is not None:
+        mine = MyAnswer(
+            answer=own.answer.value,
+            waitlisted=own.standing is Standing.WAITLISTED,
+            waitlist_position=waitlist_position(list(state.rsvps), own.person),
+            dietary=own.dietary,
+            note=own.note,
+        )
+    calendar_until = state.meeting.ends_at(state.network.zone) + timedelta(days=30)
+    return AgendaView(
+        meeting_key=state.key,
+        meeting=meeting_view(state.network, state.meeting, towns),
+        rsvp=rsvp,
+        calendar_url=links.make(calendar_path(state), calendar_until),
+        mine=mine,
+        own_cost_note=state.meeting.kind is MeetingKind.STUDY_TRIP,
+        notice=notice,
+        programme=state.meeting.programme,
+        accepted_cases=tuple((c.title, c.municipality_name) for c in state.cases),
+    )
+
+
+def attendees_view(state: MeetingState, links: Links, now: datetime) -> AttendeesView:
+    """The attendee list's view, with a short-lived signed CSV link (it holds personal data)."""
+    towns = {m.key: m.name for m in state.municipalities}
+    by_town: dict[str, set[Answer]] = {}
+    for r in state.rsvps:
+        by_town.setdefault(r.municipality, set()).add(r.answer)
+    members = state.members()
+    return AttendeesView(
+        meeting_key=state.key,
+        meeting=meeting_view(state.network, state.meeting, towns),
+        attending=_group(state, Answer.ATTENDING, Standing.CONFIRMED),
+        maybe=_group(state, Answer.MAYBE, Standing.CONFIRMED),
+        waitlist=_group(state, Answer.ATTENDING, Standing.WAITLISTED),
+        not_attending=tuple(
+            m.name for m in members if by_town.get(m.key) == {Answer.NOT_ATTENDING}
+        ),
+        no_answer=tuple(m.name for m in members if m.key not in by_town),
+        csv_url=links.make(attendees_csv_path(state), now + EXPORT_LIFETIME),
+    )

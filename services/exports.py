@@ -1,0 +1,38 @@
+"""Exports for the facilitator and the host: the attendee list as CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from domain.rsvp import Answer
+from services.rsvp import MeetingState
+
+
+def attendees_csv(state: MeetingState) -> str:
+    """One row per answer, then one per municipality without an answer; UTF-8 with BOM for Excel."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["municipality", "person", "answer", "standing", "dietary", "note"])
+    for r in sorted(state.rsvps, key=lambda r: (r.municipality_name, r.person_name)):
+        standing = r.standing.value if r.answer is Answer.ATTENDING else ""
+        writer.writerow(
+            [
+                r.municipality_name,
+                r.person_name,
+                r.answer.value,
+                standing,
+                _safe(r.dietary),
+                _safe(r.note),
+            ]
+        )
+    answered = {r.municipality for r in state.rsvps}
+    for m in state.members():
+        if m.key not in answered:
+            writer.writerow([m.name, "", "no_answer", "", "", ""])
+    return "\ufeff" + out.getvalue()
+
+
+def _safe(value: str) -> str:
+    """Neutralise spreadsheet formulas in free text (CSV injection)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

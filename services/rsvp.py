@@ -1,0 +1,346 @@
+"""RSVP use cases: answer for your municipality's seat, see the list, post the agenda."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.errors import N_, InvalidInput, NotAllowed, NotFound
+from domain.model import (
+    Meeting,
+    MeetingStatus,
+    Municipality,
+    Network,
+    Person,
+    RoleKind,
+    SeatStatus,
+    channel_conversation_id,
+    meeting_key,
+    next_meeting,
+    rsvp_deadline,
+)
+from domain.rsvp import MAX_DIETARY, MAX_NOTE, Answer, Outcome, Rsvp, SeatPolicy, Standing, decide
+from domain.sparring import Case, CaseStatus
+from services.networks import Actor, Directory, identify, network_for
+from services.ports import Clock, Notifier, Outbound, UnitOfWork
+
+AGENDA = "agenda"
+ORGANISERS = frozenset({RoleKind.FACILITATOR, RoleKind.SECRETARIAT})
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingState:
+    """A meeting with everything its cards show: network, members, answers, deadline."""
+
+    network: Network
+    meeting: Meeting
+    municipalities: tuple[Municipality, ...]
+    rsvps: tuple[Rsvp, ...]
+    deadline: datetime
+    closed: bool
+    cases: tuple[Case, ...] = ()  # accepted problem statements, in the facilitator's order
+
+    @property
+    def key(self) -> str:
+        """The meeting's id in card data."""
+        return meeting_key(self.network.slug, self.meeting.number)
+
+    def answer_of(self, person_key: str | None) -> Rsvp | None:
+        """A person's current answer, if any."""
+        return next((r for r in self.rsvps if r.person == person_key), None)
+
+    def members(self) -> tuple[Municipality, ...]:
+        """The municipalities holding a seat."""
+        return tuple(m for m in self.municipalities if m.seat_status is SeatStatus.MEMBER)
+
+
+@dataclass(frozen=True, slots=True)
+class Answered:
+    """The result of an answer: the new state, the reader, and who moved up the waitlist."""
+
+    state: MeetingState
+    person: Person
+    outcome: Outcome
+
+
+def parse_meeting_key(key: object) -> tuple[str, int]:
+    """'<network>:<number>' from card data, or a refusal; never trust a card payload."""
+    if isinstance(key, str) and key.count(":") == 1:
+        slug, _, number = key.partition(":")
+        if slug and number.isdigit() and len(key) <= 100:
+            return slug, int(number)
+    raise InvalidInput(N_("This card does not belong to a meeting I know."))
+
+
+async def load_state(uow: UnitOfWork, clock: Clock, slug: str, number: int) -> MeetingState:
+    """The meeting's state inside an open unit of work."""
+    network = await uow.networks.get(slug)
+    meeting = (
+        next((m for m in await uow.networks.meetings(slug) if m.number == number), None)
+        if network
+        else None
+    )
+    if network is None or meeting is None:
+        raise NotFound(N_("This card does not belong to a meeting I know."))
+    deadline = rsvp_deadline(meeting, network)
+    return MeetingState(
+        network=network,
+        meeting=meeting,
+        municipalities=tuple(await uow.networks.municipalities(slug)),
+        rsvps=tuple(await uow.rsvps.for_meeting(slug, number)),
+        deadline=deadline,
+        closed=clock.now() > deadline or meeting.status is not MeetingStatus.PLANNED,
+        cases=tuple(
+            c for c in await uow.cases.for_meeting(slug, number) if c.status is CaseStatus.ACCEPTED
+        ),
+    )
+
+
+async def meeting_state(uow: UnitOfWork, clock: Clock, key: object) -> MeetingState:
+    """The state of the meeting a card names."""
+    slug, number = parse_meeting_key(key)
+    async with uow:
+        return await load_state(uow, clock, slug, number)
+
+
+def _clean(text: object, limit: int, msgid: str) -> str:
+    value = text.strip() if isinstance(text, str) else ""
+    if len(value) > limit:
+        raise InvalidInput(msgid, length=len(value), limit=limit)
+    return value
+
+
+async def respond(
+    uow: UnitOfWork,
+    clock: Clock,
+    key: object,
+    actor: Actor,
+    directory: Directory | None,
+    answer: object,
+    dietary: object = "",
+    note: object = "",
+    conversation_id: str | None = None,
+) -> Answered:
+    """Answer a meeting for your municipality's seat; every rule checked, nothing half-saved."""
+    slug, number = parse_meeting_key(key)
+    if answer not in {a.value for a in Answer}:
+        raise InvalidInput(N_("That answer is not one I know."))
+    diet = _clean(
+        dietary,
+        MAX_DIETARY,
+        N_("The dietary needs are too long: {length} characters, at most {limit}."),
+    )
+    text = _clean(note, MAX_NOTE, N_("The note is too long: {length} characters, at most {limit}."))
+    async with uow:
+        if not await uow.rsvps.lock(slug, number):
+            raise NotFound(N_("This card does not belong to a meeting I know."))
+        person = await _member(uow, slug, actor, directory, conversation_id)
+        state = await load_state(uow, clock, slug, number)
+        if state.meeting.status is not MeetingStatus.PLANNED:
+            raise InvalidInput(N_("This meeting is cancelled."))
+        assert person.municipality is not None
+        town = next(m for m in state.municipalities if m.key == person.municipality)
+        now = clock.now()
+        previous = state.answer_of(person.key)
+        wanted = Rsvp(
+            person=person.key,
+            person_name=person.name,
+            municipality=town.key,
+            municipality_name=town.name,
+            answer=Answer(str(answer)),
+            standing=Standing.CONFIRMED,
+            answered_at=now,
+            dietary=diet,
+            note=text,
+        )
+        policy = SeatPolicy(
+            state.meeting.seats_per_municipality, state.meeting.capacity, state.deadline
+        )
+        others = [r for r in state.rsvps if r.person != person.key]
+        outcome = decide(policy, others, previous, wanted, now)
+        await uow.rsvps.save(slug, number, outcome.rsvp, changed_by=person.key, at=now)
+        for promoted in outcome.promoted:
+            await uow.rsvps.save(slug, number, promoted, changed_by="netpuls:waitlist", at=now)
+        fresh = await load_state(uow, clock, slug, number)
+        await uow.commit()
+    return Answered(fresh, person, outcome)
+
+
+async def _member(
+    uow: UnitOfWork,
+    slug: str,
+    actor: Actor,
+    directory: Directory | None,
+    conversation_id: str | None,
+) -> Person:
+    """The person answering, who must hold (or share) a seat in the meeting's network."""
+    if conversation_id is not None:
+        ref = await uow.conversations.get(channel_conversation_id(conversation_id))
+        if ref is not None and ref.network_slug not in (None, slug):
+            raise InvalidInput(N_("This card belongs to another network than this channel."))
+    person = await identify(uow, actor, directory)
+    seats = {
+        m.key for m in await uow.networks.municipalities(slug) if m.seat_status is SeatStatus.MEMBER
+    }
+    if person is None or person.municipality not in seats:
+        network = await uow.networks.get(slug)
+        raise NotAllowed(
+            N_(
+                "Only members of {network} can answer. Ask the secretariat to add "
+                "you to your municipality's seat."
+            ),
+            network=network.name if network else slug,
+        )
+    return person
+
+
+async def attendees(
+    uow: UnitOfWork, clock: Clock, key: object, actor: Actor, directory: Directory | None
+) -> MeetingState:
+    """The attendee list: for the facilitator, the secretariat and the host's contacts."""
+    slug, number = parse_meeting_key(key)
+    async with uow:
+        state = await load_state(uow, clock, slug, number)
+        person = await identify(uow, actor, directory)
+        roles = await uow.people.roles(person.key, slug) if person else frozenset()
+        host = (
+            RoleKind.HOST_CONTACT in roles
+            and person is not None
+            and person.municipality == state.meeting.host
+        )
+        if not (roles & ORGANISERS or host):
+            raise NotAllowed(
+                N_(
+                    "Only the facilitator, the secretariat and the host's contacts "
+                    "can see the attendee list."
+                )
+            )
+        await uow.commit()
+    return state
+
+
+async def resolve_meeting(
+    uow: UnitOfWork, clock: Clock, conversation_id: str, actor: Actor, argument: str
+) -> str:
+    """The meeting key a command names: a number in the conversation's network, or the next."""
+    async with uow:
+        person = await uow.people.find(
+            aad_object_id=actor.aad_object_id, teams_user_id=actor.teams_user_id
+        )
+        network = await network_for(uow, conversation_id, person)
+        meetings = await uow.networks.meetings(network.slug)
+    text = argument.strip().lstrip("#")
+    if not text:
+        found = next_meeting(meetings, network.zone, clock.now())
+        if found is None:
+            raise NotFound(N_("{network} has no more meetings planned."), network=network.name)
+        return meeting_key(network.slug, found.number)
+    if not text.isdigit() or int(text) not in {m.number for m in meetings}:
+        raise NotFound(
+            N_("{network} has no meeting number {number}."), network=network.name, number=text[:20]
+        )
+    return meeting_key(network.slug, int(text))
+
+
+async def post_agenda(
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+    key: str,
+    actor: Actor,
+    directory: Directory | None,
+    render: Callable[[MeetingState], Outbound],
+) -> tuple[int, int]:
+    """Post the agenda card to the network's channels; a second post updates the first."""
+    slug, number = parse_meeting_key(key)
+    async with uow:
+        person = await identify(uow, actor, directory)
+        roles = await uow.people.roles(person.key, slug) if person else frozenset()
+        if not roles & ORGANISERS:
+            raise NotAllowed(N_("Only the facilitator or the secretariat can post the agenda."))
+        state = await load_state(uow, clock, slug, number)
+        channels = [
+            r
+            for r in await uow.conversations.linked_to(slug)
+            if r.kind.value == "channel" and r.installed
+        ]
+        posted = {
+            r.conversation_id: await uow.posted.get(AGENDA, slug, number, r.conversation_id)
+            for r in channels
+        }
+        await uow.commit()
+    if not channels:
+        raise NotFound(
+            N_(
+                "No channel is linked to {network} yet. Write link {slug} in the "
+                "network's channel first."
+            ),
+            network=state.network.name,
+            slug=slug,
+        )
+    message = render(state)
+    created = updated = 0
+    for ref in channels:
+        activity_id = posted[ref.conversation_id]
+        if activity_id:
+            await notifier.update(ref, activity_id, message)
+            updated += 1
+            continue
+        activity_id = await notifier.send(ref, message)
+        async with uow:
+            await uow.posted.remember(AGENDA, slug, number, ref.conversation_id, activity_id)
+            await uow.commit()
+        created += 1
+    return created, updated
+
+
+async def refresh_posted(
+    uow: UnitOfWork,
+    notifier: Notifier,
+    state: MeetingState,
+    render: Callable[[MeetingState], Outbound],
+) -> int:
+    """Update every posted copy of the agenda card after a change; returns how many."""
+    async with uow:
+        places = await uow.posted.where(AGENDA, state.network.slug, state.meeting.number)
+        refs = [await uow.conversations.get(c) for c, _ in places]
+    message = render(state)
+    count = 0
+    for ref, (_, activity_id) in zip(refs, places, strict=True):
+        if ref is not None and ref.installed:
+            await notifier.update(ref, activity_id, message)
+            count += 1
+    return count
+
+
+async def tell_promoted(
+    uow: UnitOfWork,
+    notifier: Notifier,
+    state: MeetingState,
+    promoted: tuple[Rsvp, ...],
+    message: Callable[[MeetingState, str], Outbound],
+) -> int:
+    """Tell people promoted from the waitlist: in their personal chat, else in the channel."""
+    async with uow:
+        targets = []
+        for r in promoted:
+            person = await uow.people.find(email=r.person)
+            personal = (
+                await uow.conversations.personal_for(person.teams_user_id)
+                if person and person.teams_user_id
+                else None
+            )
+            targets.append((r, personal))
+        channels = [
+            c
+            for c in await uow.conversations.linked_to(state.network.slug)
+            if c.kind.value == "channel" and c.installed
+        ]
+    told = 0
+    for r, personal in targets:
+        # Guests of the host tenant often cannot get a 1:1 message: the channel is the fallback.
+        for ref in [personal] if personal else channels[:1]:
+            await notifier.send(ref, message(state, r.person_name))
+            told += 1
+    return told

@@ -1,0 +1,183 @@
+"""RSVPs and posted cards: per-meeting answers under a lock, and the cards kept up to date."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.rsvp import Answer, Rsvp, Standing
+from storage.models import (
+    MeetingRow,
+    NetworkRow,
+    PersonRow,
+    PostedCardRow,
+    RsvpChangeRow,
+    RsvpRow,
+    utcnow,
+)
+
+
+def _rsvp(row: RsvpRow) -> Rsvp:
+    return Rsvp(
+        person=row.person.key,
+        person_name=row.person.name,
+        municipality=row.municipality.key,
+        municipality_name=row.municipality.name,
+        answer=Answer(row.answer),
+        standing=Standing(row.standing),
+        answered_at=row.answered_at,
+        dietary=row.dietary,
+        note=row.note,
+    )
+
+
+class SqlRsvpRepository:
+    """Answers to meetings. `lock()` first: it serialises answers to one meeting."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def _meeting_id(self, slug: str, number: int) -> int | None:
+        return await self._s.scalar(  # type: ignore[no-any-return]
+            select(MeetingRow.id)
+            .join(NetworkRow)
+            .where(NetworkRow.slug == slug, MeetingRow.number == number)
+        )
+
+    async def lock(self, slug: str, number: int) -> bool:
+        """Take the meeting's write lock for this transaction; False if there is no meeting.
+
+        A write as the first statement: PostgreSQL locks the meeting's row, SQLite takes its
+        database write lock, so concurrent answers to one meeting run one after the other and
+        the seat rule is checked against committed answers only.
+        """
+        network_id = select(NetworkRow.id).where(NetworkRow.slug == slug).scalar_subquery()
+        result = await self._s.execute(
+            update(MeetingRow)
+            .where(MeetingRow.network_id == network_id, MeetingRow.number == number)
+            .values(updated_at=utcnow())
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def for_meeting(self, slug: str, number: int) -> list[Rsvp]:
+        """Every current answer to a meeting, in answer order."""
+        rows = await self._s.scalars(
+            select(RsvpRow)
+            .join(MeetingRow)
+            .join(NetworkRow)
+            .where(NetworkRow.slug == slug, MeetingRow.number == number)
+            .order_by(RsvpRow.answered_at, RsvpRow.id)
+        )
+        return [_rsvp(r) for r in rows]
+
+    async def save(
+        self, slug: str, number: int, rsvp: Rsvp, *, changed_by: str, at: datetime
+    ) -> None:
+        """Store an answer and log the change (who, when, from, to)."""
+        meeting_id = await self._meeting_id(slug, number)
+        person = (
+            await self._s.scalars(select(PersonRow).where(PersonRow.key == rsvp.person))
+        ).one()
+        row = (
+            await self._s.scalars(
+                select(RsvpRow).where(
+                    RsvpRow.meeting_id == meeting_id, RsvpRow.person_id == person.id
+                )
+            )
+        ).first()
+        before = (row.answer, row.standing) if row else (None, None)
+        if row is None:
+            assert meeting_id is not None and person.municipality_id is not None
+            row = RsvpRow(
+                meeting_id=meeting_id, person_id=person.id, municipality_id=person.municipality_id
+            )
+            self._s.add(row)
+        row.answer, row.standing = rsvp.answer.value, rsvp.standing.value
+        row.dietary, row.note = rsvp.dietary, rsvp.note
+        row.answered_at, row.updated_at = rsvp.answered_at, at
+        await self._s.flush()
+        self._s.add(
+            RsvpChangeRow(
+                rsvp_id=row.id,
+                changed_by=changed_by,
+                changed_at=at,
+                from_answer=before[0],
+                to_answer=rsvp.answer.value,
+                from_standing=before[1],
+                to_standing=rsvp.standing.value,
+                dietary=rsvp.dietary,
+                note=rsvp.note,
+            )
+        )
+
+    async def history(self, slug: str, number: int, person: str) -> list[tuple[str | None, str]]:
+        """The (from, to) answers a person went through for a meeting, oldest first."""
+        rows = await self._s.execute(
+            select(RsvpChangeRow.from_answer, RsvpChangeRow.to_answer)
+            .join(RsvpRow)
+            .join(MeetingRow)
+            .join(NetworkRow)
+            .join(PersonRow, PersonRow.id == RsvpRow.person_id)
+            .where(NetworkRow.slug == slug, MeetingRow.number == number, PersonRow.key == person)
+            .order_by(RsvpChangeRow.id)
+        )
+        return [(a, b) for a, b in rows]
+
+
+class SqlPostedCards:
+    """Which message holds a card the bot keeps up to date."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def _meeting_id(self, slug: str, number: int) -> int | None:
+        return await self._s.scalar(  # type: ignore[no-any-return]
+            select(MeetingRow.id)
+            .join(NetworkRow)
+            .where(NetworkRow.slug == slug, MeetingRow.number == number)
+        )
+
+    async def get(self, kind: str, slug: str, number: int, conversation_id: str) -> str | None:
+        """The activity id of the posted card, if it was posted."""
+        return await self._s.scalar(
+            select(PostedCardRow.activity_id)
+            .join(MeetingRow)
+            .join(NetworkRow)
+            .where(
+                PostedCardRow.kind == kind,
+                NetworkRow.slug == slug,
+                MeetingRow.number == number,
+                PostedCardRow.conversation_id == conversation_id,
+            )
+        )
+
+    async def remember(
+        self, kind: str, slug: str, number: int, conversation_id: str, activity_id: str
+    ) -> None:
+        """Record where a card was posted."""
+        meeting_id = await self._meeting_id(slug, number)
+        self._s.add(
+            PostedCardRow(
+                kind=kind,
+                meeting_id=meeting_id,
+                conversation_id=conversation_id,
+                activity_id=activity_id,
+            )
+        )
+
+    async def where(self, kind: str, slug: str, number: int) -> list[tuple[str, str]]:
+        """Every (conversation id, activity id) holding this card."""
+        rows = await self._s.execute(
+            select(PostedCardRow.conversation_id, PostedCardRow.activity_id)
+            .join(MeetingRow)
+            .join(NetworkRow)
+            .where(
+                PostedCardRow.kind == kind,
+                NetworkRow.slug == slug,
+                MeetingRow.number == number,
+                PostedCardRow.activity_id.is_not(None),
+            )
+        )
+        return [(c, a) for c, a in rows if a]

@@ -1,0 +1,249 @@
+"""Agenda and RSVP over HTTP: real invokes and Action.Submit messages, a fake Bot Connector."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from aiohttp.test_utils import TestClient
+
+from bot.app import create_app
+from bot.wiring import BACKGROUND
+from domain.model import Person, RoleKind
+from netpuls.settings import Settings
+from services.networks import import_network
+from tests.conftest import FixedClock
+from tests.support import activities as act
+from tests.support.networks import small_network
+
+ClientMaker = Callable[..., Awaitable[TestClient[Any, Any]]]
+KEY = "kompakte-groenne-byer:1"
+PEOPLE = {
+    "29:fac": "facilitator@example.org",
+    "29:odense": "planner.odense@example.org",
+    "29:odense-2": "colleague.odense@example.org",
+    "29:x": "stranger@example.org",
+}
+
+
+@pytest.fixture
+async def bot(
+    aiohttp_client: ClientMaker,
+    database_url: str,
+    engine: object,
+    uow_factory: Any,
+    clock: FixedClock,
+    connector: Any,
+) -> TestClient[Any, Any]:
+    declared = small_network()
+    colleague = Person(
+        key="colleague.odense@example.org",
+        name="Kollega Odense",
+        email="colleague.odense@example.org",
+        municipality="odense",
+        roles=frozenset({RoleKind.PARTICIPANT}),
+    )
+    await import_network(
+        uow_factory(), dataclasses.replace(declared, people=(*declared.people, colleague))
+    )
+    fake, _ = connector
+    for user_id, email in PEOPLE.items():
+        fake.members[user_id] = {"id": user_id, "name": email, "email": email}
+    settings = Settings(database_url=database_url, app_id="")
+    return await aiohttp_client(create_app(settings, clock=clock))
+
+
+async def post(client: TestClient[Any, Any], activity: dict[str, Any]) -> tuple[int, Any]:
+    response = await client.post("/api/messages", json=activity)
+    body = await response.json() if response.content_type == "application/json" else None
+    await client.app[BACKGROUND].drain()
+    return response.status, body
+
+
+def invoke(where: dict[str, Any], verb: str, data: dict[str, Any]) -> dict[str, Any]:
+    activity = act.message(where, "")
+    activity.update(
+        type="invoke",
+        name="adaptiveCard/action",
+        text=None,
+        replyToId="card-1",
+        value={
+            "action": {"type": "Action.Execute", "verb": verb, "data": data},
+            "trigger": "manual",
+        },
+    )
+    return activity
+
+
+def submit(where: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    activity = act.message(where, "")
+    activity.update(text="", value=data, replyToId="card-1")
+    return activity
+
+
+def who(url: str, user: str, *, channel: bool = False) -> dict[str, Any]:
+    make = act.channel if channel else act.personal
+    return make(url, user_id=user, aad=None, name=PEOPLE[user])
+
+
+async def linked_channel_with_agenda(bot: Any, url: str) -> dict[str, Any]:
+    where = who(url, "29:fac", channel=True)
+    await post(bot, act.installed(where))
+    await post(bot, act.message(where, "link kompakte-groenne-byer", mention=True))
+    await post(bot, act.message(where, "agenda 1", mention=True))
+    return where
+
+
+def texts_of(card: dict[str, Any]) -> str:
+    return str(card)
+
+
+async def test_the_facilitator_posts_the_agenda_once_and_a_repost_updates_it(
+    bot: Any, connector: Any
+) -> None:
+    fake, url = connector
+    where = await linked_channel_with_agenda(bot, url)
+    cards = [s for s in fake.sent if s.activity.get("attachments")]
+    assert len(cards) == 1 and cards[0].conversation_id == act.TEAM_ID
+    assert "Netværksmøde 1" in str(cards[0].activity["attachments"][0]["content"])
+    await post(bot, act.message(where, "agenda 1", mention=True))
+    assert len([s for s in fake.sent if s.activity.get("attachments")]) == 1
+    sent_ids = [f"sent-{i}" for i, s in enumerate(fake.sent, 1) if s.activity.get("attachments")]
+    assert fake.updated and fake.updated[-1][1] == sent_ids[0]
+    assert "Updated the agenda" in fake.texts()[-1]
+
+
+async def test_a_participant_may_not_post_the_agenda(bot: Any, connector: Any) -> None:
+    fake, url = connector
+    where = who(url, "29:odense", channel=True)
+    await post(bot, act.message(where, "agenda 1", mention=True))
+    assert "Only the facilitator or the secretariat" in fake.texts()[-1]
+
+
+async def test_an_rsvp_invoke_answers_with_the_readers_card_and_updates_the_posted_one(
+    bot: Any, connector: Any
+) -> None:
+    fake, url = connector
+    await linked_channel_with_agenda(bot, url)
+    status, body = await post(
+        bot,
+        invoke(
+            who(url, "29:odense", channel=True),
+            "rsvp",
+            {"meeting": KEY, "answer": "attending", "dietary": "vegetarisk"},
+        ),
+    )
+    assert status == 200 and body["statusCode"] == 200
+    assert body["type"] == "application/vnd.microsoft.card.adaptive"
+    card = body["value"]
+    assert card["body"][0]["text"] == "Thank you: you are attending."
+    assert "vegetarisk" in str(card)
+    shared = fake.updated[-1][2]["attachments"][0]["content"]
+    assert "Odense Kommune" in str(shared) and "vegetarisk" not in str(shared)
+
+
+async def test_a_second_yes_from_the_same_municipality_shows_the_reason_on_the_card(
+    bot: Any, connector: Any
+) -> None:
+    _, url = connector
+    await post(bot, invoke(who(url, "29:odense"), "rsvp", {"meeting": KEY, "answer": "attending"}))
+    _, body = await post(
+        bot, invoke(who(url, "29:odense-2"), "rsvp", {"meeting": KEY, "answer": "attending"})
+    )
+    notice = body["value"]["body"][0]["text"]
+    assert "planner.odense@example.org" not in notice
+    assert "already has Odense Kommune's seat" in notice
+
+
+@pytest.mark.parametrize(
+    ("verb", "data"),
+    [
+        ("rsvp", {"meeting": "kompakte-groenne-byer:99", "answer": "attending"}),
+        ("rsvp", {"meeting": "<script>", "answer": "attending"}),
+        ("rsvp", {"answer": "attending"}),
+        ("explode", {"meeting": KEY}),
+    ],
+)
+async def test_a_forged_or_unknown_card_action_gets_an_error_response_and_writes_nothing(
+    bot: Any, connector: Any, uow_factory: Any, verb: str, data: dict[str, Any]
+) -> None:
+    _, url = connector
+    status, body = await post(bot, invoke(who(url, "29:odense"), verb, data))
+    assert status == 200 and body["statusCode"] == 400
+    assert body["type"] == "application/vnd.microsoft.error" and body["value"]["message"]
+    async with uow_factory() as uow:
+        assert await uow.rsvps.for_meeting("kompakte-groenne-byer", 1) == []
+
+
+async def test_a_malformed_invoke_value_gets_an_error_response(bot: Any, connector: Any) -> None:
+    _, url = connector
+    activity = invoke(who(url, "29:odense"), "rsvp", {})
+    activity["value"] = {"action": "not-an-object"}
+    status, body = await post(bot, activity)
+    assert status == 200 and body["statusCode"] == 400
+
+
+async def test_someone_outside_the_network_is_refused_in_danish(bot: Any, connector: Any) -> None:
+    _, url = connector
+    activity = invoke(who(url, "29:x"), "rsvp", {"meeting": KEY, "answer": "attending"})
+    activity["locale"] = "da-DK"
+    _, body = await post(bot, activity)
+    assert body["value"]["body"][0]["text"].startswith("Kun medlemmer af Kompakte, grønne byer")
+
+
+async def test_the_submit_fallback_records_the_answer_and_replies_with_the_outcome(
+    bot: Any, connector: Any, uow_factory: Any
+) -> None:
+    fake, url = connector
+    await post(
+        bot, submit(who(url, "29:odense"), {"verb": "rsvp", "meeting": KEY, "answer": "maybe"})
+    )
+    assert fake.texts()[-1] == "Thank you: you might attend."
+    async with uow_factory() as uow:
+        (answer,) = await uow.rsvps.for_meeting("kompakte-groenne-byer", 1)
+    assert answer.answer.value == "maybe"
+
+
+async def test_attendees_are_shown_to_the_facilitator_with_dietary_needs_and_a_csv(
+    bot: Any, connector: Any
+) -> None:
+    fake, url = connector
+    await post(
+        bot,
+        invoke(
+            who(url, "29:odense"),
+            "rsvp",
+            {"meeting": KEY, "answer": "attending", "dietary": "glutenfri"},
+        ),
+    )
+    _, refused = await post(bot, invoke(who(url, "29:odense"), "attendees", {"meeting": KEY}))
+    assert "Only the facilitator" in refused["value"]["body"][0]["text"]
+    await post(bot, act.message(who(url, "29:fac"), "attendees 1"))
+    card = fake.sent[-1].activity["attachments"][0]["content"]
+    assert "glutenfri" in str(card) and "Køge Kommune" in str(card)
+    csv_url = next(a["url"] for a in card.get("actions", []) if a["type"] == "Action.OpenUrl")
+    link = urlsplit(csv_url)
+    response = await bot.get(f"{link.path}?{link.query}")
+    assert response.status == 200
+    text = await response.text()
+    assert "glutenfri" in text and "Køge Kommune,,no_answer" in text
+    forged = await bot.get(f"{link.path}?{link.query.replace('sig=', 'sig=0')}")
+    assert forged.status == 403
+
+
+async def test_the_calendar_link_on_the_card_serves_the_meeting_as_ics(
+    bot: Any, connector: Any
+) -> None:
+    _, url = connector
+    _, body = await post(bot, invoke(who(url, "29:odense"), "refresh", {"meeting": KEY}))
+    actions = body["value"]["actions"]
+    ics_url = next(a["url"] for a in actions if a["type"] == "Action.OpenUrl")
+    link = urlsplit(ics_url)
+    response = await bot.get(f"{link.path}?{link.query}")
+    assert response.status == 200 and response.content_type == "text/calendar"
+    ics = await response.text()
+    assert "DTSTART;TZID=Europe/Copenhagen:20240314T100000" in ics
+    assert "UID:kompakte-groenne-byer-1@netpuls" in ics

@@ -1,0 +1,99 @@
+"""RSVPs on real databases (SQLite and PostgreSQL), concurrency included."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from datetime import UTC, date, datetime
+from typing import Any
+
+from domain.model import Person, RoleKind
+from domain.rsvp import Answer, SeatTaken, Standing
+from services import rsvp
+from services.network_file import load_network_file
+from services.networks import Actor, import_network
+from tests.conftest import EXAMPLES, FixedClock
+
+SLUG = "kompakte-groenne-byer"
+KEY = f"{SLUG}:1"
+CLOCK = FixedClock(datetime(2024, 3, 1, 12, tzinfo=UTC))
+
+
+class Roster:
+    """Teams user id '29:<e-mail>' -> e-mail, as the Teams roster would answer."""
+
+    async def email_of(self, teams_user_id: str) -> str | None:
+        return teams_user_id.removeprefix("29:")
+
+
+async def plan22_with_colleagues(uow_factory: Any) -> list[tuple[str, str]]:
+    """Import Plan22+ with a second planner in every municipality; (planner, colleague) pairs."""
+    declared = load_network_file(
+        EXAMPLES / "plan22-kompakte-groenne-byer.yaml", today=date(2024, 3, 1)
+    )
+    planners = [p for p in declared.people if p.municipality and RoleKind.PARTICIPANT in p.roles]
+    colleagues = [
+        Person(
+            key=f"kollega.{p.municipality}@example.org",
+            name=f"Kollega {p.name}",
+            email=f"kollega.{p.municipality}@example.org",
+            municipality=p.municipality,
+            roles=frozenset({RoleKind.PARTICIPANT}),
+        )
+        for p in planners
+    ]
+    await import_network(
+        uow_factory(), dataclasses.replace(declared, people=(*declared.people, *colleagues))
+    )
+    return [(p.key, c.key) for p, c in zip(planners, colleagues, strict=True)]
+
+
+async def answer(uow_factory: Any, email: str, what: str = "attending") -> object:
+    try:
+        return await rsvp.respond(
+            uow_factory(), CLOCK, KEY, Actor(teams_user_id=f"29:{email}"), Roster(), what
+        )
+    except SeatTaken as refused:
+        return refused
+
+
+async def test_25_municipalities_answering_at_once_leave_exact_counts(uow_factory: Any) -> None:
+    pairs = await plan22_with_colleagues(uow_factory)
+    assert len(pairs) == 25
+    await asyncio.gather(*(answer(uow_factory, planner) for planner, _ in pairs))
+    state = await rsvp.meeting_state(uow_factory(), CLOCK, KEY)
+    assert len(state.rsvps) == 25
+    assert all(r.standing is Standing.CONFIRMED for r in state.rsvps)
+
+
+async def test_two_colleagues_racing_for_one_seat_leave_exactly_one_holder(
+    uow_factory: Any,
+) -> None:
+    pairs = (await plan22_with_colleagues(uow_factory))[:10]
+    results = await asyncio.gather(*(answer(uow_factory, who) for pair in pairs for who in pair))
+    refused = [r for r in results if isinstance(r, SeatTaken)]
+    state = await rsvp.meeting_state(uow_factory(), CLOCK, KEY)
+    holders = [r for r in state.rsvps if r.answer is Answer.ATTENDING]
+    assert len(refused) == 10 and len(holders) == 10
+    assert len({r.municipality for r in holders}) == 10
+
+
+async def test_every_change_is_kept_with_from_and_to(uow_factory: Any) -> None:
+    (planner, _), *_ = await plan22_with_colleagues(uow_factory)
+    await answer(uow_factory, planner, "maybe")
+    await answer(uow_factory, planner, "attending")
+    await answer(uow_factory, planner, "not_attending")
+    async with uow_factory() as uow:
+        history = await uow.rsvps.history(SLUG, 1, planner)
+    assert history == [(None, "maybe"), ("maybe", "attending"), ("attending", "not_attending")]
+
+
+async def test_the_agenda_card_is_remembered_per_conversation(uow_factory: Any) -> None:
+    await plan22_with_colleagues(uow_factory)
+    async with uow_factory() as uow:
+        await uow.posted.remember("agenda", SLUG, 1, "19:c@thread", "act-1")
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.posted.get("agenda", SLUG, 1, "19:c@thread") == "act-1"
+        assert await uow.posted.where("agenda", SLUG, 1) == [("19:c@thread", "act-1")]
+        assert await uow.posted.get("agenda", SLUG, 2, "19:c@thread") is None
