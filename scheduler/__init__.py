@@ -1,1 +1,1 @@
-"""netpuls package."""
+"""The cadence's timing: APScheduler starts due steps; the database decides what is due."""

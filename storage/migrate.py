@@ -19,11 +19,11 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def upgrade_sync(url: str, revision: str = "head") -> None:
+def upgrade_sync(url: str, revision: str = "heads") -> None:
     """Migrate the database to `revision` (blocking; call from a thread inside a loop)."""
     command.upgrade(alembic_config(url), revision)
 
 
-async def upgrade(url: str, revision: str = "head") -> None:
+async def upgrade(url: str, revision: str = "heads") -> None:
     """Migrate the database to `revision` without blocking the event loop."""
     await asyncio.to_thread(upgrade_sync, url, revision)

@@ -8,10 +8,10 @@ from alembic import context
 from sqlalchemy import Connection
 
 from storage.engine import create_engine
-from storage.models import Base
+from storage.schema import metadata
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = metadata
 
 
 def _run(connection: Connection) -> None:

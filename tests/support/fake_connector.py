@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import itertools
 import threading
+from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
+
+if TYPE_CHECKING:
+    from tests.support.connector_limits import ConnectorLimits
 
 
 @dataclass
@@ -20,12 +24,29 @@ class Sent:
     authorization: str | None
 
 
+@dataclass(frozen=True)
+class Failure:
+    """An answer the fake gives instead of success, e.g. 429 with Retry-After or a 500."""
+
+    status: int
+    code: str = "ServiceError"
+    message: str = "injected failure"
+    headers: dict[str, str] = field(default_factory=dict)
+
+
 @dataclass
 class FakeConnector:
-    """State behind the fake: what was sent, and the roster it answers with."""
+    """State behind the fake: what was sent, the roster it answers with, failures to inject."""
 
     sent: list[Sent] = field(default_factory=list)
     members: dict[str, dict[str, Any]] = field(default_factory=dict)
+    updated: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    deleted: list[tuple[str, str]] = field(default_factory=list)
+    created: list[dict[str, Any]] = field(default_factory=list)
+    teams: dict[str, dict[str, Any]] = field(default_factory=dict)
+    failures: list[Failure] = field(default_factory=list)
+    peers: list[tuple[str, int]] = field(default_factory=list)
+    limits: ConnectorLimits | None = None  # Teams' rate limits and random failures, if set
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -33,14 +54,58 @@ class FakeConnector:
         """The text of every message sent, in order."""
         return [s.activity.get("text") or "" for s in self.sent]
 
+    def deliveries(self) -> Counter[str]:
+        """How many messages each conversation received (absent: none)."""
+        with self._lock:
+            return Counter(s.conversation_id for s in self.sent)
+
+    def fail_next(self, *failures: Failure) -> None:
+        """The next requests (any route) get these answers, in order."""
+        with self._lock:
+            self.failures.extend(failures)
+
     def app(self) -> web.Application:
-        """The aiohttp app serving /v3/conversations/..."""
-        app = web.Application()
+        """The aiohttp app serving /v3/conversations/... and /v3/teams/..."""
+        app = web.Application(middlewares=[self._record_peer, self._limit])
+        app.router.add_post("/v3/conversations", self._create)
         app.router.add_post("/v3/conversations/{cid}/activities", self._send)
         app.router.add_post("/v3/conversations/{cid}/activities/{aid}", self._send)
         app.router.add_put("/v3/conversations/{cid}/activities/{aid}", self._update)
+        app.router.add_delete("/v3/conversations/{cid}/activities/{aid}", self._delete)
+        app.router.add_get("/v3/conversations/{cid}/members", self._members)
         app.router.add_get("/v3/conversations/{cid}/members/{uid}", self._member)
+        app.router.add_get("/v3/conversations/{cid}/pagedmembers", self._paged)
+        app.router.add_get("/v3/teams/{tid}", self._team)
         return app
+
+    @web.middleware
+    async def _record_peer(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        # The client's address and port tell whether it reused a pooled connection.
+        peer = request.transport.get_extra_info("peername") if request.transport else None
+        with self._lock:
+            if peer:
+                self.peers.append((str(peer[0]), int(peer[1])))
+            failure = self.failures.pop(0) if self.failures else None
+        if failure is not None:
+            body = {"error": {"code": failure.code, "message": failure.message}}
+            return web.json_response(body, status=failure.status, headers=failure.headers)
+        response: web.StreamResponse = await handler(request)
+        return response
+
+    @web.middleware
+    async def _limit(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        # After fail_next's scripted answers: the limits and random failures, if set.
+        if self.limits is not None and request.method == "POST":
+            try:
+                payload = await request.json()  # aiohttp keeps the body for the handler
+            except ValueError:
+                payload = None
+            failure = self.limits.admit(request.match_info.get("cid"), payload)
+            if failure is not None:
+                body = {"error": {"code": failure.code, "message": failure.message}}
+                return web.json_response(body, status=failure.status, headers=failure.headers)
+        response: web.StreamResponse = await handler(request)
+        return response
 
     async def _send(self, request: web.Request) -> web.Response:
         body = await request.json()
@@ -57,7 +122,26 @@ class FakeConnector:
         return web.json_response({"id": new_id}, status=201)
 
     async def _update(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        with self._lock:
+            self.updated.append((request.match_info["cid"], request.match_info["aid"], body))
         return web.json_response({"id": request.match_info["aid"]})
+
+    async def _delete(self, request: web.Request) -> web.Response:
+        with self._lock:
+            self.deleted.append((request.match_info["cid"], request.match_info["aid"]))
+        return web.Response(status=200)
+
+    async def _create(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        with self._lock:
+            self.created.append(body)
+            number = next(self._ids)
+        answer = {"id": f"a:created-{number}", "activityId": f"first-{number}"}
+        return web.json_response(answer, status=201)
+
+    async def _members(self, _request: web.Request) -> web.Response:
+        return web.json_response(list(self.members.values()))
 
     async def _member(self, request: web.Request) -> web.Response:
         member = self.members.get(request.match_info["uid"])
@@ -67,3 +151,20 @@ class FakeConnector:
                 status=404,
             )
         return web.json_response(member)
+
+    async def _paged(self, request: web.Request) -> web.Response:
+        size = int(request.query.get("pageSize", "50"))
+        start = int(request.query.get("continuationToken", "0"))
+        everyone = list(self.members.values())
+        page: dict[str, Any] = {"members": everyone[start : start + size]}
+        if start + size < len(everyone):
+            page["continuationToken"] = str(start + size)
+        return web.json_response(page)
+
+    async def _team(self, request: web.Request) -> web.Response:
+        team = self.teams.get(request.match_info["tid"])
+        if team is None:
+            return web.json_response(
+                {"error": {"code": "NotFound", "message": "team not found"}}, status=404
+            )
+        return web.json_response(team)

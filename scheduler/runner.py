@@ -1,0 +1,142 @@
+"""APScheduler wrapped for the app's lifetime: steps and the outbox on timers, state in the DB."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from services import cadence, outbox
+from services.cadence import Renderer
+from services.ports import Clock, Sender, UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+_RUNNERS: dict[str, CadenceRunner] = {}
+OUTBOX_PASSES = 200  # a 1,000-recipient fan-out in batches of 50, with room for retries
+
+
+@dataclass(frozen=True, slots=True)
+class RunnerSettings:
+    """How often the timers fire and how late a missed step may still run."""
+
+    grace: timedelta = timedelta(hours=24)
+    step_poll_seconds: float = 60.0
+    outbox_poll_seconds: float = 5.0
+    resync_seconds: float = 600.0
+    max_attempts: int = 6
+
+
+async def step_job(runner_id: str) -> None:
+    """Run the due steps (a module-level job taking an id, as APScheduler prefers)."""
+    await _RUNNERS[runner_id].run_steps()
+
+
+async def outbox_job(runner_id: str) -> None:
+    """Deliver what the outbox holds."""
+    await _RUNNERS[runner_id].run_outbox()
+
+
+async def resync_job(runner_id: str) -> None:
+    """Re-derive the plan from the database (meetings moved, networks imported)."""
+    await _RUNNERS[runner_id].resync()
+
+
+class CadenceRunner:
+    """Start with the app, stop with it; each replica may run one, the database dedupes."""
+
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        render: Renderer,
+        sender: Sender,
+        settings: RunnerSettings,
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._render = render
+        self._sender = sender
+        self._settings = settings
+        self.worker = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
+        self._scheduler = AsyncIOScheduler(timezone="UTC")
+
+    async def start(self) -> None:
+        """Sync the plan, run what was missed within the grace window, start the timers."""
+        _RUNNERS[self.worker] = self
+        await self.resync()
+        await self.run_steps()
+        s = self._settings
+        for job, seconds in (
+            (step_job, s.step_poll_seconds),
+            (outbox_job, s.outbox_poll_seconds),
+            (resync_job, s.resync_seconds),
+        ):
+            self._scheduler.add_job(
+                job,
+                "interval",
+                seconds=seconds,
+                args=[self.worker],
+                id=f"{job.__name__}:{self.worker}",
+                max_instances=1,
+                coalesce=True,
+            )
+        self._scheduler.start()
+        await self._schedule_next_step()
+
+    async def stop(self) -> None:
+        """Stop the timers; running jobs finish, nothing new starts."""
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+        _RUNNERS.pop(self.worker, None)
+
+    async def resync(self) -> None:
+        """Bring the stored plan in line with meetings and settings."""
+        changed = await cadence.sync_all(self._uow)
+        if changed:
+            log.info("cadence plan updated: %d steps changed", changed)
+
+    async def run_steps(self) -> None:
+        """Run due steps, then deliver right away rather than at the next outbox tick."""
+        report = await cadence.run_due(
+            self._uow, self._clock, self._render, self.worker, self._settings.grace
+        )
+        for key, reason in report.skipped:
+            log.info("cadence step %s skipped: %s", key, reason)
+        if report.done:
+            log.info("cadence steps done: %s", ", ".join(report.done))
+            await self.run_outbox()
+        if self._scheduler.running:
+            await self._schedule_next_step()
+
+    async def run_outbox(self) -> None:
+        """Outbox passes while work is due (bounded); the rate limiter paces the sends."""
+        for _ in range(OUTBOX_PASSES):
+            done = await outbox.deliver_due(
+                self._uow, self._clock, self._sender, max_attempts=self._settings.max_attempts
+            )
+            if done.sent + done.retried + done.failed == 0:
+                break
+
+    async def _schedule_next_step(self) -> None:
+        """A one-off timer at the next step's due time, so steps start on the minute."""
+        now = self._clock.now()
+        async with self._uow() as work:
+            upcoming = await work.cadence.due(now + timedelta(days=2), limit=1)
+        if upcoming and upcoming[0].due > now:
+            self._scheduler.add_job(
+                step_job,
+                "date",
+                run_date=upcoming[0].due,
+                args=[self.worker],
+                id=f"next-step:{self.worker}",
+                replace_existing=True,
+            )
+
+    def next_run(self) -> datetime | None:
+        """When the next one-off step timer fires (for diagnostics and tests)."""
+        job = self._scheduler.get_job(f"next-step:{self.worker}")
+        return job.next_run_time if job else None

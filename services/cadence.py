@@ -1,0 +1,224 @@
+"""The cadence use cases: keep the plan in the database, run due steps exactly once."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from domain.cadence import StepKind, plan, step_key
+from domain.errors import N_, NotAllowed, NotFound
+from domain.model import ConversationKind, ConversationRef, Network, RoleKind
+from services.networks import Actor, Directory, identify
+from services.ports import Clock, NewDelivery, Outbound, StepRecord, UnitOfWork, UnitOfWorkFactory
+from services.rsvp import MeetingState, load_state
+
+log = logging.getLogger(__name__)
+ORGANISERS = frozenset({RoleKind.FACILITATOR, RoleKind.SECRETARIAT})
+
+
+@dataclass(frozen=True, slots=True)
+class StepContext:
+    """What a step's messages are made from: the network, the meeting, and the audiences."""
+
+    step: StepRecord
+    network: Network
+    state: MeetingState | None
+    channels: tuple[ConversationRef, ...]
+    host_chats: tuple[ConversationRef, ...] = ()
+    organiser_chats: tuple[ConversationRef, ...] = ()
+    silent: tuple[str, ...] = ()  # municipalities that have not answered
+    already_posted: frozenset[str] = frozenset()  # channels holding this meeting's agenda
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One message for one conversation, and what to remember once it is sent."""
+
+    ref: ConversationRef
+    message: Outbound
+    remember: dict[str, object] | None = None
+
+
+# The edge renders a step's messages (cards, wording in the network's language).
+Renderer = Callable[[StepContext], list[Target]]
+
+
+@dataclass
+class RunReport:
+    """What one pass over the due steps did."""
+
+    done: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+async def sync_all(uow: UnitOfWorkFactory) -> int:
+    """Bring every network's stored plan in line with its meetings and settings."""
+    async with uow() as work:
+        networks = await work.networks.all()
+    changed = 0
+    for network in networks:
+        async with uow() as work:
+            meetings = await work.networks.meetings(network.slug)
+            changed += await work.cadence.sync(network.slug, plan(network, meetings))
+            await work.commit()
+    return changed
+
+
+async def run_due(
+    uow: UnitOfWorkFactory, clock: Clock, render: Renderer, worker: str, grace: timedelta
+) -> RunReport:
+    """Run every due step once; steps missed for longer than `grace` are skipped, not run."""
+    report = RunReport()
+    now = clock.now()
+    async with uow() as work:
+        due = await work.cadence.due(now)
+    for step in due:
+        async with uow() as work:
+            if not await work.cadence.claim(step.key, worker):
+                continue  # another replica has it, or has done it
+            if now - step.due > grace:
+                reason = f"missed: due {step.due:%Y-%m-%d %H:%M %Z}, grace {grace}"
+                await work.cadence.finish(step.key, "skipped", reason, now)
+                report.skipped.append((step.key, reason))
+            else:
+                reason = await _enqueue(work, clock, step, render)
+                await work.cadence.finish(step.key, "skipped" if reason else "done", reason, now)
+                (
+                    report.skipped.append((step.key, reason))
+                    if reason
+                    else report.done.append(step.key)
+                )
+            await work.commit()
+    return report
+
+
+async def _enqueue(work: UnitOfWork, clock: Clock, step: StepRecord, render: Renderer) -> str:
+    """Put a step's messages in the outbox; the reason it was skipped, or ''."""
+    context = await step_context(work, clock, step)
+    if context is None:
+        return "the network or meeting no longer exists"
+    targets = render(context)
+    if not targets:
+        return "no audience: nobody to send this step to"
+    items = [
+        NewDelivery(
+            key=f"{step.key}|{t.ref.conversation_id}",
+            ref=t.ref,
+            message=t.message,
+            step_key=step.key,
+            network=step.network,
+            remember=dict(t.remember) if t.remember else None,
+        )
+        for t in targets
+    ]
+    await work.outbox.enqueue(items, clock.now())
+    return ""
+
+
+async def step_context(work: UnitOfWork, clock: Clock, step: StepRecord) -> StepContext | None:
+    """Everything a step's messages need, read in the step's transaction."""
+    network = await work.networks.get(step.network)
+    if network is None:
+        return None
+    state = None
+    if step.meeting is not None:
+        try:
+            state = await load_state(work, clock, step.network, step.meeting)
+        except NotFound:
+            return None
+    refs = [r for r in await work.conversations.linked_to(step.network) if r.installed]
+    channels = tuple(r for r in refs if r.kind is ConversationKind.CHANNEL)
+    hosts, organisers = await _personal_chats(work, network, state)
+    silent: tuple[str, ...] = ()
+    if state is not None:
+        answered = {r.municipality for r in state.rsvps}
+        silent = tuple(m.name for m in state.members() if m.key not in answered)
+    posted: frozenset[str] = frozenset()
+    if step.meeting is not None:
+        places = await work.posted.where("agenda", step.network, step.meeting)
+        posted = frozenset(c for c, _ in places)
+    return StepContext(step, network, state, channels, hosts, organisers, silent, posted)
+
+
+async def _personal_chats(
+    work: UnitOfWork, network: Network, state: MeetingState | None
+) -> tuple[tuple[ConversationRef, ...], tuple[ConversationRef, ...]]:
+    """Personal chats with the host's contacts and with the organisers, where the bot has one."""
+    hosts: list[ConversationRef] = []
+    organisers: list[ConversationRef] = []
+    for person in await work.networks.people(network.slug):
+        chat = (
+            await work.conversations.personal_for(person.teams_user_id)
+            if person.teams_user_id
+            else None
+        )
+        if chat is None:
+            continue
+        if person.roles & ORGANISERS:
+            organisers.append(chat)
+        if (
+            state is not None
+            and RoleKind.HOST_CONTACT in person.roles
+            and person.municipality == state.meeting.host
+        ):
+            hosts.append(chat)
+    return tuple(hosts), tuple(organisers)
+
+
+async def preview(
+    uow: UnitOfWork, slug: str, start: datetime, end: datetime
+) -> tuple[Network, list[StepRecord]]:
+    """The stored plan of a network in a period (the CLI and the `cadence` card show it)."""
+    async with uow:
+        network = await uow.networks.get(slug)
+        if network is None:
+            raise NotFound(
+                N_("There is no network called '{name}'. Known networks: {known}"),
+                name=slug,
+                known=", ".join(n.slug for n in await uow.networks.all()),
+            )
+        return network, await uow.cadence.upcoming(slug, start, end)
+
+
+async def set_paused(
+    uow: UnitOfWork, slug: str, actor: Actor, directory: Directory | None, paused: bool
+) -> int:
+    """Pause or resume a network's cadence (facilitator or secretariat)."""
+    async with uow:
+        person = await identify(uow, actor, directory)
+        roles = await uow.people.roles(person.key, slug) if person else frozenset()
+        if not roles & ORGANISERS:
+            raise NotAllowed(
+                N_("Only the facilitator or the secretariat can pause or resume the cadence.")
+            )
+        count = await uow.cadence.set_paused(slug, paused)
+        await uow.commit()
+    return count
+
+
+async def move_step(
+    uow: UnitOfWork,
+    slug: str,
+    actor: Actor,
+    directory: Directory | None,
+    kind: str,
+    meeting: int,
+    when: datetime,
+) -> bool:
+    """Move one meeting's step to another local time (facilitator or secretariat)."""
+    try:
+        step = StepKind(kind)
+    except ValueError:
+        raise NotFound(N_("There is no cadence step called '{kind}'."), kind=kind[:30]) from None
+    async with uow:
+        person = await identify(uow, actor, directory)
+        roles = await uow.people.roles(person.key, slug) if person else frozenset()
+        if not roles & ORGANISERS:
+            raise NotAllowed(
+                N_("Only the facilitator or the secretariat can pause or resume the cadence.")
+            )
+        moved = await uow.cadence.move(step_key(slug, step, meeting), when)
+        await uow.commit()
+    return moved

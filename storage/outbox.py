@@ -1,0 +1,170 @@
+"""The outbox: deliveries keyed for exactly-once, claimed with a lease, never sent twice."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.ports import DeliveryRecord, NewDelivery, Outbound
+from storage.cadence import DeliveryRow
+from storage.models import NetworkRow
+from storage.repositories import _insert
+
+
+def _payload(message: Outbound) -> dict[str, Any]:
+    return {"text": message.text, "card": message.card}
+
+
+def _record(row: DeliveryRow) -> DeliveryRecord:
+    return DeliveryRecord(
+        id=row.id,
+        key=row.key,
+        conversation_id=row.conversation_id,
+        message=Outbound(text=row.payload.get("text") or "", card=row.payload.get("card")),
+        status=row.status,
+        attempts=row.attempts,
+        last_error=row.last_error,
+        remember=row.remember,
+        activity_id=row.activity_id,
+    )
+
+
+class SqlOutbox:
+    """Deliveries move pending -> sending -> sent (or back to pending, or failed)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def enqueue(self, items: list[NewDelivery], now: datetime) -> int:
+        """Add deliveries; a key already present is left alone (that is the exactly-once)."""
+        added = 0
+        for item in items:
+            network_id = (
+                await self._s.scalar(select(NetworkRow.id).where(NetworkRow.slug == item.network))
+                if item.network
+                else None
+            )
+            stmt = (
+                _insert(self._s, DeliveryRow)
+                .values(
+                    key=item.key,
+                    step_key=item.step_key,
+                    network_id=network_id,
+                    conversation_id=item.ref.conversation_id,
+                    payload=_payload(item.message),
+                    remember=item.remember,
+                    status="pending",
+                    attempts=0,
+                    last_error="",
+                    next_attempt_at=now,
+                    created_at=now,
+                )
+                .on_conflict_do_nothing(index_elements=["key"])
+            )
+            result = await self._s.execute(stmt)
+            added += int(result.rowcount)  # type: ignore[attr-defined]
+        return added
+
+    async def claim_due(
+        self, now: datetime, lease_seconds: float, limit: int
+    ) -> list[DeliveryRecord]:
+        """Take up to `limit` due deliveries; each is won by exactly one claimant."""
+        candidates = list(
+            await self._s.scalars(
+                select(DeliveryRow.id)
+                .where(DeliveryRow.status == "pending", DeliveryRow.next_attempt_at <= now)
+                .order_by(DeliveryRow.next_attempt_at, DeliveryRow.id)
+                .limit(limit)
+            )
+        )
+        lease = now + timedelta(seconds=lease_seconds)
+        won = []
+        for delivery_id in candidates:
+            result = await self._s.execute(
+                update(DeliveryRow)
+                .where(DeliveryRow.id == delivery_id, DeliveryRow.status == "pending")
+                .values(status="sending", lease_until=lease, attempts=DeliveryRow.attempts + 1)
+            )
+            if result.rowcount:  # type: ignore[attr-defined]
+                won.append(delivery_id)
+        if not won:
+            return []
+        rows = await self._s.scalars(
+            select(DeliveryRow).where(DeliveryRow.id.in_(won)).order_by(DeliveryRow.id)
+        )
+        return [_record(r) for r in rows]
+
+    async def mark_sent(self, delivery_id: int, activity_id: str, now: datetime) -> None:
+        """The Connector accepted it."""
+        await self._s.execute(
+            update(DeliveryRow)
+            .where(DeliveryRow.id == delivery_id)
+            .values(
+                status="sent", activity_id=activity_id, sent_at=now, lease_until=None, last_error=""
+            )
+        )
+
+    async def mark_retry(
+        self, delivery_id: int, when: datetime, error: str, *, counted: bool = True
+    ) -> None:
+        """Try again at `when`; an attempt that never reached Teams does not count."""
+        attempts = DeliveryRow.attempts if counted else DeliveryRow.attempts - 1
+        await self._s.execute(
+            update(DeliveryRow)
+            .where(DeliveryRow.id == delivery_id)
+            .values(
+                status="pending",
+                next_attempt_at=when,
+                lease_until=None,
+                last_error=error[:500],
+                attempts=attempts,
+            )
+        )
+
+    async def mark_failed(self, delivery_id: int, status: str, error: str) -> None:
+        """Give up: failed (dead letter) or blocked; the facilitator sees it."""
+        await self._s.execute(
+            update(DeliveryRow)
+            .where(DeliveryRow.id == delivery_id)
+            .values(status=status, lease_until=None, last_error=error[:500])
+        )
+
+    async def recover(self, now: datetime) -> int:
+        """Deliveries whose sender died mid-send: held as 'unconfirmed', never resent blindly."""
+        result = await self._s.execute(
+            update(DeliveryRow)
+            .where(DeliveryRow.status == "sending", DeliveryRow.lease_until < now)
+            .values(
+                status="unconfirmed",
+                last_error="the sender stopped while sending; "
+                "check the conversation, then retry if missing",
+            )
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def listing(self, network: str | None, statuses: tuple[str, ...]) -> list[DeliveryRecord]:
+        """Deliveries in these statuses, newest first (for the facilitator's card)."""
+        query = select(DeliveryRow).where(DeliveryRow.status.in_(statuses))
+        if network:
+            query = query.join(NetworkRow).where(NetworkRow.slug == network)
+        rows = await self._s.scalars(query.order_by(DeliveryRow.id.desc()).limit(200))
+        return [_record(r) for r in rows]
+
+    async def requeue(self, delivery_id: int, now: datetime) -> bool:
+        """Retry a failed or unconfirmed delivery (the facilitator decided)."""
+        result = await self._s.execute(
+            update(DeliveryRow)
+            .where(
+                DeliveryRow.id == delivery_id,
+                or_(
+                    DeliveryRow.status == "failed",
+                    DeliveryRow.status == "unconfirmed",
+                    DeliveryRow.status == "blocked",
+                ),
+            )
+            .values(status="pending", next_attempt_at=now, attempts=0)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -1,0 +1,211 @@
+"""The cadence: the plan (pure), and a simulated year run against real databases."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.cadence_messages import cadence_renderer
+from domain.cadence import StepKind, plan
+from domain.model import ConversationKind, ConversationRef
+from services import cadence, outbox
+from services.network_file import NetworkFileError, load_network_file, parse_network_file
+from services.networks import import_network
+from services.ports import DeliveryResult, DeliveryStatus, Outbound
+from tests.conftest import EXAMPLES, FixedClock
+from tests.fakes import FakeSender
+from tests.support.networks import SMALL
+
+CPH = ZoneInfo("Europe/Copenhagen")
+PLAN22 = EXAMPLES / "plan22-kompakte-groenne-byer.yaml"
+CHANNEL = ConversationRef(
+    conversation_id="19:plan22@thread.tacv2",
+    kind=ConversationKind.CHANNEL,
+    service_url="http://127.0.0.1:9/",
+    channel_id="msteams",
+)
+FACILITATOR_CHAT = ConversationRef(
+    conversation_id="a:facilitator",
+    service_url="http://127.0.0.1:9/",
+    kind=ConversationKind.PERSONAL,
+    channel_id="msteams",
+    user_id="29:facilitator",
+)
+render = cadence_renderer(lambda state: Outbound(text=f"agenda card {state.meeting.number}"))
+
+
+def plan22() -> Any:
+    return load_network_file(PLAN22, today=date(2024, 1, 1))
+
+
+def test_steps_run_at_nine_local_time_across_daylight_saving() -> None:
+    declared = plan22()
+    steps = plan(declared.network, list(declared.meetings))
+    assert {s.due.astimezone(CPH).strftime("%H:%M") for s in steps} == {"09:00"}
+    summer = next(s for s in steps if s.key == "kompakte-groenne-byer:agenda:m2")
+    winter = next(s for s in steps if s.key == "kompakte-groenne-byer:rsvp_reminder:m4")
+    assert summer.due.utcoffset() == timedelta(hours=2)
+    assert winter.due.utcoffset() == timedelta(hours=1)
+
+
+def test_the_plan_covers_the_whole_two_year_calendar() -> None:
+    declared = plan22()
+    steps = plan(declared.network, list(declared.meetings))
+    meeting_steps = [s for s in steps if s.kind is not StepKind.PULSE]
+    assert len(meeting_steps) == 9 * 8 - 4  # meeting 1 skips its four pre-launch steps
+    assert steps[0].due.date() >= declared.network.starts_on
+    pulses = [s for s in steps if s.kind is StepKind.PULSE]
+    themes = [s.theme for s in pulses]
+    assert themes[:8] == list(declared.network.themes)  # each theme once before any repeats
+    meeting_weeks = {m.day.isocalendar()[:2] for m in declared.meetings}
+    assert all(s.due.date().isocalendar()[:2] not in meeting_weeks for s in pulses)
+
+
+def test_a_step_before_the_network_starts_is_an_import_error() -> None:
+    text = SMALL.replace("period: {start: 2024-01-01", "period: {start: 2024-03-01")
+    with pytest.raises(NetworkFileError) as refused:
+        parse_network_file(text, name="small.yaml", today=date(2024, 3, 1))
+    assert refused.value.field == "meetings[0].date"
+    assert "skip: [host_prompt, call_for_cases, agenda, material_pack]" in refused.value.message
+
+
+async def prepared(uow_factory: Any) -> Any:
+    declared = plan22()
+    await import_network(uow_factory(), declared)
+    async with uow_factory() as uow:
+        await uow.conversations.save(CHANNEL)
+        await uow.conversations.save(FACILITATOR_CHAT)
+        await uow.conversations.link(CHANNEL.conversation_id, "kompakte-groenne-byer")
+        await uow.people.remember_teams_ids(
+            "facilitator@example.org", teams_user_id="29:facilitator", aad_object_id=None
+        )
+        await uow.commit()
+    await cadence.sync_all(uow_factory)
+    return declared
+
+
+async def run_year(
+    uow_factory: Any, sender: FakeSender, worker: str, due_times: list[datetime]
+) -> list[str]:
+    done: list[str] = []
+    keys: list[str] = []
+    for when in due_times:
+        clock = FixedClock(when)
+        report = await cadence.run_due(uow_factory, clock, render, worker, timedelta(hours=24))
+        done += report.done
+        keys += (await outbox.deliver_due(uow_factory, clock, sender, max_attempts=6)).ids
+    assert len(keys) == len(set(keys))
+    return done
+
+
+async def test_a_simulated_year_posts_every_step_once_in_order_at_local_time(
+    uow_factory: Any,
+) -> None:
+    declared = await prepared(uow_factory)
+    steps = plan(declared.network, list(declared.meetings))
+    sender = FakeSender()
+    times = sorted({s.due for s in steps})
+    done = await run_year(uow_factory, sender, "replica-1", times)
+    again = await run_year(uow_factory, sender, "replica-2", times)  # a second replica, late
+    assert again == []
+    assert done == [s.key for s in steps]
+    follow_ups = sum(1 for s in steps if s.kind is StepKind.FOLLOW_UP)
+    assert len(sender.delivered) == len(steps) + follow_ups  # follow-up: chat and channel
+    agenda_posts = [
+        t for c, t in ((c, m.text) for c, m in sender.delivered) if t.startswith("agenda card")
+    ]
+    agendas = [s.meeting for s in steps if s.kind is StepKind.AGENDA]
+    assert agenda_posts == [f"agenda card {n}" for n in agendas]
+    assert agendas == [2, 3, 4, 5, 9, 6, 7, 8]  # the study trip (9) is in May 2025
+
+
+async def test_missed_steps_beyond_the_grace_window_are_skipped_not_sent(uow_factory: Any) -> None:
+    await prepared(uow_factory)
+    late = FixedClock(datetime(2024, 6, 10, 12, tzinfo=UTC))
+    report = await cadence.run_due(uow_factory, late, render, "w", timedelta(hours=24))
+    assert report.done == []
+    assert all(reason.startswith("missed") for _, reason in report.skipped)
+    assert "kompakte-groenne-byer:follow_up:m2" in [k for k, _ in report.skipped]
+
+
+async def test_a_failed_delivery_is_retried_after_retry_after_and_a_blocked_one_stops(
+    uow_factory: Any,
+) -> None:
+    await prepared(uow_factory)
+    when = datetime(2024, 3, 7, 8, tzinfo=UTC)  # D-7 of meeting 1: the reminder
+    clock = FixedClock(when)
+    sender = FakeSender(
+        {CHANNEL.conversation_id: DeliveryResult(DeliveryStatus.RETRY, retry_after=30, error="429")}
+    )
+    await cadence.run_due(uow_factory, clock, render, "w", timedelta(hours=24))
+    first = await outbox.deliver_due(uow_factory, clock, sender, max_attempts=6)
+    assert (first.sent, first.retried) == (0, 1)
+    assert (await outbox.deliver_due(uow_factory, clock, sender, max_attempts=6)).sent == 0
+    later = FixedClock(when + timedelta(seconds=31))
+    assert (await outbox.deliver_due(uow_factory, later, sender, max_attempts=6)).sent == 1
+    assert "vi har ikke hørt fra Aalborg Kommune" in sender.delivered[0][1].text  # in Danish
+
+
+async def test_a_delivery_interrupted_mid_send_is_held_not_resent(uow_factory: Any) -> None:
+    await prepared(uow_factory)
+    when = datetime(2024, 3, 7, 8, tzinfo=UTC)
+    await cadence.run_due(uow_factory, FixedClock(when), render, "w", timedelta(hours=24))
+    async with uow_factory() as uow:  # a worker claims it, then dies before recording
+        (claimed,) = await uow.outbox.claim_due(when, 120, 10)
+        await uow.commit()
+    sender = FakeSender()
+    later = FixedClock(when + timedelta(minutes=5))
+    assert (await outbox.deliver_due(uow_factory, later, sender, max_attempts=6)).sent == 0
+    async with uow_factory() as uow:
+        (held,) = await uow.outbox.listing("kompakte-groenne-byer", ("unconfirmed",))
+        assert held.id == claimed.id
+        assert await uow.outbox.requeue(held.id, later.now())
+        await uow.commit()
+    assert (await outbox.deliver_due(uow_factory, later, sender, max_attempts=6)).sent == 1
+
+
+async def test_a_moved_meeting_moves_its_steps(uow_factory: Any) -> None:
+    declared = await prepared(uow_factory)
+    moved = dataclasses.replace(declared.meetings[1], day=date(2024, 6, 6))
+    await import_network(
+        uow_factory(),
+        dataclasses.replace(
+            declared, meetings=(declared.meetings[0], moved, *declared.meetings[2:])
+        ),
+    )
+    await cadence.sync_all(uow_factory)
+    async with uow_factory() as uow:
+        steps = await uow.cadence.upcoming(
+            "kompakte-groenne-byer",
+            datetime(2024, 5, 1, tzinfo=UTC),
+            datetime(2024, 7, 1, tzinfo=UTC),
+        )
+    agenda = next(s for s in steps if s.key == "kompakte-groenne-byer:agenda:m2")
+    assert agenda.due.astimezone(CPH) == datetime(2024, 5, 16, 9, tzinfo=CPH)
+
+
+async def test_a_message_held_back_by_our_own_rate_limit_never_uses_up_its_attempts(
+    uow_factory: Any,
+) -> None:
+    await prepared(uow_factory)
+    when = datetime(2024, 3, 7, 8, tzinfo=UTC)
+    await cadence.run_due(uow_factory, FixedClock(when), render, "w", timedelta(hours=24))
+    for minute in range(1, 9):  # more passes than max_attempts, each held back
+        sender = FakeSender(
+            {
+                CHANNEL.conversation_id: DeliveryResult(
+                    DeliveryStatus.RETRY, retry_after=1, error="held", attempted=False
+                )
+            }
+        )
+        late = FixedClock(when + timedelta(minutes=minute))
+        assert (await outbox.deliver_due(uow_factory, late, sender, max_attempts=3)).failed == 0
+    sender = FakeSender()
+    done = await outbox.deliver_due(
+        uow_factory, FixedClock(when + timedelta(minutes=10)), sender, max_attempts=3
+    )
+    assert done.sent == 1

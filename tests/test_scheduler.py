@@ -1,0 +1,47 @@
+"""The scheduler lives with the app: on start it runs what is due and delivers it."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from aiohttp.test_utils import TestClient
+
+from bot.app import create_app
+from bot.wiring import RUNNER
+from domain.model import ConversationKind, ConversationRef
+from netpuls.settings import Settings
+from services.networks import import_network
+from tests.conftest import FixedClock
+from tests.support.networks import small_network
+
+ClientMaker = Callable[..., Awaitable[TestClient[Any, Any]]]
+
+
+async def test_on_start_the_due_reminder_is_posted_once_and_stopping_stops_the_timers(
+    aiohttp_client: ClientMaker, database_url: str, engine: object, uow_factory: Any, connector: Any
+) -> None:
+    fake, url = connector
+    await import_network(uow_factory(), small_network())
+    channel = ConversationRef(
+        conversation_id="19:general@thread.tacv2",
+        service_url=url,
+        kind=ConversationKind.CHANNEL,
+        channel_id="msteams",
+    )
+    async with uow_factory() as uow:
+        await uow.conversations.save(channel)
+        await uow.conversations.link(channel.conversation_id, "kompakte-groenne-byer")
+        await uow.commit()
+    due = FixedClock(datetime(2024, 3, 7, 8, 0, 30, tzinfo=UTC))  # D-7, 09:00:30 in Denmark
+    settings = Settings(database_url=database_url, app_id="", scheduler_enabled=True)
+    client = await aiohttp_client(create_app(settings, clock=due))
+    runner = client.app[RUNNER]
+    (reminder,) = [s for s in fake.sent if "vi har ikke hørt fra" in (s.activity["text"] or "")]
+    assert reminder.conversation_id == channel.conversation_id
+    assert "Køge Kommune" in reminder.activity["text"]
+    await runner.run_steps()  # a second pass (another timer, another replica) posts nothing
+    assert len(fake.sent) == 1
+    await client.close()
+    assert runner.next_run() is None
