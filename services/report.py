@@ -1,0 +1,269 @@
+"""The network's final product: every posted summary, the cases and evaluations, as Markdown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol
+
+from babel import Locale
+from babel.numbers import format_decimal
+
+from domain.errors import N_, NotFound
+from domain.model import Meeting, MeetingKind, MeetingStatus, Network
+from domain.sparring import Case, CaseStatus, EvaluationAggregate, HostPlan, Summary, aggregate
+from services.networks import Actor, Directory
+from services.ports import Clock, UnitOfWork
+from services.sparring_support import organiser, record
+
+LINKEDIN_LIMIT = 1300
+CLI_ACTOR = "netpuls-cli"
+
+
+class Wording(Protocol):
+    """The translator the edge passes in: messages and dates in the network's language."""
+
+    def __call__(self, msgid: str, /, **params: object) -> str: ...
+    def date(self, value: date, fmt: str = "full") -> str: ...
+    @property
+    def locale(self) -> Locale: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Chapter:
+    """One meeting in the final product."""
+
+    meeting: Meeting
+    host_name: str
+    cases: tuple[Case, ...]
+    summary: Summary | None  # posted summaries only
+    evaluation: EvaluationAggregate
+    plan: HostPlan | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """Everything the final product holds."""
+
+    network: Network
+    chapters: tuple[Chapter, ...]
+    built_at: datetime
+
+    def advice(self) -> list[tuple[Chapter, str]]:
+        """The good advice of every meeting that has some, in meeting order."""
+        return [
+            (c, c.summary.good_advice) for c in self.chapters if c.summary and c.summary.good_advice
+        ]
+
+
+async def gather(uow: UnitOfWork, slug: str, now: datetime) -> Report:
+    """The report's content (inside an open unit): meetings begun by `now` or with content."""
+    network = await uow.networks.get(slug)
+    if network is None:
+        known = ", ".join(n.slug for n in await uow.networks.all()) or "-"
+        raise NotFound(
+            N_("There is no network called '{name}'. Known networks: {known}"),
+            name=slug,
+            known=known,
+        )
+    towns = {m.key: m.name for m in await uow.networks.municipalities(slug)}
+    summaries = await uow.summaries.for_network(slug)
+    cases = [c for c in await uow.cases.for_network(slug) if c.status is CaseStatus.ACCEPTED]
+    chapters = []
+    for meeting in await uow.networks.meetings(slug):
+        if meeting.status is MeetingStatus.CANCELLED:
+            continue
+        summary = summaries.get(meeting.number)
+        posted = summary if summary is not None and summary.posted else None
+        mine = tuple(c for c in cases if c.meeting == meeting.number)
+        if posted is None and not mine and meeting.starts_at(network.zone) > now:
+            continue
+        chapters.append(
+            Chapter(
+                meeting=meeting,
+                host_name=towns.get(meeting.host or "", ""),
+                cases=mine,
+                summary=posted,
+                evaluation=aggregate(await uow.evaluations.answers(slug, meeting.number)),
+                plan=await uow.host_plans.get(slug, meeting.number),
+            )
+        )
+    return Report(network, tuple(chapters), now)
+
+
+async def build_report(
+    uow: UnitOfWork, clock: Clock, slug: str, actor: Actor | None, directory: Directory | None
+) -> Report:
+    """The report for the facilitator or the secretariat (`actor`), or the command line (None)."""
+    async with uow:
+        who = CLI_ACTOR
+        if actor is not None:
+            found = await organiser(
+                uow,
+                slug,
+                actor,
+                directory,
+                N_("Only the facilitator or the secretariat can build the network's report."),
+            )
+            who = found.person.key
+        report = await gather(uow, slug, clock.now())
+        await record(uow, clock, slug, who, "report.build", f"{len(report.chapters)} meetings")
+        await uow.commit()
+    return report
+
+
+def meeting_heading(chapter: Chapter, t: Wording) -> str:
+    """'Network meeting 2: <title>' (or the study trip)."""
+    meeting = chapter.meeting
+    if meeting.kind is MeetingKind.STUDY_TRIP:
+        base = t("Study trip")
+    else:
+        base = t("Network meeting {number}", number=meeting.number)
+    return f"{base}: {meeting.title}" if meeting.title else base
+
+
+def meeting_line(chapter: Chapter, t: Wording) -> str:
+    """When and where: date, host, place."""
+    meeting = chapter.meeting
+    parts = [t.date(meeting.day, "long"), chapter.host_name, meeting.place or meeting.region]
+    return " · ".join(p for p in parts if p)
+
+
+def programme_lines(meeting: Meeting) -> list[str]:
+    """'10:00–10:15 Welcome (speaker)' for each programme item."""
+    out = []
+    for item in meeting.programme:
+        times = "–".join(f"{c:%H:%M}" for c in (item.starts, item.ends) if c)
+        text = item.title + (f" ({item.speaker})" if item.speaker else "")
+        out.append(f"{times} {text}".strip())
+    return out
+
+
+def summary_sections(summary: Summary, t: Wording) -> list[tuple[str, str]]:
+    """The summary's four parts with their headings, empty ones left out."""
+    parts = [
+        (t("Key points"), summary.key_points),
+        (t("Good advice"), summary.good_advice),
+        (t("Experiences"), summary.experiences),
+        (t("Next steps"), summary.next_steps),
+    ]
+    return [(title, text) for title, text in parts if text]
+
+
+def evaluation_line(results: EvaluationAggregate, t: Wording) -> str:
+    """'7 answers; average usefulness 4.1 of 5' or that nobody answered."""
+    if results.mean is None:
+        return t("No evaluation answers.")
+    return t(
+        "{count} answer(s); average usefulness {mean} of 5",
+        count=results.answers,
+        mean=format_decimal(results.mean, "0.0", locale=t.locale),
+    )
+
+
+def report_markdown(report: Report, t: Wording) -> str:
+    """The final product as Markdown: a contents list, one chapter per meeting, the advice."""
+    network = report.network
+    subtitle = t("The network's final product")
+    lines = [f"# {network.name}", "", f"*{subtitle}*", ""]
+    lines += [f"{t.date(network.starts_on, 'long')} – {t.date(network.ends_on, 'long')}", ""]
+    if network.description:
+        lines += [network.description.strip(), ""]
+    closing = t("Good advice across the meetings")
+    lines += [_h(2, t("Contents")), ""]
+    lines += [f"- {meeting_heading(c, t)}" for c in report.chapters]
+    lines += [f"- {closing}", ""]
+    for chapter in report.chapters:
+        lines += _chapter_markdown(chapter, t)
+    lines += [_h(2, closing), ""]
+    for chapter, advice in report.advice():
+        lines += [f"### {meeting_heading(chapter, t)}", "", advice.strip(), ""]
+    if not report.advice():
+        lines += [t("No summary with good advice has been posted yet."), ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _chapter_markdown(chapter: Chapter, t: Wording) -> list[str]:
+    meeting = chapter.meeting
+    lines = [f"## {meeting_heading(chapter, t)}", "", f"*{meeting_line(chapter, t)}*", ""]
+    if meeting.programme:
+        lines += [_h(3, t("Programme")), ""]
+        lines += [f"- {line}" for line in programme_lines(meeting)] + [""]
+    visit = (
+        chapter.plan.what_to_see
+        if chapter.plan and chapter.plan.what_to_see
+        else meeting.field_visit
+    )
+    if visit:
+        lines += [_h(3, t("Field visit")), "", visit.strip(), ""]
+    if chapter.cases:
+        lines += [_h(3, t("Problem statements")), ""]
+        for case in chapter.cases:
+            lines += _case_markdown(case, chapter.summary, t)
+    lines += [_h(3, t("Summary")), ""]
+    if chapter.summary is None:
+        lines += [t("No summary has been posted for this meeting."), ""]
+    else:
+        for title, text in summary_sections(chapter.summary, t):
+            lines += [f"#### {title}", "", text.strip(), ""]
+    lines += [_h(3, t("Evaluation")), "", evaluation_line(chapter.evaluation, t), ""]
+    lines += [f"> {comment}" for comment in chapter.evaluation.comments]
+    return [*lines, ""] if chapter.evaluation.comments else lines
+
+
+def _case_markdown(case: Case, summary: Summary | None, t: Wording) -> list[str]:
+    by = f" – {case.municipality_name}" if case.municipality_name else ""
+    lines = [f"#### {case.title}{by}", "", case.description.strip(), ""]
+    if case.sparring_notes:
+        lines += [_labelled(t("Sparring notes"), case.sparring_notes), ""]
+    note = summary.note_for(case.id) if summary else ""
+    if note:
+        lines += [_labelled(t("From the summary"), note), ""]
+    return lines
+
+
+def _h(level: int, text: str) -> str:
+    return f"{'#' * level} {text}"
+
+
+def _labelled(label: str, text: str) -> str:
+    return f"**{label}:** {text.strip()}"
+
+
+def linkedin_text(report: Report, chapter: Chapter, t: Wording) -> str:
+    """A short post about one meeting, ready to paste into LinkedIn (at most 1,300 characters)."""
+    head = f"{report.network.name} – {meeting_heading(chapter, t)}"
+    where = meeting_line(chapter, t)
+    summary = chapter.summary
+    body = [
+        (t("Key points"), summary.key_points if summary else ""),
+        (t("Good advice"), summary.good_advice if summary else ""),
+    ]
+    cases = [c.title for c in chapter.cases]
+    tail = t("Problem statements: {titles}", titles="; ".join(cases)) if cases else ""
+    fixed = f"{head}\n{where}\n\n"
+    room = LINKEDIN_LIMIT - len(fixed) - (len(tail) + 2 if tail else 0)
+    parts = [f"{title}:\n{text.strip()}" for title, text in body if text.strip()]
+    text = fixed + "\n\n".join(_fit(parts, room)) + (f"\n\n{tail}" if tail else "")
+    return _cut(text.strip(), LINKEDIN_LIMIT)
+
+
+def _fit(parts: list[str], room: int) -> list[str]:
+    """Cut the parts so that they fit `room` characters together, sharing it fairly."""
+    room -= 2 * max(len(parts) - 1, 0)
+    out = []
+    for i, part in enumerate(parts):
+        share = max(room // (len(parts) - i), 0)
+        out.append(_cut(part, share))
+        room -= len(out[-1])
+    return [p for p in out if p]
+
+
+def _cut(text: str, limit: int) -> str:
+    """At most `limit` characters, cut at a word with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    if limit < 2:
+        return ""
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,.;:")
+    return cut + "…"

@@ -1,0 +1,216 @@
+"""Cases, summaries, evaluations and the report over HTTP: real activities, a fake Connector."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from aiohttp.test_utils import TestClient
+from docx import Document
+
+from bot.app import create_app
+from netpuls.settings import Settings
+from services.networks import import_network
+from tests.conftest import FixedClock
+from tests.support import activities as act
+from tests.support.sparring import CASE, EMAILS, KEY, sparring_network
+from tests.test_http_rsvp import invoke, post, submit
+
+ClientMaker = Callable[..., Awaitable[TestClient[Any, Any]]]
+
+
+@pytest.fixture
+async def bot(
+    aiohttp_client: ClientMaker,
+    database_url: str,
+    engine: object,
+    uow_factory: Any,
+    clock: FixedClock,
+    connector: Any,
+) -> TestClient[Any, Any]:
+    await import_network(uow_factory(), sparring_network())
+    fake, _ = connector
+    for user_id, email in EMAILS.items():
+        fake.members[user_id] = {"id": user_id, "name": email, "email": email}
+    settings = Settings(database_url=database_url, app_id="")
+    return await aiohttp_client(create_app(settings, clock=clock))
+
+
+def who(url: str, user: str, *, channel: bool = False) -> dict[str, Any]:
+    make = act.channel if channel else act.personal
+    return make(url, user_id=user, aad=None, name=EMAILS[user])
+
+
+def card_of(sent: Any) -> dict[str, Any]:
+    return sent.activity["attachments"][0]["content"]  # type: ignore[no-any-return]
+
+
+async def channel_with_agenda(bot: Any, url: str) -> dict[str, Any]:
+    where = who(url, "29:fac", channel=True)
+    await post(bot, act.installed(where))
+    await post(bot, act.message(where, "link kompakte-groenne-byer", mention=True))
+    await post(bot, act.message(where, "agenda 1", mention=True))
+    return where
+
+
+def case_data(**typed: str) -> dict[str, str]:
+    return {
+        "meeting": KEY,
+        "case_meeting": "1",
+        "case_title": CASE["title"],
+        "case_description": CASE["description"],
+        "case_themes": "1",
+        **typed,
+    }
+
+
+async def test_a_case_is_submitted_accepted_and_shown_on_the_posted_agenda(
+    bot: Any, connector: Any
+) -> None:
+    fake, url = connector
+    await channel_with_agenda(bot, url)
+    planner = who(url, "29:odense")
+    await post(bot, act.message(planner, "case"))  # personal chat: the reference is stored
+    form = card_of(fake.sent[-1])
+    assert form["body"][0]["text"] == "Submit a problem statement"
+    _, body = await post(bot, invoke(planner, "case_submit", case_data()))
+    assert body["statusCode"] == 200
+    assert body["value"]["body"][0]["text"].startswith("Thank you: the facilitator")
+    await post(bot, act.message(who(url, "29:fac"), "cases 1"))
+    listing = card_of(fake.sent[-1])
+    assert CASE["title"] in str(listing) and "Waiting for a decision" in str(listing)
+    decision = {"meeting": KEY, "case": "1", "decision": "accept", "note_1": "Velkommen"}
+    _, body = await post(bot, invoke(who(url, "29:fac"), "case_decide", decision))
+    assert body["value"]["body"][0]["text"] == "Accepted; the submitter is told."
+    told = [s for s in fake.sent if s.conversation_id == "a:personal-29:odense"][-1]
+    assert "er godkendt til møde 1" in told.activity["text"]  # the network speaks Danish
+    assert "Velkommen" in told.activity["text"]
+    agenda = fake.updated[-1][2]["attachments"][0]["content"]
+    assert CASE["title"] in str(agenda) and "Problemstillinger til sparring" in str(agenda)
+
+
+async def test_an_over_long_title_is_refused_with_the_form_and_the_typed_text_kept(
+    bot: Any, connector: Any
+) -> None:
+    fake, url = connector
+    _, body = await post(
+        bot, invoke(who(url, "29:odense"), "case_submit", case_data(case_title="x" * 121))
+    )
+    card = body["value"]
+    assert card["body"][0]["text"] == "The title is too long: 121 characters, at most 120."
+    assert CASE["description"] in str(card)
+    await post(
+        bot,
+        submit(
+            who(url, "29:odense"), {"verb": "case_submit", **case_data(case_description="y" * 2001)}
+        ),
+    )
+    assert "The description is too long: 2001 characters, at most 2000." in str(
+        fake.sent[-1].activity
+    )
+
+
+async def test_a_participant_may_not_decide_and_is_told_who_can(bot: Any, connector: Any) -> None:
+    _, url = connector
+    await post(bot, invoke(who(url, "29:odense"), "case_submit", case_data()))
+    decision = {"meeting": KEY, "case": "1", "decision": "accept"}
+    _, body = await post(bot, invoke(who(url, "29:odense"), "case_decide", decision))
+    text = str(body["value"])
+    assert "Only the facilitator or the secretariat can review problem statements." in text
+
+
+async def test_the_summary_is_posted_in_the_agendas_thread_and_an_edit_updates_it(
+    bot: Any, connector: Any
+) -> None:
+    fake, url = connector
+    await channel_with_agenda(bot, url)
+    agenda_id = next(
+        f"sent-{i}" for i, s in enumerate(fake.sent, 1) if s.activity.get("attachments")
+    )
+    await post(bot, act.message(who(url, "29:fac"), "summary 1"))
+    assert card_of(fake.sent[-1])["body"][0]["text"] == "Summary: Network meeting 1"
+    fields = {"meeting": KEY, "key_points": "Tæt og grønt", "good_advice": "Start tidligt"}
+    _, body = await post(bot, invoke(who(url, "29:fac"), "summary_post", fields))
+    assert body["value"]["body"][0]["text"] == "Posted to 1 channel(s)."
+    thread = f"{act.TEAM_ID};messageid={agenda_id}"
+    (posted,) = [s for s in fake.sent if s.conversation_id == thread]
+    assert "Opsamling: Netværksmøde 1" in str(card_of(posted))
+    _, body = await post(
+        bot, invoke(who(url, "29:fac"), "summary_save", {**fields, "key_points": "Rettet"})
+    )
+    assert "updated in 1 channel(s)" in body["value"]["body"][0]["text"]
+    conversation, activity, content = fake.updated[-1]
+    posted_id = f"sent-{fake.sent.index(posted) + 1}"
+    assert (conversation, activity) == (thread, posted_id) and "Rettet" in str(content)
+    _, refused = await post(bot, invoke(who(url, "29:odense"), "summary_post", fields))
+    assert "Only the facilitator or the secretariat can write and post" in str(refused)
+
+
+async def test_an_attendee_evaluates_once_and_the_facilitator_sees_the_totals(
+    bot: Any, connector: Any, clock: FixedClock
+) -> None:
+    fake, url = connector
+    await post(bot, invoke(who(url, "29:odense"), "rsvp", {"meeting": KEY, "answer": "attending"}))
+    clock.current = datetime(2024, 3, 15, 9, tzinfo=UTC)
+    await post(bot, act.message(who(url, "29:odense"), "evaluate"))
+    assert "How useful was Network meeting 1?" in str(card_of(fake.sent[-1]))
+    data = {"meeting": KEY, "usefulness": "4", "comment": "Godt"}
+    _, body = await post(bot, invoke(who(url, "29:odense"), "evaluate", data))
+    assert body["value"]["body"][0]["text"] == "Thank you for your evaluation."
+    _, again = await post(bot, invoke(who(url, "29:odense"), "evaluate", data))
+    assert "already evaluated" in str(again["value"])
+    await post(bot, act.message(who(url, "29:fac"), "evaluation"))
+    totals = str(card_of(fake.sent[-1]))
+    assert "Answers" in totals and "4.0 / 5" in totals
+    assert "planner.odense" not in totals and "Planlægger" not in totals
+
+
+async def test_the_report_command_links_a_docx_and_markdown_that_download(
+    bot: Any, connector: Any
+) -> None:
+    fake, url = connector
+    await post(bot, act.message(who(url, "29:odense"), "report"))
+    assert "Only the facilitator or the secretariat can build" in fake.texts()[-1]
+    await post(bot, act.message(who(url, "29:fac"), "report"))
+    reply = fake.texts()[-1]
+    assert "meeting(s) in the report" in reply
+    links = [part.split(")")[0] for part in reply.split("](")[1:]]
+    docx_link, md_link = (urlsplit(link) for link in links)
+    response = await bot.get(f"{docx_link.path}?{docx_link.query}")
+    assert response.status == 200 and response.headers["Cache-Control"] == "no-store"
+    document = Document(io.BytesIO(await response.read()))
+    assert document.paragraphs[0].text == "Kompakte, grønne byer"
+    markdown = await bot.get(f"{md_link.path}?{md_link.query}")
+    assert (await markdown.text()).startswith("# Kompakte, grønne byer")
+    forged = await bot.get(f"{docx_link.path}?{docx_link.query.replace('sig=', 'sig=0')}")
+    assert forged.status == 403
+    other = await bot.get(f"/reports/atlantis/report.docx?{docx_link.query}")
+    assert other.status == 403  # the signature covers the path
+
+
+async def test_the_host_prompt_reaches_the_host_contact_who_saves_proposals(
+    bot: Any, connector: Any
+) -> None:
+    fake, url = connector
+    await post(bot, act.message(who(url, "29:host"), "case"))  # a chat; the bot knows them now
+    await post(bot, act.message(who(url, "29:fac"), "host 1"))
+    reply = fake.sent[-1].activity
+    assert "Sent the host card to: Vært Odense." in reply["text"]
+    prompt = [s for s in fake.sent if s.conversation_id == "a:personal-29:host"][-1]
+    assert "I er vært for Netværksmøde 1" in str(card_of(prompt))
+    fields = {
+        "meeting": KEY,
+        "host_programme": "Velkomst\nByvandring",
+        "host_address": "Havnegade 1",
+        "host_what_to_see": "Havnen",
+    }
+    _, body = await post(bot, invoke(who(url, "29:host"), "host_plan", fields))
+    assert body["value"]["body"][0]["text"].startswith("Thank you: your proposals are saved")
+    _, refused = await post(bot, invoke(who(url, "29:odense"), "host_plan", fields))
+    assert "Only the contacts of the host municipality (Odense Kommune)" in str(refused)
+    await post(bot, act.message(who(url, "29:koege"), "host 1"))
+    assert "Only the contacts of the host municipality" in fake.texts()[-1]
