@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import ssl
 import threading
 from collections.abc import Callable
 from types import TracebackType
@@ -13,8 +14,14 @@ from aiohttp import web
 class ServerThread:
     """Context manager: starts the app on a free loopback port, stops it on exit."""
 
-    def __init__(self, make_app: Callable[[], web.Application]) -> None:
+    def __init__(
+        self,
+        make_app: Callable[[], web.Application],
+        *,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
         self._make_app = make_app
+        self._ssl = ssl_context
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._runner: web.AppRunner | None = None
@@ -23,7 +30,8 @@ class ServerThread:
     @property
     def url(self) -> str:
         """The server's base URL."""
-        return f"http://127.0.0.1:{self.port}"
+        scheme = "https" if self._ssl else "http"
+        return f"{scheme}://127.0.0.1:{self.port}"
 
     def __enter__(self) -> ServerThread:
         self._thread.start()
@@ -33,7 +41,7 @@ class ServerThread:
     async def _start(self) -> None:
         self._runner = web.AppRunner(self._make_app(), access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", 0, ssl_context=self._ssl)
         await site.start()
         server = site._server
         assert server is not None

@@ -1,0 +1,63 @@
+"""`material [meeting] [words]`: a meeting's material, or a search across all of it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.errors import N_, NotFound
+from domain.material import Material, split_meeting_number
+from domain.model import Meeting, Network
+from services.material import choose_meeting, member
+from services.networks import Actor, Directory
+from services.ports import Clock, UnitOfWork
+
+MAX_WORDS = 8
+LIST_LIMIT = 25
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """The answer to `material`: the network, the meeting asked about, the words, the items."""
+
+    network: Network
+    meeting: Meeting | None
+    words: tuple[str, ...]
+    items: tuple[Material, ...]
+    meetings: tuple[Meeting, ...] = ()  # every meeting of the network, to name the items'
+    more: bool = False  # there is more than the list shows
+
+
+async def find_material(
+    uow: UnitOfWork,
+    clock: Clock,
+    conversation_id: str,
+    actor: Actor,
+    directory: Directory | None,
+    args: str,
+) -> Found:
+    """`material [meeting] [words]`: a meeting's material, or everything matching the words."""
+    number, rest = split_meeting_number(args)
+    words = tuple(w.lstrip("#").casefold() for w in rest.split() if w.lstrip("#"))[:MAX_WORDS]
+    async with uow:
+        network, _ = await member(uow, conversation_id, actor, directory)
+        meetings = await uow.networks.meetings(network.slug)
+        meeting = None
+        if number is not None:
+            meeting = next((m for m in meetings if m.number == number), None)
+            if meeting is None:
+                raise NotFound(
+                    N_("{network} has no meeting number {number}."),
+                    network=network.name,
+                    number=number,
+                )
+        elif not words:
+            meeting = choose_meeting(meetings, network, clock.now(), None)
+        found = await uow.material.search(
+            network.slug,
+            meeting=meeting.number if meeting else None,
+            words=words,
+            limit=LIST_LIMIT + 1,
+        )
+        await uow.commit()
+    shown = tuple(found[:LIST_LIMIT])
+    return Found(network, meeting, words, shown, tuple(meetings), len(found) > LIST_LIMIT)

@@ -1,0 +1,222 @@
+"""Filing over HTTP: real file activities in a personal chat; Graph and Connector on loopback."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient
+from sqlalchemy import func, select
+
+from bot.app import create_app
+from bot.wiring import BACKGROUND
+from netpuls.settings import Settings
+from services.networks import import_network
+from storage.material import MaterialRow
+from tests.conftest import FixedClock
+from tests.support import activities as act
+from tests.support.graph_server import CLIENT_ID, CLIENT_SECRET, TENANT, Failure, FakeGraph
+from tests.support.networks import small_network
+from tests.support.tls import LoopbackCertificate
+
+# msgraph's generated request builders warn about their own deprecated classes when first used.
+pytestmark = [
+    pytest.mark.filterwarnings("ignore:This class is deprecated:DeprecationWarning"),
+    pytest.mark.filterwarnings("ignore:GetQueryParameters is deprecated:DeprecationWarning"),
+]
+ClientMaker = Callable[..., Awaitable[TestClient[Any, Any]]]
+FILE_DOWNLOAD = "application/vnd.microsoft.teams.file.download.info"
+GROUP = "group-aad-1"  # the team's aadGroupId in tests.support.activities
+FOLDER = "General/netpuls/2024-03-14 Netværksmøde 1"
+PEOPLE = {"29:fac": "facilitator@example.org", "29:odense": "planner.odense@example.org"}
+
+
+@pytest.fixture
+async def bot(
+    aiohttp_client: ClientMaker,
+    database_url: str,
+    engine: object,
+    uow_factory: Any,
+    clock: FixedClock,
+    connector: Any,
+    graph_api: tuple[FakeGraph, str],
+    loopback_tls: LoopbackCertificate,
+) -> TestClient[Any, Any]:
+    """The anonymous bot with Graph pointed at the stand-in, the channel linked to the network."""
+    await import_network(uow_factory(), small_network())
+    fake, url = connector
+    for user_id, email in PEOPLE.items():
+        fake.members[user_id] = {"id": user_id, "name": email, "email": email}
+    graph, graph_url = graph_api
+    graph.add_channel(GROUP, act.TEAM_ID)
+    settings = Settings(
+        database_url=database_url,
+        app_id="",
+        graph_base_url=f"{graph_url}/v1.0",
+        graph_authority=graph_url,
+        graph_tenant_id=TENANT,
+        graph_client_id=CLIENT_ID,
+        graph_client_secret=CLIENT_SECRET,
+        graph_ca_bundle=str(loopback_tls.cert_path),
+        graph_retry_delay=0,
+        material_max_mb=1,
+    )
+    client = await aiohttp_client(create_app(settings, clock=clock))
+    channel = act.channel(url, user_id="29:fac", aad=None, name="Facilitator")
+    await post(client, act.installed(channel))
+    await post(client, act.message(channel, "link kompakte-groenne-byer", mention=True))
+    return client
+
+
+async def post(client: TestClient[Any, Any], activity: dict[str, Any]) -> int:
+    response = await client.post("/api/messages", json=activity)
+    await client.app[BACKGROUND].drain()
+    return response.status
+
+
+def file_message(
+    connector_url: str, graph_url: str, graph: FakeGraph, name: str, data: bytes, **kind: str
+) -> dict[str, Any]:
+    """A personal-chat message with one file, as Teams delivers it to a bot."""
+    where = act.personal(connector_url, user_id="29:odense", aad=None, name="Planlægger Odense")
+    activity = act.message(where, "")
+    activity["attachments"] = [
+        {
+            "contentType": FILE_DOWNLOAD,
+            "contentUrl": f"https://contoso-my.sharepoint.com/personal/odense/Documents/{name}",
+            "name": name,
+            "content": {
+                "downloadUrl": graph_url + graph.offer_download(data),
+                "uniqueId": "1150D938-8870-4044-9F2C-5BBDEBA70C8C",
+                "fileType": kind.get("file_type", name.rpartition(".")[2]),
+            },
+        }
+    ]
+    return activity
+
+
+async def records(uow_factory: Any) -> int:
+    async with uow_factory() as uow:
+        return int(await uow._session.scalar(select(func.count()).select_from(MaterialRow)))
+
+
+def receipts(fake: Any) -> list[dict[str, Any]]:
+    return [
+        s.activity["attachments"][0]["content"] for s in fake.sent if s.activity.get("attachments")
+    ]
+
+
+async def test_a_file_sent_in_a_personal_chat_is_filed_in_the_meetings_folder(
+    bot: Any, connector: Any, graph_api: tuple[FakeGraph, str], uow_factory: Any
+) -> None:
+    fake, url = connector
+    graph, graph_url = graph_api
+    status = await post(bot, file_message(url, graph_url, graph, "Notat.pdf", b"%PDF-1.7 notat"))
+    assert status in (200, 201)
+    assert "Filing Notat.pdf in netpuls/2024-03-14 Netværksmøde 1" in fake.texts()[-2]
+    assert graph.files() == {f"{FOLDER}/Notat.pdf": b"%PDF-1.7 notat"}
+    (card,) = receipts(fake)
+    assert "Filed in the channel's files" in str(card) and "Network meeting 1" in str(card)
+    (action,) = card["actions"]
+    assert (
+        action["url"].startswith("https://contoso.sharepoint.com/") and "Notat.pdf" in action["url"]
+    )
+    assert graph.download_auth == [False] and await records(uow_factory) == 1
+
+
+async def test_a_429_storm_is_survived_and_the_file_is_filed_once(
+    bot: Any, connector: Any, graph_api: tuple[FakeGraph, str], uow_factory: Any
+) -> None:
+    fake, url = connector
+    graph, graph_url = graph_api
+    graph.fail_next(*[Failure(429, retry_after="1", path_contains="/v1.0/")] * 5)
+    await post(bot, file_message(url, graph_url, graph, "Program.docx", b"PK\x03\x04 program"))
+    assert len([c for c in graph.calls if c[2] == 429]) == 5
+    assert list(graph.files()) == [f"{FOLDER}/Program.docx"]
+    assert await records(uow_factory) == 1 and len(receipts(fake)) == 1
+
+
+async def test_a_malicious_file_name_never_escapes_the_meeting_folder(
+    bot: Any, connector: Any, graph_api: tuple[FakeGraph, str]
+) -> None:
+    _, url = connector
+    graph, graph_url = graph_api
+    for name in ("../../../Shared/evil.pdf", "..\\..\\x.pdf", "%2e%2e%2fy.pdf", "CON.pdf"):
+        await post(bot, file_message(url, graph_url, graph, name, os.urandom(64)))
+    paths = list(graph.files())
+    assert len(paths) == 4
+    assert all(p.startswith(FOLDER + "/") and p.count("/") == FOLDER.count("/") + 1 for p in paths)
+
+
+@pytest.mark.parametrize(
+    ("name", "size", "expected"),
+    [
+        ("setup.exe", 10, "files of type .exe are not accepted"),
+        ("video.mp4", 2 * 1024 * 1024, "it is larger than 1 MB"),
+    ],
+)
+async def test_a_refused_file_gets_a_reason_and_nothing_is_uploaded(
+    bot: Any,
+    connector: Any,
+    graph_api: tuple[FakeGraph, str],
+    uow_factory: Any,
+    name: str,
+    size: int,
+    expected: str,
+) -> None:
+    fake, url = connector
+    graph, graph_url = graph_api
+    await post(bot, file_message(url, graph_url, graph, name, os.urandom(size)))
+    assert expected in "\n".join(fake.texts())
+    assert graph.files() == {} and not graph.sessions and await records(uow_factory) == 0
+
+
+async def test_the_same_file_sent_twice_is_filed_and_recorded_once(
+    bot: Any, connector: Any, graph_api: tuple[FakeGraph, str], uow_factory: Any
+) -> None:
+    fake, url = connector
+    graph, graph_url = graph_api
+    data = os.urandom(512)
+    await post(bot, file_message(url, graph_url, graph, "Bilag.pdf", data))
+    await post(bot, file_message(url, graph_url, graph, "Bilag (kopi).pdf", data))
+    first, second = receipts(fake)
+    assert "Already filed" in str(second) and first["actions"] == second["actions"]
+    assert len(graph.files()) == 1 and await records(uow_factory) == 1
+
+
+async def test_shared_links_and_files_are_listed_by_material(
+    bot: Any, connector: Any, graph_api: tuple[FakeGraph, str]
+) -> None:
+    fake, url = connector
+    graph, graph_url = graph_api
+    where = act.personal(url, user_id="29:odense", aad=None, name="Planlægger Odense")
+    await post(bot, file_message(url, graph_url, graph, "Notat.pdf", b"%PDF notat"))
+    await post(bot, act.message(where, "share https://example.org/rapport #grøn Rapport"))
+    await post(bot, act.message(where, "material"))
+    listing = str(receipts(fake)[-1])
+    assert "Material for Network meeting 1" in listing
+    assert "[#grøn Rapport](https://example.org/rapport)" in listing and "[Notat](" in listing
+    await post(bot, act.message(where, "material grøn"))
+    assert "Notat" not in str(receipts(fake)[-1])
+
+
+async def test_without_graph_settings_a_file_gets_a_clear_answer(
+    aiohttp_client: ClientMaker,
+    database_url: str,
+    engine: object,
+    uow_factory: Any,
+    clock: FixedClock,
+    connector: Any,
+    graph_api: tuple[FakeGraph, str],
+) -> None:
+    await import_network(uow_factory(), small_network())
+    fake, url = connector
+    graph, graph_url = graph_api
+    client = await aiohttp_client(
+        create_app(Settings(database_url=database_url, app_id=""), clock=clock)
+    )
+    await post(client, file_message(url, graph_url, graph, "Notat.pdf", b"%PDF"))
+    assert "connection to Microsoft Graph is not set up" in fake.texts()[-1]
+    assert graph.download_auth == [] and graph.token_requests == 0
