@@ -1,0 +1,319 @@
+"""Calls, applications (every version kept), admitted seats and yearly fees on SQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.membership import Application, ApplicationStatus, Call, Commitment, FeeRecord
+from domain.model import Municipality, Person
+from storage.membership_models import ApplicationRow, ApplicationVersionRow, CallRow, FeeRow
+from storage.models import MunicipalityRow, NetworkRow, PersonRow, RoleRow, SeatRow, utcnow
+
+
+def _aware(value: datetime) -> datetime:
+    # SQLite hands back naive datetimes for timezone-aware columns; they were stored in UTC.
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)
+
+
+def content_of(application: Application) -> dict[str, Any]:
+    """An application as a JSON object (what a version row keeps)."""
+    c = application.commitment
+    return {
+        "municipality_key": application.municipality_key,
+        "municipality_name": application.municipality_name,
+        "region": application.region,
+        "head_of_planning": application.head_of_planning,
+        "email": application.email,
+        "interest": application.interest,
+        "themes": list(application.themes),
+        "links": list(application.links),
+        "commitment": _commitment_json(c) if c else None,
+    }
+
+
+def _commitment_json(c: Commitment) -> dict[str, Any]:
+    return {
+        "board_date": c.board_date.isoformat(),
+        "board_reference": c.board_reference,
+        "project_leader": c.project_leader,
+        "steering_group": c.steering_group,
+    }
+
+
+def _commitment(data: dict[str, Any] | None) -> Commitment | None:
+    if not data:
+        return None
+    return Commitment(
+        board_date=date.fromisoformat(data["board_date"]),
+        board_reference=data["board_reference"],
+        project_leader=data["project_leader"],
+        steering_group=data["steering_group"],
+    )
+
+
+def _application(row: ApplicationRow) -> Application:
+    return Application(
+        municipality_key=row.municipality_key,
+        municipality_name=row.municipality_name,
+        region=row.region,
+        head_of_planning=row.head_of_planning,
+        email=row.email,
+        interest=row.interest,
+        themes=tuple(row.themes),
+        links=tuple(row.links),
+        commitment=_commitment(row.commitment),
+        version=row.version,
+        status=ApplicationStatus(row.status),
+        submitted_at=_aware(row.submitted_at),
+        submitted_by=row.submitted_by,
+    )
+
+
+def _version(row: ApplicationVersionRow, status: ApplicationStatus) -> Application:
+    data = row.content
+    return Application(
+        municipality_key=data["municipality_key"],
+        municipality_name=data["municipality_name"],
+        region=data["region"],
+        head_of_planning=data["head_of_planning"],
+        email=data["email"],
+        interest=data["interest"],
+        themes=tuple(data["themes"]),
+        links=tuple(data["links"]),
+        commitment=_commitment(data.get("commitment")),
+        version=row.version,
+        status=status,
+        submitted_at=_aware(row.submitted_at),
+        submitted_by=row.submitted_by,
+    )
+
+
+class SqlMembershipRepository:
+    """Joining a network. `lock_call()` first when writing applications: it serialises them."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    def _network_id(self, slug: str) -> Any:
+        return select(NetworkRow.id).where(NetworkRow.slug == slug).scalar_subquery()
+
+    async def _call_row(self, slug: str) -> CallRow | None:
+        return (
+            await self._s.scalars(
+                select(CallRow).where(CallRow.network_id == self._network_id(slug))
+            )
+        ).first()
+
+    async def call(self, slug: str) -> Call | None:
+        """The network's call for applications, if one was ever opened."""
+        row = await self._call_row(slug)
+        if row is None:
+            return None
+        closed = _aware(row.closed_at) if row.closed_at else None
+        return Call(row.deadline, _aware(row.opened_at), closed)
+
+    async def lock_call(self, slug: str) -> Call | None:
+        """Take the call's write lock for this transaction (a write first, as for RSVPs)."""
+        await self._s.execute(
+            update(CallRow)
+            .where(CallRow.network_id == self._network_id(slug))
+            .values(updated_at=utcnow())
+        )
+        return await self.call(slug)
+
+    async def save_call(self, slug: str, call: Call, *, by: str) -> None:
+        """Open, move or close the network's call."""
+        row = await self._call_row(slug)
+        if row is None:
+            network_id = await self._s.scalar(select(NetworkRow.id).where(NetworkRow.slug == slug))
+            row = CallRow(network_id=network_id)
+            self._s.add(row)
+        row.deadline, row.opened_at = call.deadline, _utc(call.opened_at)
+        row.closed_at = _utc(call.closed_at) if call.closed_at else None
+        row.opened_by, row.updated_at = by, utcnow()
+        await self._s.flush()
+
+    async def _application_row(self, slug: str, key: str) -> ApplicationRow | None:
+        return (
+            await self._s.scalars(
+                select(ApplicationRow).where(
+                    ApplicationRow.network_id == self._network_id(slug),
+                    ApplicationRow.municipality_key == key,
+                )
+            )
+        ).first()
+
+    async def application(self, slug: str, municipality_key: str) -> Application | None:
+        """The municipality's application to the network, as its latest version says."""
+        row = await self._application_row(slug, municipality_key)
+        return _application(row) if row else None
+
+    async def application_by(self, slug: str, teams_user_id: str) -> Application | None:
+        """The latest application this Teams user sent to the network, for editing."""
+        row = (
+            await self._s.scalars(
+                select(ApplicationRow)
+                .where(
+                    ApplicationRow.network_id == self._network_id(slug),
+                    ApplicationRow.submitted_by == teams_user_id,
+                )
+                .order_by(ApplicationRow.submitted_at.desc(), ApplicationRow.id.desc())
+            )
+        ).first()
+        return _application(row) if row else None
+
+    async def applications(self, slug: str) -> list[Application]:
+        """Every application to the network, first sent first."""
+        rows = await self._s.scalars(
+            select(ApplicationRow)
+            .where(ApplicationRow.network_id == self._network_id(slug))
+            .order_by(ApplicationRow.id)
+        )
+        return [_application(r) for r in rows]
+
+    async def save_application(self, slug: str, application: Application) -> None:
+        """Store a new version: the current row is updated and the version row added."""
+        assert application.submitted_at is not None
+        values = content_of(application)
+        row = await self._application_row(slug, application.municipality_key)
+        if row is None:
+            network_id = await self._s.scalar(select(NetworkRow.id).where(NetworkRow.slug == slug))
+            row = ApplicationRow(network_id=network_id)
+            self._s.add(row)
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.version, row.status = application.version, application.status.value
+        row.submitted_at, row.submitted_by = (
+            _utc(application.submitted_at),
+            application.submitted_by,
+        )
+        row.decided_at = None
+        await self._s.flush()
+        self._s.add(
+            ApplicationVersionRow(
+                application_id=row.id,
+                version=application.version,
+                content=values,
+                submitted_at=_utc(application.submitted_at),
+                submitted_by=application.submitted_by,
+            )
+        )
+        await self._s.flush()
+
+    async def versions(self, slug: str, municipality_key: str) -> list[Application]:
+        """Every version of the municipality's application, oldest first."""
+        row = await self._application_row(slug, municipality_key)
+        if row is None:
+            return []
+        versions = await self._s.scalars(
+            select(ApplicationVersionRow)
+            .where(ApplicationVersionRow.application_id == row.id)
+            .order_by(ApplicationVersionRow.version)
+        )
+        return [_version(v, ApplicationStatus(row.status)) for v in versions]
+
+    async def set_status(
+        self, slug: str, municipality_key: str, status: ApplicationStatus, at: datetime
+    ) -> None:
+        """Record the decision on an application."""
+        row = await self._application_row(slug, municipality_key)
+        assert row is not None
+        row.status, row.decided_at = status.value, _utc(at)
+        await self._s.flush()
+
+    async def _municipality_row(self, municipality: Municipality) -> MunicipalityRow:
+        row = (
+            await self._s.scalars(
+                select(MunicipalityRow).where(MunicipalityRow.key == municipality.key)
+            )
+        ).first()
+        if row is None:
+            row = MunicipalityRow(
+                key=municipality.key, name=municipality.name, region=municipality.region
+            )
+            self._s.add(row)
+            await self._s.flush()
+        return row
+
+    async def set_seat(self, slug: str, municipality: Municipality) -> None:
+        """Give the municipality a seat with its status, creating the municipality if new."""
+        town = await self._municipality_row(municipality)
+        network_id = await self._s.scalar(select(NetworkRow.id).where(NetworkRow.slug == slug))
+        seat = (
+            await self._s.scalars(
+                select(SeatRow).where(
+                    SeatRow.network_id == network_id, SeatRow.municipality_id == town.id
+                )
+            )
+        ).first()
+        if seat is None:
+            seat = SeatRow(network_id=network_id, municipality_id=town.id)
+            self._s.add(seat)
+        seat.status = municipality.seat_status.value
+        await self._s.flush()
+
+    async def add_member(self, slug: str, person: Person) -> None:
+        """Give a person the seat's municipality and their roles, creating them if new."""
+        row = (await self._s.scalars(select(PersonRow).where(PersonRow.key == person.key))).first()
+        town = (
+            await self._s.scalars(
+                select(MunicipalityRow).where(MunicipalityRow.key == person.municipality)
+            )
+        ).first()
+        if row is None:
+            row = PersonRow(key=person.key, name=person.name, email=person.email)
+            self._s.add(row)
+        if row.municipality_id is None and town is not None:
+            row.municipality_id = town.id
+        await self._s.flush()
+        network_id = await self._s.scalar(select(NetworkRow.id).where(NetworkRow.slug == slug))
+        held = set(
+            await self._s.scalars(
+                select(RoleRow.kind).where(
+                    RoleRow.network_id == network_id, RoleRow.person_id == row.id
+                )
+            )
+        )
+        for kind in {r.value for r in person.roles} - held:
+            self._s.add(RoleRow(network_id=network_id, person_id=row.id, kind=kind))
+        await self._s.flush()
+
+    async def fees(self, slug: str) -> list[FeeRecord]:
+        """The fee records kept for the network's municipalities."""
+        rows = await self._s.execute(
+            select(FeeRow, MunicipalityRow.key)
+            .join(MunicipalityRow, MunicipalityRow.id == FeeRow.municipality_id)
+            .where(FeeRow.network_id == self._network_id(slug))
+            .order_by(MunicipalityRow.name, FeeRow.year)
+        )
+        return [FeeRecord(key, fee.year, fee.invoiced_on, fee.paid_on) for fee, key in rows]
+
+    async def save_fee(self, slug: str, record: FeeRecord, *, by: str) -> None:
+        """Store a fee record (one per network, municipality and year)."""
+        network_id = await self._s.scalar(select(NetworkRow.id).where(NetworkRow.slug == slug))
+        town_id = await self._s.scalar(
+            select(MunicipalityRow.id).where(MunicipalityRow.key == record.municipality_key)
+        )
+        row = (
+            await self._s.scalars(
+                select(FeeRow).where(
+                    FeeRow.network_id == network_id,
+                    FeeRow.municipality_id == town_id,
+                    FeeRow.year == record.year,
+                )
+            )
+        ).first()
+        if row is None:
+            row = FeeRow(network_id=network_id, municipality_id=town_id, year=record.year)
+            self._s.add(row)
+        row.invoiced_on, row.paid_on = record.invoiced_on, record.paid_on
+        row.updated_by, row.updated_at = by, utcnow()
+        await self._s.flush()
