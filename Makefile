@@ -52,3 +52,11 @@ manifest: install  ## the Teams app package (set MicrosoftAppId)
 
 clean:
 	rm -rf $(VENV) $(TOOLS) node_modules var build
+
+.PHONY: bench
+bench: install  ## the edge benchmark (not part of `make test`); BENCH_ARGS="--duration 5" etc.
+	$(VENV)/bin/python -m bench.edge $(BENCH_ARGS)
+
+.PHONY: bench-fanout
+bench-fanout: install  ## the proactive fan-out benchmark (1,000 recipients, ~40 s); FANOUT_ARGS="--worker loop" etc.
+	$(VENV)/bin/python -m bench.fanout $(FANOUT_ARGS)

@@ -15,9 +15,17 @@ from botbuilder.schema import Activity
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.auth import InboundAuthenticator, SigningKeys, Unauthorized, framework_authentication
-from bot.features import default_registry
+from bot.auth import (
+    InboundAuthenticator,
+    OutboundTokens,
+    SigningKeys,
+    Unauthorized,
+    framework_authentication,
+)
+from bot.connector import ConnectorClients, codec
+from bot.files import add_file_routes
 from bot.handler import NetpulsBot, apology, error_reference
+from bot.wiring import BACKGROUND, MATERIAL, RUNNER, build_bot
 from netpuls.settings import Settings
 from services.ports import Clock, SystemClock
 from storage.engine import create_engine, session_factory
@@ -32,6 +40,7 @@ ADAPTER = web.AppKey("adapter", CloudAdapter)
 BOT = web.AppKey("bot", NetpulsBot)
 AUTHENTICATOR = web.AppKey("authenticator", InboundAuthenticator)
 HTTP = web.AppKey("http", aiohttp.ClientSession)
+CONNECTORS = web.AppKey("connectors", ConnectorClients)
 MAX_BODY_BYTES = 256 * 1024
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
@@ -54,6 +63,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
+    add_file_routes(app)
     return app
 
 
@@ -66,23 +76,31 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
             settings.host,
         )
     engine = create_engine(settings.database_url)
-    http = aiohttp.ClientSession()
-    framework = framework_authentication(settings)
+    # One pooled session for everything outbound: the Connector, tokens, signing keys.
+    # Cached DNS, keep-alive connections; no per-turn client, no thread-pool hop per reply.
+    http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100, ttl_dns_cache=300))
+    tokens = None if settings.anonymous else OutboundTokens(settings, http)
+    connectors = ConnectorClients(http, tokens)
+    framework = framework_authentication(settings, connectors, tokens)
     adapter = CloudAdapter(framework)
     adapter.on_turn_error = _on_turn_error
     sessions = session_factory(engine)
     app[ENGINE] = engine
     app[HTTP] = http
+    app[CONNECTORS] = connectors
     app[ADAPTER] = adapter
     app[AUTHENTICATOR] = InboundAuthenticator(
         settings, SigningKeys(settings.openid_metadata_url, http), framework
     )
-    app[BOT] = NetpulsBot(
-        lambda: SqlUnitOfWork(sessions), app[CLOCK], default_registry(), settings.default_language
-    )
+    app[BOT] = build_bot(app, settings, adapter, lambda: SqlUnitOfWork(sessions), app[CLOCK])
+    if settings.scheduler_enabled:
+        await app[RUNNER].start()
     try:
         yield
     finally:
+        await app[RUNNER].stop()
+        await app[BACKGROUND].drain()
+        await app[MATERIAL].aclose()
         await http.close()
         await engine.dispose()
 
@@ -135,7 +153,7 @@ def _activity(body: object) -> Activity | str:
     if not isinstance(body, dict):
         return "the body is not a JSON object"
     try:
-        activity = Activity().deserialize(body)
+        activity: Activity = codec().from_json("Activity", body)
     except Exception:
         return "the body is not an activity"
     if not activity.type or not isinstance(activity.type, str):

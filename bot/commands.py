@@ -4,22 +4,32 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
-from domain.errors import N_
+from bot.card_actions import CardActions
+from bot.links import Links
 from netpuls.i18n import Translator
 from services.networks import Actor, Directory
-from services.ports import Clock, UnitOfWorkFactory
+from services.ports import Clock, Notifier, Outbound, UnitOfWorkFactory
+
+if TYPE_CHECKING:
+    from bot.material_files import MaterialFiles
 
 MAX_COMMAND_LENGTH = 2000
 
 
-@dataclass(frozen=True, slots=True)
-class Reply:
-    """What a command answers: text, an Adaptive Card, or both."""
+# What a command answers: text, an Adaptive Card, or both (the same shape as a proactive post).
+Reply = Outbound
 
-    text: str = ""
-    card: dict[str, Any] | None = None
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """What the edge offers commands beyond the services: posting and card rendering."""
+
+    notifier: Notifier
+    links: Links
+    actions: CardActions
+    material: MaterialFiles | None = None  # files sent in a personal chat
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +43,7 @@ class CommandContext:
     actor: Actor
     directory: Directory
     registry: CommandRegistry
+    edge: Edge
 
 
 Handler = Callable[[CommandContext, str], Awaitable[Reply]]
@@ -97,19 +108,10 @@ def unknown_reply(t: Translator, text: str) -> Reply:
     )
 
 
-HELP_TEXTS: dict[str, str] = {
-    "help": N_("show this list"),
-    "next": N_("the next meeting of the network"),
-    "link": N_("link this channel to a network (facilitator or secretariat)"),
-    "language": N_("answer me in Danish, Swedish or English"),
-}
-
-
-def all_commands(entries: Iterable[tuple[str, str, Handler, tuple[str, ...]]]) -> CommandRegistry:
-    """A registry from (name, usage, handler, aliases) entries, help texts from HELP_TEXTS."""
+def registry_of(*groups: Iterable[Command]) -> CommandRegistry:
+    """A registry of the commands of every feature, in the order `help` lists them."""
     registry = CommandRegistry()
-    for name, usage, handler, aliases in entries:
-        registry.register(
-            Command(name=name, help=HELP_TEXTS[name], usage=usage, handle=handler, aliases=aliases)
-        )
+    for group in groups:
+        for command in group:
+            registry.register(command)
     return registry

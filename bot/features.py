@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from bot.commands import CommandContext, CommandRegistry, Reply, all_commands, help_reply
-from cards.meeting import MeetingView, next_meeting_card
-from domain.model import Meeting, MeetingKind, Network
+from bot.commands import (
+    Command,
+    CommandContext,
+    CommandRegistry,
+    Reply,
+    help_reply,
+    registry_of,
+)
+from bot.views import attendees_view, meeting_view
+from cards.attendees import attendees_card
+from cards.meeting import next_meeting_card
+from domain.errors import N_
 from netpuls.i18n import translator
-from services import networks
+from services import networks, rsvp
 
 
 async def next_command(ctx: CommandContext, _args: str) -> Reply:
@@ -48,39 +57,116 @@ async def language_command(ctx: CommandContext, args: str) -> Reply:
     return Reply(text=t("From now on I answer you in English."))
 
 
-def meeting_view(network: Network, meeting: Meeting, towns: dict[str, str]) -> MeetingView:
-    """The card view of a meeting, names resolved."""
-    programme = tuple(
-        (
-            f"{p.starts:%H:%M}" if p.starts else "",
-            p.title + (f" ({p.speaker})" if p.speaker else ""),
+async def agenda_command(ctx: CommandContext, args: str) -> Reply:
+    """`agenda [n]`: post the meeting's agenda card to the linked channel, or update it."""
+    key = await rsvp.resolve_meeting(ctx.uow(), ctx.clock, ctx.conversation_id, ctx.actor, args)
+    created, updated = await rsvp.post_agenda(
+        ctx.uow(),
+        ctx.clock,
+        ctx.edge.notifier,
+        key,
+        ctx.actor,
+        ctx.directory,
+        ctx.edge.actions.shared_copy,
+    )
+    if created:
+        return Reply(text=ctx.t("Posted the agenda to {count} channel(s).", count=created))
+    return Reply(
+        text=ctx.t(
+            "Updated the agenda that was already posted in {count} channel(s).", count=updated
         )
-        for p in meeting.programme
     )
-    return MeetingView(
-        network_name=network.name,
-        number=meeting.number,
-        is_study_trip=meeting.kind is MeetingKind.STUDY_TRIP,
-        day=meeting.day,
-        end_day=meeting.end_day,
-        starts=meeting.starts,
-        ends=meeting.ends,
-        timezone_label=network.timezone,
-        region=meeting.region,
-        place=meeting.place,
-        host_name=towns.get(meeting.host or "", ""),
-        field_visit=meeting.field_visit,
-        programme=programme,
-    )
+
+
+async def attendees_command(ctx: CommandContext, args: str) -> Reply:
+    """`attendees [n]`: who is coming from which municipality, dietary needs, who is silent."""
+    key = await rsvp.resolve_meeting(ctx.uow(), ctx.clock, ctx.conversation_id, ctx.actor, args)
+    state = await rsvp.attendees(ctx.uow(), ctx.clock, key, ctx.actor, ctx.directory)
+    view = attendees_view(state, ctx.edge.links, ctx.clock.now())
+    return Reply(card=attendees_card(view, ctx.t))
+
+
+COMMANDS = (
+    Command("help", N_("show this list"), "help", help_reply, ("hjælp", "hjälp", "?")),
+    Command(
+        "next", N_("the next meeting of the network"), "next", next_command, ("næste", "nästa")
+    ),
+    Command(
+        "link",
+        N_("link this channel to a network (facilitator or secretariat)"),
+        "link <network>",
+        link_command,
+        ("tilknyt", "koppla"),
+    ),
+    Command(
+        "agenda",
+        N_("post or update a meeting's agenda card in the channel (facilitator)"),
+        "agenda [meeting]",
+        agenda_command,
+        ("dagsorden", "dagordning"),
+    ),
+    Command(
+        "attendees",
+        N_("who is coming to a meeting, with dietary needs (facilitator, host)"),
+        "attendees [meeting]",
+        attendees_command,
+        ("deltagere", "deltagare"),
+    ),
+    Command(
+        "language",
+        N_("answer me in Danish, Swedish or English"),
+        "language <da|sv|en>",
+        language_command,
+        ("sprog", "språk"),
+    ),
+)
+
+
+# Which commands Teams shows in its command menu per scope (at most 10 each); every command
+# still works when typed. Channels get the organisers' tools, chats the members' own.
+MENU: dict[str, tuple[str, ...]] = {
+    "team": (
+        "help",
+        "next",
+        "link",
+        "agenda",
+        "attendees",
+        "cases",
+        "summary",
+        "report",
+        "cadence",
+        "material",
+    ),
+    "personal": (
+        "help",
+        "next",
+        "case",
+        "evaluate",
+        "material",
+        "share",
+        "apply",
+        "language",
+        "host",
+        "deliveries",
+    ),
+    "groupChat": ("help", "next", "case", "material", "share", "language"),
+}
+
+
+def menu_scopes(name: str) -> frozenset[str]:
+    """The scopes whose command menu lists this command."""
+    return frozenset(scope for scope, names in MENU.items() if name in names)
 
 
 def default_registry() -> CommandRegistry:
-    """Every command, in the order `help` lists them."""
-    return all_commands(
-        [
-            ("help", "help", help_reply, ("hjælp", "hjälp", "?")),
-            ("next", "next", next_command, ("næste", "nästa")),
-            ("link", "link <network>", link_command, ("tilknyt", "koppla")),
-            ("language", "language <da|sv|en>", language_command, ("sprog", "språk")),
-        ]
+    """Every command of every feature, in the order `help` lists them."""
+    # Each feature module contributes its COMMANDS here, one line per feature.
+    from bot import features_cadence, features_material, features_membership, features_sparring
+
+    return registry_of(
+        COMMANDS,
+        features_cadence.COMMANDS,
+        features_membership.COMMANDS,
+        features_sparring.COMMANDS,
+        features_material.COMMANDS,
     )

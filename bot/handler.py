@@ -4,20 +4,33 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Mapping
+from typing import Any
 
-from botbuilder.core import CardFactory, MessageFactory, TurnContext
+from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
 from botbuilder.schema import Activity, ChannelAccount
 from botbuilder.schema.teams import TeamInfo, TeamsChannelAccount
 
+from bot.card_actions import (
+    CARD_TYPE,
+    CardAction,
+    action_from_invoke,
+    action_from_submit,
+    error_body,
+    notice_of,
+)
 from bot.commands import (
     MAX_COMMAND_LENGTH,
     CommandContext,
     CommandRegistry,
+    Edge,
     Reply,
     unknown_reply,
 )
+from bot.notifier import to_activity
 from bot.references import actor, conversation_ref
+from cards.ids import VERB_RSVP
 from domain.errors import DomainError
 from netpuls.i18n import Translator, translator
 from services import networks
@@ -47,12 +60,19 @@ class NetpulsBot(TeamsActivityHandler):  # type: ignore[misc]
     """Thin: parses the activity, calls one service, renders one reply."""
 
     def __init__(
-        self, uow: UnitOfWorkFactory, clock: Clock, registry: CommandRegistry, default_language: str
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        registry: CommandRegistry,
+        default_language: str,
+        edge: Edge,
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._registry = registry
         self._default_language = default_language
+        self._edge = edge
+        self._actions = edge.actions
 
     async def translator_for(self, turn_context: TurnContext) -> Translator:
         """The reader's translator for this turn."""
@@ -64,13 +84,28 @@ class NetpulsBot(TeamsActivityHandler):  # type: ignore[misc]
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
-        if activity.id and not await networks.claim_activity(
-            self._uow(), activity.conversation.id, activity.id
-        ):
+        # Claim, first-message reference and language in one transaction: Teams may deliver
+        # an activity twice, and a chat can start without an install event reaching us.
+        start = await networks.begin_turn(
+            self._uow(),
+            conversation_ref(activity),
+            activity.id,
+            actor(activity),
+            self._default_language,
+        )
+        if not start.fresh:
             log.info("duplicate activity %s ignored", activity.id)
             return
-        t = await self.translator_for(turn_context)
+        t = translator(start.language)
+        files = self._edge.material
+        if files is not None and files.accepts(activity):
+            reply = await files.receive(activity, t, RosterDirectory(turn_context))
+            await self._send(turn_context, reply)
+            return
         text = (TurnContext.remove_recipient_mention(activity) or "").strip()
+        if not text and activity.value is not None:
+            await self._submitted(turn_context, t)
+            return
         if not text:
             return
         if len(text) > MAX_COMMAND_LENGTH:
@@ -85,7 +120,6 @@ class NetpulsBot(TeamsActivityHandler):  # type: ignore[misc]
                 ),
             )
             return
-        await self._ensure_reference(turn_context)
         found = self._registry.find(text)
         if found is None:
             await self._send(turn_context, unknown_reply(t, text))
@@ -99,12 +133,54 @@ class NetpulsBot(TeamsActivityHandler):  # type: ignore[misc]
             actor=actor(activity),
             directory=RosterDirectory(turn_context),
             registry=self._registry,
+            edge=self._edge,
         )
         try:
             reply = await command.handle(ctx, args)
         except DomainError as exc:
             reply = Reply(text=t(exc.msgid, **exc.params))
         await self._send(turn_context, reply)
+
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
+        if turn_context.activity.name != "adaptiveCard/action":
+            return await super().on_invoke_activity(turn_context)
+        t = await self.translator_for(turn_context)
+        try:
+            verb, data = action_from_invoke(turn_context.activity.value)
+        except DomainError as exc:
+            return InvokeResponse(status=200, body=error_body(t(exc.msgid, **exc.params)))
+        body = await self._actions.run(self._card_action(turn_context, t, verb, data))
+        return InvokeResponse(status=200, body=body)
+
+    async def _submitted(self, turn_context: TurnContext, t: Translator) -> None:
+        """An Action.Submit fallback (older clients): act, then show the outcome."""
+        try:
+            verb, data = action_from_submit(turn_context.activity.value)
+        except DomainError as exc:
+            await self._send(turn_context, Reply(text=t(exc.msgid, **exc.params)))
+            return
+        body = await self._actions.run(self._card_action(turn_context, t, verb, data))
+        if body.get("type") != CARD_TYPE:
+            await self._send(turn_context, Reply(text=str(body["value"]["message"])))
+        elif verb == VERB_RSVP:
+            # In a shared conversation one reader's copy must not replace everyone's card:
+            # the posted card is refreshed for all, the reader gets the outcome as a reply.
+            await self._send(turn_context, Reply(text=notice_of(body["value"])))
+        else:
+            await self._send(turn_context, Reply(card=body["value"]))
+
+    def _card_action(
+        self, turn_context: TurnContext, t: Translator, verb: str, data: Mapping[str, Any]
+    ) -> CardAction:
+        activity = turn_context.activity
+        return CardAction(
+            t=t,
+            actor=actor(activity),
+            conversation_id=activity.conversation.id,
+            directory=RosterDirectory(turn_context),
+            verb=verb,
+            data=data,
+        )
 
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:
         await self._installed(turn_context)
@@ -147,21 +223,8 @@ class NetpulsBot(TeamsActivityHandler):  # type: ignore[misc]
         await networks.forget_conversation(self._uow(), conversation_id)
         await networks.release_activity(self._uow(), conversation_id, GREETING_KEY)
 
-    async def _ensure_reference(self, turn_context: TurnContext) -> None:
-        """A first message in a chat where no install event reached us stores its reference."""
-        ref = conversation_ref(turn_context.activity)
-        if not await networks.conversation_known(self._uow(), ref.conversation_id):
-            await networks.record_conversation(self._uow(), ref)
-
     async def _send(self, turn_context: TurnContext, reply: Reply) -> None:
-        if reply.card is not None:
-            activity = MessageFactory.attachment(
-                CardFactory.adaptive_card(reply.card), text=reply.text or None
-            )
-        else:
-            activity = MessageFactory.text(reply.text)
-            activity.text_format = "markdown"
-        await turn_context.send_activity(activity)
+        await turn_context.send_activity(to_activity(reply))
 
 
 def _is_bot(members: list[ChannelAccount], turn_context: TurnContext) -> bool:

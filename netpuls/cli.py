@@ -7,7 +7,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,7 +15,7 @@ from netpuls.settings import Settings
 
 if TYPE_CHECKING:
     from domain.model import Network, NetworkFile
-    from services.ports import ImportCounts
+    from services.ports import ImportCounts, StepRecord
 
 log = logging.getLogger("netpuls")
 
@@ -51,6 +51,13 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("file", type=Path)
     imp.set_defaults(run=_network_import)
     network.add_parser("list", help="list the networks").set_defaults(run=_network_list)
+    cad = sub.add_parser("cadence", help="the cadence").add_subparsers(title="cadence commands")
+    preview = cad.add_parser("preview", help="every step the scheduler will run")
+    preview.add_argument("--network", help="one network (default: all)")
+    preview.add_argument("--from", dest="start", type=date.fromisoformat, help="YYYY-MM-DD")
+    preview.add_argument("--to", dest="end", type=date.fromisoformat, help="YYYY-MM-DD")
+    preview.add_argument("--json", action="store_true", help="JSON lines instead of a table")
+    preview.set_defaults(run=_cadence_preview)
     manifest = sub.add_parser("manifest", help="the Teams app package").add_subparsers(
         title="manifest commands"
     )
@@ -62,6 +69,16 @@ def _parser() -> argparse.ArgumentParser:
         default=Path("node_modules/@microsoft/app-manifest/build/json-schemas/teams"),
     )
     build.set_defaults(run=_manifest_build)
+    cards = sub.add_parser("cards", help="Adaptive Cards").add_subparsers(title="cards commands")
+    render = cards.add_parser("render", help="write every card, with example data, as JSON")
+    render.add_argument("--out", type=Path, default=Path("build/cards"))
+    render.set_defaults(run=_cards_render)
+    from netpuls import selection_cli  # its own module: imports stay lazy
+
+    selection_cli.add_parser(sub)
+    from netpuls import report_cli
+
+    report_cli.add_parser(sub)
     return parser
 
 
@@ -148,10 +165,15 @@ async def _list(settings: Settings) -> list[Network]:
 
 
 def _manifest_build(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.features import default_registry
+    from bot.features import default_registry, menu_scopes
+    from netpuls.i18n import translator
     from netpuls.manifest import CommandInfo, ManifestError, build_manifest
 
-    commands = [CommandInfo(c.name, c.name, c.help) for c in default_registry()]
+    commands = [
+        CommandInfo(c.name, c.name, translator("en")(c.help), menu_scopes(c.name))
+        for c in default_registry()
+        if menu_scopes(c.name)
+    ]
     try:
         path = build_manifest(settings.app_id, commands, args.out, args.schemas)
     except (ManifestError, ValueError) as exc:
@@ -159,3 +181,66 @@ def _manifest_build(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     print(f"wrote {path}")
     return 0
+
+
+def _cards_render(args: argparse.Namespace, _settings: Settings) -> int:
+    from cards.render import render_all
+
+    written = render_all(args.out)
+    print(f"wrote {len(written)} cards to {args.out}")
+    return 0
+
+
+def _cadence_preview(args: argparse.Namespace, settings: Settings) -> int:
+    """Print the plan as the database holds it (synced first), network by network."""
+    import json
+
+    rows = asyncio.run(_preview(settings, args.network, args.start, args.end))
+    for network, step in rows:
+        local = step.due.astimezone(network.zone)
+        if args.json:
+            print(
+                json.dumps(
+                    {
+                        "network": network.slug,
+                        "key": step.key,
+                        "kind": step.kind,
+                        "meeting": step.meeting,
+                        "due": local.isoformat(),
+                        "status": step.status,
+                        "theme": step.theme,
+                        "reason": step.reason,
+                    }
+                )
+            )
+        else:
+            what = f"meeting {step.meeting}" if step.meeting is not None else step.theme[:60]
+            print(
+                f"{local:%Y-%m-%d %a %H:%M %Z}  {network.slug:<24} {step.kind:<15} "
+                f"{step.status:<9} {what}"
+            )
+    return 0
+
+
+async def _preview(
+    settings: Settings, slug: str | None, start: date | None, end: date | None
+) -> list[tuple[Network, StepRecord]]:
+    from services.cadence import preview, sync_all
+    from storage.engine import create_engine, session_factory
+    from storage.uow import SqlUnitOfWork
+
+    engine = create_engine(settings.database_url)
+    sessions = session_factory(engine)
+    try:
+        await sync_all(lambda: SqlUnitOfWork(sessions))
+        async with SqlUnitOfWork(sessions) as uow:
+            slugs = [slug] if slug else [n.slug for n in await uow.networks.all()]
+        low = datetime.combine(start or date(1970, 1, 1), time(), UTC)
+        high = datetime.combine(end or date(2999, 1, 1), time(), UTC)
+        out: list[tuple[Network, StepRecord]] = []
+        for one in slugs:
+            network, steps = await preview(SqlUnitOfWork(sessions), one, low, high)
+            out += [(network, s) for s in steps]
+        return out
+    finally:
+        await engine.dispose()

@@ -82,6 +82,8 @@ class CommandInfo:
     name: str
     title_en: str
     description_en: str
+    # The command menus it appears in; Teams lists at most 10 commands per scope.
+    scopes: frozenset[str] = frozenset({"team", "personal", "groupChat"})
 
     def __post_init__(self) -> None:
         if not self.name.strip() or not self.title_en.strip():
@@ -234,14 +236,20 @@ def _with_commands(
     bot = bots[0]
     old_lists = bot.get("commandLists") or [{"scopes": list(bot.get("scopes", []))}]
     translations = {name: _command_translations(old_lists, doc) for name, doc in languages.items()}
-    entries = [{"title": c.title_en, "description": c.description_en} for c in commands]
-    bot["commandLists"] = [{**lst, "commands": copy.deepcopy(entries)} for lst in old_lists]
+    per_list = [[c for c in commands if c.scopes & set(lst.get("scopes", []))] for lst in old_lists]
+    bot["commandLists"] = [
+        {
+            **lst,
+            "commands": [{"title": c.title_en, "description": c.description_en} for c in chosen],
+        }
+        for lst, chosen in zip(old_lists, per_list, strict=True)
+    ]
 
     rebuilt: dict[str, dict[str, Any]] = {}
     for name, doc in languages.items():
         new_doc = {key: value for key, value in doc.items() if not _COMMAND_KEY.fullmatch(key)}
-        for i in range(len(old_lists)):
-            for j, command in enumerate(commands):
+        for i, chosen in enumerate(per_list):
+            for j, command in enumerate(chosen):
                 for field, text in translations[name].get(command.title_en, {}).items():
                     new_doc[f"bots[0].commandLists[{i}].commands[{j}].{field}"] = text
         rebuilt[name] = new_doc

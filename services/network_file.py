@@ -21,6 +21,7 @@ from pydantic import (
     model_validator,
 )
 
+from domain.cadence import steps_before_start
 from domain.model import (
     Cadence,
     Fee,
@@ -45,7 +46,7 @@ _SLUG = r"^[a-z0-9][a-z0-9-]{1,79}$"
 _EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass  # neither frozen nor slotted: Python sets an exception's __traceback__
 class NetworkFileError(Exception):
     """A network file that cannot be imported: where, and why."""
 
@@ -192,7 +193,19 @@ class _Meeting(_Model):
     title: str = ""
     field_visit: str = ""
     status: MeetingStatus = MeetingStatus.PLANNED
+    capacity: Annotated[int, Field(ge=1, le=10_000)] | None = None
+    seats_per_municipality: Annotated[int, Field(ge=1, le=50)] = 1
+    skip: list[str] = []
     programme: list[_Item] = []
+
+    @field_validator("skip")
+    @classmethod
+    def _known_steps(cls, skip: list[str]) -> list[str]:
+        known = dict(Cadence().offsets)
+        unknown = sorted(set(skip) - set(known))
+        if unknown:
+            raise ValueError(f"unknown step {unknown[0]!r}; known steps: {', '.join(known)}")
+        return skip
 
     @field_validator("time", mode="before")
     @classmethod
@@ -344,6 +357,16 @@ def _to_domain(f: _File, name: str, lines: dict[Path_, int]) -> NetworkFile:
     for i, ph in enumerate(phases):
         if ph.ends_on < ph.starts_on:
             raise fail(("phases", i, "end"), "a phase must end after it starts")
+    for i, meeting in enumerate(meetings):
+        early = steps_before_start(network, meeting)
+        if early:
+            first = early[0]
+            raise fail(
+                ("meetings", i, "date"),
+                f"the {first.kind.value} step falls on {first.due:%Y-%m-%d}, before the "
+                f"network starts on {network.starts_on}; switch it off for this meeting "
+                f"with skip: [{', '.join(s.kind.value for s in early)}]",
+            )
     return NetworkFile(
         network=network,
         municipalities=tuple(
@@ -415,6 +438,9 @@ def _meetings(f: _File, keys: list[str], fail: Any) -> tuple[Meeting, ...]:
                 field_visit=m.field_visit.strip(),
                 status=m.status,
                 programme=programme,
+                capacity=m.capacity,
+                seats_per_municipality=m.seats_per_municipality,
+                skip_steps=frozenset(m.skip),
             )
         )
     return tuple(out)

@@ -183,23 +183,49 @@ async def preferred_language(
 ) -> str:
     """The reader's language: own choice, Teams client, network file entry, the network's."""
     async with uow:
-        chosen = await uow.preferences.language(actor.teams_user_id)
-        if chosen:
-            return chosen
-        client = normalise_language(actor.locale)
-        if client:
-            return client
-        person = await uow.people.find(
-            aad_object_id=actor.aad_object_id, teams_user_id=actor.teams_user_id
-        )
-        stored = normalise_language(person.locale) if person else None
-        if stored:
-            return stored
-        try:
-            network = await network_for(uow, conversation_id, person)
-        except NotLinked:
-            return default
+        return await _language(uow, conversation_id, actor, default)
+
+
+async def _language(uow: UnitOfWork, conversation_id: str, actor: Actor, default: str) -> str:
+    chosen = await uow.preferences.language(actor.teams_user_id)
+    if chosen:
+        return chosen
+    client = normalise_language(actor.locale)
+    if client:
+        return client
+    person = await uow.people.find(
+        aad_object_id=actor.aad_object_id, teams_user_id=actor.teams_user_id
+    )
+    stored = normalise_language(person.locale) if person else None
+    if stored:
+        return stored
+    try:
+        network = await network_for(uow, conversation_id, person)
+    except NotLinked:
+        return default
     return network.language
+
+
+@dataclass(frozen=True, slots=True)
+class TurnStart:
+    """What every message turn needs first: is it new, and in which language to answer."""
+
+    fresh: bool
+    language: str
+
+
+async def begin_turn(
+    uow: UnitOfWork, ref: ConversationRef, activity_id: str | None, actor: Actor, default: str
+) -> TurnStart:
+    """One transaction per turn: claim the activity, store an unknown chat, pick the language."""
+    async with uow:
+        if activity_id and not await uow.activities.claim(ref.conversation_id, activity_id):
+            return TurnStart(False, default)
+        if await uow.conversations.get(ref.conversation_id) is None:
+            await uow.conversations.save(ref)
+        language = await _language(uow, ref.conversation_id, actor, default)
+        await uow.commit()
+    return TurnStart(True, language)
 
 
 async def choose_language(uow: UnitOfWork, actor: Actor, language: str) -> str:
@@ -220,9 +246,3 @@ async def release_activity(uow: UnitOfWork, conversation_id: str, activity_id: s
     async with uow:
         await uow.activities.release(channel_conversation_id(conversation_id), activity_id)
         await uow.commit()
-
-
-async def conversation_known(uow: UnitOfWork, conversation_id: str) -> bool:
-    """Whether a reference for this conversation is stored."""
-    async with uow:
-        return await uow.conversations.get(channel_conversation_id(conversation_id)) is not None

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Any, Protocol, Self
 
+from domain.cadence import PlannedStep
 from domain.model import (
     ConversationRef,
     Meeting,
@@ -16,6 +18,16 @@ from domain.model import (
     Person,
     Phase,
     RoleKind,
+)
+from domain.rsvp import Rsvp
+from services.material_ports import MaterialRepository
+from services.membership_ports import MembershipRepository
+from services.sparring_ports import (
+    AuditTrail,
+    CaseRepository,
+    EvaluationRepository,
+    HostPlanRepository,
+    SummaryRepository,
 )
 
 
@@ -36,6 +48,7 @@ class NetworkRepository(Protocol):
     async def meetings(self, slug: str) -> list[Meeting]: ...
     async def municipalities(self, slug: str) -> list[Municipality]: ...
     async def phases(self, slug: str) -> list[Phase]: ...
+    async def people(self, slug: str) -> list[Person]: ...
     async def save_file(self, declared: NetworkFile) -> ImportCounts: ...
 
 
@@ -64,6 +77,7 @@ class ConversationRepository(Protocol):
     async def link(self, conversation_id: str, network_slug: str) -> bool: ...
     async def linked_to(self, network_slug: str) -> list[ConversationRef]: ...
     async def mark_uninstalled(self, conversation_id: str) -> None: ...
+    async def personal_for(self, teams_user_id: str) -> ConversationRef | None: ...
 
 
 class ActivityLog(Protocol):
@@ -80,6 +94,101 @@ class Preferences(Protocol):
     async def set_language(self, teams_user_id: str, language: str) -> None: ...
 
 
+class RsvpRepository(Protocol):
+    """Answers to meetings."""
+
+    async def lock(self, slug: str, number: int) -> bool: ...
+    async def for_meeting(self, slug: str, number: int) -> list[Rsvp]: ...
+    async def save(
+        self, slug: str, number: int, rsvp: Rsvp, *, changed_by: str, at: datetime
+    ) -> None: ...
+    async def history(
+        self, slug: str, number: int, person: str
+    ) -> list[tuple[str | None, str]]: ...
+
+
+class PostedCards(Protocol):
+    """Where the bot posted the cards it keeps up to date."""
+
+    async def get(self, kind: str, slug: str, number: int, conversation_id: str) -> str | None: ...
+    async def remember(
+        self, kind: str, slug: str, number: int, conversation_id: str, activity_id: str
+    ) -> None: ...
+    async def where(self, kind: str, slug: str, number: int) -> list[tuple[str, str]]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class StepRecord:
+    """A stored cadence step."""
+
+    key: str
+    network: str
+    kind: str
+    meeting: int | None
+    theme: str
+    due: datetime
+    status: str
+    reason: str
+
+
+class CadenceRepository(Protocol):
+    """Planned cadence steps."""
+
+    async def sync(self, slug: str, planned: list[PlannedStep]) -> int: ...
+    async def due(self, now: datetime, limit: int = 100) -> list[StepRecord]: ...
+    async def upcoming(self, slug: str, start: datetime, end: datetime) -> list[StepRecord]: ...
+    async def claim(self, key: str, worker: str) -> bool: ...
+    async def finish(self, key: str, status: str, reason: str, at: datetime) -> None: ...
+    async def set_paused(self, slug: str, paused: bool) -> int: ...
+    async def move(self, key: str, when: datetime) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class NewDelivery:
+    """A message to put in the outbox: its key makes it exactly-once."""
+
+    key: str
+    ref: ConversationRef
+    message: Outbound
+    step_key: str | None = None
+    network: str | None = None
+    remember: dict[str, Any] | None = None  # e.g. {"posted": "agenda", "meeting": 3}
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryRecord:
+    """A delivery as the outbox holds it."""
+
+    id: int
+    key: str
+    conversation_id: str
+    message: Outbound
+    status: str
+    attempts: int
+    last_error: str
+    remember: dict[str, Any] | None = None
+    activity_id: str | None = None
+
+
+class Outbox(Protocol):
+    """Deliveries, claimed with a lease so each is attempted by one worker at a time."""
+
+    async def enqueue(self, items: list[NewDelivery], now: datetime) -> int: ...
+    async def claim_due(
+        self, now: datetime, lease_seconds: float, limit: int
+    ) -> list[DeliveryRecord]: ...
+    async def mark_sent(self, delivery_id: int, activity_id: str, now: datetime) -> None: ...
+    async def mark_retry(
+        self, delivery_id: int, when: datetime, error: str, *, counted: bool = True
+    ) -> None: ...
+    async def mark_failed(self, delivery_id: int, status: str, error: str) -> None: ...
+    async def recover(self, now: datetime) -> int: ...
+    async def listing(
+        self, network: str | None, statuses: tuple[str, ...]
+    ) -> list[DeliveryRecord]: ...
+    async def requeue(self, delivery_id: int, now: datetime) -> bool: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over the repositories; rolls back unless committed."""
 
@@ -88,6 +197,17 @@ class UnitOfWork(Protocol):
     conversations: ConversationRepository
     activities: ActivityLog
     preferences: Preferences
+    rsvps: RsvpRepository
+    posted: PostedCards
+    cadence: CadenceRepository
+    outbox: Outbox
+    cases: CaseRepository
+    host_plans: HostPlanRepository
+    summaries: SummaryRepository
+    evaluations: EvaluationRepository
+    audit: AuditTrail
+    membership: MembershipRepository
+    material: MaterialRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(
@@ -104,6 +224,49 @@ class UnitOfWorkFactory(Protocol):
     """Makes a fresh unit of work per use case."""
 
     def __call__(self) -> UnitOfWork: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Outbound:
+    """A message to post: text, an Adaptive Card, or both."""
+
+    text: str = ""
+    card: dict[str, Any] | None = None
+
+
+class Notifier(Protocol):
+    """Posts into conversations on the bot's own initiative (proactively)."""
+
+    async def send(self, ref: ConversationRef, message: Outbound) -> str: ...
+    async def update(self, ref: ConversationRef, activity_id: str, message: Outbound) -> None: ...
+
+
+class DeliveryStatus(enum.StrEnum):
+    """How one delivery attempt ended."""
+
+    SENT = "sent"  # the Connector accepted it
+    RETRY = "retry"  # 429, 412, 5xx, timeout: try again after `retry_after`
+    BLOCKED = "blocked"  # 403 MessageWritesBlocked, 404: the conversation is gone for us
+    FAILED = "failed"  # any other refusal: retrying will not help
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryResult:
+    """The outcome of one attempt to deliver one outbound message."""
+
+    status: DeliveryStatus
+    activity_id: str = ""
+    retry_after: float | None = None  # seconds; None = the sender has no opinion
+    error: str = ""
+    attempted: bool = True  # False: deferred by the rate limit, nothing reached Teams
+
+
+class Sender(Protocol):
+    """Delivers one message, within Teams' rate limits; one attempt per call, never raises."""
+
+    async def deliver(
+        self, ref: ConversationRef, message: Outbound, *, attempt: int = 1
+    ) -> DeliveryResult: ...
 
 
 class Clock(Protocol):

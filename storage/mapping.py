@@ -113,6 +113,9 @@ def meeting_from_row(row: MeetingRow) -> Meeting:
         field_visit=row.field_visit,
         status=MeetingStatus(row.status),
         host=row.host.key if row.host else None,
+        capacity=row.capacity,
+        seats_per_municipality=row.seats_per_municipality,
+        skip_steps=frozenset(row.skip_steps or ()),
         programme=tuple(
             ProgrammeItem(
                 position=p.position,

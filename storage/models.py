@@ -137,6 +137,9 @@ class MeetingRow(Stamped, Base):
     field_visit: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20))
     host_municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    seats_per_municipality: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    skip_steps: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
     host: Mapped[MunicipalityRow | None] = relationship(lazy="joined")
     programme: Mapped[list[ProgrammeItemRow]] = relationship(
         lazy="selectin",
@@ -218,3 +221,51 @@ class PreferenceRow(Base):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
+
+
+class RsvpRow(Base):
+    """A person's current answer to a meeting."""
+
+    __tablename__ = "rsvps"
+    __table_args__ = (UniqueConstraint("meeting_id", "person_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"))
+    answer: Mapped[str] = mapped_column(String(20))
+    standing: Mapped[str] = mapped_column(String(20))
+    dietary: Mapped[str] = mapped_column(String(200), default="")
+    note: Mapped[str] = mapped_column(String(500), default="")
+    answered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    person: Mapped[PersonRow] = relationship(lazy="joined")
+    municipality: Mapped[MunicipalityRow] = relationship(lazy="joined")
+
+
+class RsvpChangeRow(Base):
+    """Every change to an answer: who, when, from what, to what."""
+
+    __tablename__ = "rsvp_changes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rsvp_id: Mapped[int] = mapped_column(ForeignKey("rsvps.id", ondelete="CASCADE"), index=True)
+    changed_by: Mapped[str] = mapped_column(String(254))
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    from_answer: Mapped[str | None] = mapped_column(String(20))
+    to_answer: Mapped[str] = mapped_column(String(20))
+    from_standing: Mapped[str | None] = mapped_column(String(20))
+    to_standing: Mapped[str] = mapped_column(String(20))
+    dietary: Mapped[str] = mapped_column(String(200), default="")
+    note: Mapped[str] = mapped_column(String(500), default="")
+
+
+class PostedCardRow(Base):
+    """A card the bot posted and keeps up to date (one per kind, meeting and conversation)."""
+
+    __tablename__ = "posted_cards"
+    __table_args__ = (UniqueConstraint("kind", "meeting_id", "conversation_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    conversation_id: Mapped[str] = mapped_column(String(400))
+    activity_id: Mapped[str | None] = mapped_column(String(200))
+    posted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -99,6 +100,23 @@ class SqlNetworkRepository:
             .order_by(PhaseRow.number)
         )
         return [phase_from_row(r) for r in rows]
+
+    async def people(self, slug: str) -> list[Person]:
+        """Everyone with a role in the network or a seat's municipality, with their roles."""
+        by_role = select(RoleRow.person_id).join(NetworkRow).where(NetworkRow.slug == slug)
+        by_seat = (
+            select(PersonRow.id)
+            .join(SeatRow, SeatRow.municipality_id == PersonRow.municipality_id)
+            .join(NetworkRow)
+            .where(NetworkRow.slug == slug)
+        )
+        rows = await self._s.scalars(
+            select(PersonRow)
+            .where(PersonRow.id.in_(by_role.union(by_seat)))
+            .order_by(PersonRow.name)
+        )
+        people = SqlPeopleRepository(self._s)
+        return [await people.in_network(row, slug) for row in rows]
 
     async def save_file(self, declared: NetworkFile) -> ImportCounts:
         """Create or update everything a network file declares; keyed so nothing duplicates."""
@@ -224,6 +242,9 @@ class SqlNetworkRepository:
                 "field_visit": m.field_visit,
                 "status": m.status.value,
                 "host_municipality_id": host.id if host else None,
+                "capacity": m.capacity,
+                "seats_per_municipality": m.seats_per_municipality,
+                "skip_steps": sorted(m.skip_steps),
             }
             row = rows.get(m.number)
             if row is None:
@@ -354,6 +375,11 @@ class SqlPeopleRepository:
             roles=frozenset(RoleKind(k) for k in kinds),
         )
 
+    async def in_network(self, row: PersonRow, slug: str) -> Person:
+        """A person with the roles they hold in one network."""
+        person = await self._person(row)
+        return dataclasses.replace(person, roles=await self.roles(row.key, slug))
+
     async def roles(self, person_key: str, network_slug: str) -> frozenset[RoleKind]:
         """The roles this person holds in this network."""
         kinds = await self._s.scalars(
@@ -464,6 +490,19 @@ class SqlConversationRepository:
             .where(ConversationRow.conversation_id == conversation_id)
             .values(installed=False, updated_at=utcnow())
         )
+
+    async def personal_for(self, teams_user_id: str) -> ConversationRef | None:
+        """The bot's installed personal chat with a user, if there is one."""
+        row = (
+            await self._s.scalars(
+                select(ConversationRow).where(
+                    ConversationRow.kind == "personal",
+                    ConversationRow.user_id == teams_user_id,
+                    ConversationRow.installed.is_(True),
+                )
+            )
+        ).first()
+        return conversation_from_row(row) if row else None
 
 
 class SqlActivityLog:

@@ -6,13 +6,31 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from services.material_ports import MaterialRepository
+from services.membership_ports import MembershipRepository
 from services.ports import (
     ActivityLog,
+    CadenceRepository,
     ConversationRepository,
     NetworkRepository,
+    Outbox,
     PeopleRepository,
+    PostedCards,
     Preferences,
+    RsvpRepository,
 )
+from services.sparring_ports import (
+    AuditTrail,
+    CaseRepository,
+    EvaluationRepository,
+    HostPlanRepository,
+    SummaryRepository,
+)
+from storage.cadence import SqlCadence
+from storage.evaluations import SqlAuditTrail, SqlEvaluationRepository
+from storage.material import SqlMaterialRepository
+from storage.membership import SqlMembershipRepository
+from storage.outbox import SqlOutbox
 from storage.repositories import (
     SqlActivityLog,
     SqlConversationRepository,
@@ -20,6 +38,8 @@ from storage.repositories import (
     SqlPeopleRepository,
     SqlPreferences,
 )
+from storage.rsvps import SqlPostedCards, SqlRsvpRepository
+from storage.sparring import SqlCaseRepository, SqlHostPlanRepository, SqlSummaryRepository
 
 
 class SqlUnitOfWork:
@@ -30,6 +50,17 @@ class SqlUnitOfWork:
     people: PeopleRepository
     activities: ActivityLog
     preferences: Preferences
+    rsvps: RsvpRepository
+    posted: PostedCards
+    cadence: CadenceRepository
+    outbox: Outbox
+    cases: CaseRepository
+    host_plans: HostPlanRepository
+    summaries: SummaryRepository
+    evaluations: EvaluationRepository
+    audit: AuditTrail
+    membership: MembershipRepository
+    material: MaterialRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -43,6 +74,17 @@ class SqlUnitOfWork:
         self.people = SqlPeopleRepository(session)
         self.activities = SqlActivityLog(session)
         self.preferences = SqlPreferences(session)
+        self.rsvps = SqlRsvpRepository(session)
+        self.posted = SqlPostedCards(session)
+        self.cadence = SqlCadence(session)
+        self.outbox = SqlOutbox(session)
+        self.cases = SqlCaseRepository(session)
+        self.host_plans = SqlHostPlanRepository(session)
+        self.summaries = SqlSummaryRepository(session)
+        self.evaluations = SqlEvaluationRepository(session)
+        self.audit = SqlAuditTrail(session)
+        self.membership = SqlMembershipRepository(session)
+        self.material = SqlMaterialRepository(session)
         return self
 
     async def __aexit__(

@@ -17,7 +17,9 @@ from storage.engine import create_engine, session_factory
 from storage.migrate import upgrade
 from storage.uow import SqlUnitOfWork
 from tests.support.fake_connector import FakeConnector
+from tests.support.graph_server import FakeGraph
 from tests.support.server_thread import ServerThread
+from tests.support.tls import LoopbackCertificate, loopback_certificate
 from tests.support.token_issuer import TokenIssuer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -112,3 +114,17 @@ def today() -> date:
 def unique_name() -> str:
     """A name no other test uses."""
     return uuid.uuid4().hex[:10]
+
+
+@pytest.fixture(scope="session")
+def loopback_tls(tmp_path_factory: pytest.TempPathFactory) -> LoopbackCertificate:
+    """A self-signed certificate for 127.0.0.1 that Graph clients in tests are told to trust."""
+    return loopback_certificate(tmp_path_factory.mktemp("tls"))
+
+
+@pytest.fixture
+def graph_api(loopback_tls: LoopbackCertificate) -> Iterator[tuple[FakeGraph, str]]:
+    """A running local Microsoft Graph (TLS on loopback) and its base URL."""
+    fake = FakeGraph()
+    with ServerThread(fake.app, ssl_context=loopback_tls.server_context()) as server:
+        yield fake, server.url

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import datetime
 from types import TracebackType
 from typing import Self
 
@@ -17,7 +18,11 @@ from domain.model import (
     Phase,
     RoleKind,
 )
-from services.ports import ImportCounts
+from domain.rsvp import Rsvp
+from services.ports import DeliveryResult, DeliveryStatus, ImportCounts, Outbound
+from tests.fakes_material import attach_material_fakes
+from tests.fakes_membership import attach_membership_fakes
+from tests.fakes_sparring import attach_sparring_fakes
 
 
 class FakeStore:
@@ -29,6 +34,9 @@ class FakeStore:
         self.conversations: dict[str, ConversationRef] = {}
         self.claims: set[tuple[str, str]] = set()
         self.languages: dict[str, str] = {}
+        self.rsvps: dict[tuple[str, int], dict[str, Rsvp]] = {}
+        self.changes: list[tuple[str, int, str, str | None, str]] = []
+        self.posted: dict[tuple[str, str, int, str], str] = {}
         self.commits = 0
 
 
@@ -44,13 +52,20 @@ class FakeNetworks:
         return sorted((f.network for f in self._s.files.values()), key=lambda n: n.name)
 
     async def meetings(self, slug: str) -> list[Meeting]:
-        return sorted(self._s.files[slug].meetings, key=lambda m: (m.day, m.number))
+        f = self._s.files.get(slug)
+        return sorted(f.meetings, key=lambda m: (m.day, m.number)) if f else []
 
     async def municipalities(self, slug: str) -> list[Municipality]:
-        return list(self._s.files[slug].municipalities)
+        f = self._s.files.get(slug)
+        return list(f.municipalities) if f else []
 
     async def phases(self, slug: str) -> list[Phase]:
-        return list(self._s.files[slug].phases)
+        f = self._s.files.get(slug)
+        return list(f.phases) if f else []
+
+    async def people(self, slug: str) -> list[Person]:
+        f = self._s.files.get(slug)
+        return [self._s.people.get(p.key, p) for p in f.people] if f else []
 
     async def save_file(self, declared: NetworkFile) -> ImportCounts:
         old = self._s.files.get(declared.network.slug)
@@ -138,6 +153,16 @@ class FakeConversations:
         if ref:
             self._s.conversations[conversation_id] = dataclasses.replace(ref, installed=False)
 
+    async def personal_for(self, teams_user_id: str) -> ConversationRef | None:
+        return next(
+            (
+                r
+                for r in self._s.conversations.values()
+                if r.kind.value == "personal" and r.user_id == teams_user_id and r.installed
+            ),
+            None,
+        )
+
 
 class FakeActivities:
     def __init__(self, store: FakeStore) -> None:
@@ -164,6 +189,66 @@ class FakePreferences:
         self._s.languages[teams_user_id] = language
 
 
+class FakeRsvps:
+    def __init__(self, store: FakeStore) -> None:
+        self._s = store
+
+    async def lock(self, slug: str, number: int) -> bool:
+        f = self._s.files.get(slug)
+        return bool(f and any(m.number == number for m in f.meetings))
+
+    async def for_meeting(self, slug: str, number: int) -> list[Rsvp]:
+        return sorted(self._s.rsvps.get((slug, number), {}).values(), key=lambda r: r.answered_at)
+
+    async def save(
+        self, slug: str, number: int, rsvp: Rsvp, *, changed_by: str, at: datetime
+    ) -> None:
+        answers = self._s.rsvps.setdefault((slug, number), {})
+        before = answers.get(rsvp.person)
+        self._s.changes.append(
+            (slug, number, rsvp.person, before.answer.value if before else None, rsvp.answer.value)
+        )
+        answers[rsvp.person] = rsvp
+
+    async def history(self, slug: str, number: int, person: str) -> list[tuple[str | None, str]]:
+        return [(a, b) for s, n, p, a, b in self._s.changes if (s, n, p) == (slug, number, person)]
+
+
+class FakePostedCards:
+    def __init__(self, store: FakeStore) -> None:
+        self._s = store
+
+    async def get(self, kind: str, slug: str, number: int, conversation_id: str) -> str | None:
+        return self._s.posted.get((kind, slug, number, conversation_id))
+
+    async def remember(
+        self, kind: str, slug: str, number: int, conversation_id: str, activity_id: str
+    ) -> None:
+        self._s.posted[(kind, slug, number, conversation_id)] = activity_id
+
+    async def where(self, kind: str, slug: str, number: int) -> list[tuple[str, str]]:
+        return [
+            (c, a)
+            for (k, s, n, c), a in self._s.posted.items()
+            if (k, s, n) == (kind, slug, number)
+        ]
+
+
+class FakeNotifier:
+    """Records what would be posted and updated."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, Outbound]] = []
+        self.updated: list[tuple[str, str, Outbound]] = []
+
+    async def send(self, ref: ConversationRef, message: Outbound) -> str:
+        self.sent.append((ref.conversation_id, message))
+        return f"activity-{len(self.sent)}"
+
+    async def update(self, ref: ConversationRef, activity_id: str, message: Outbound) -> None:
+        self.updated.append((ref.conversation_id, activity_id, message))
+
+
 class FakeUnitOfWork:
     """Applies to the shared store directly; counts commits so tests can check them."""
 
@@ -174,6 +259,11 @@ class FakeUnitOfWork:
         self.conversations = FakeConversations(store)
         self.activities = FakeActivities(store)
         self.preferences = FakePreferences(store)
+        self.rsvps = FakeRsvps(store)
+        self.posted = FakePostedCards(store)
+        attach_sparring_fakes(self, store)
+        attach_membership_fakes(self, store)
+        attach_material_fakes(self, store)
 
     async def __aenter__(self) -> Self:
         return self
@@ -203,3 +293,20 @@ class FakeDirectory:
     async def email_of(self, teams_user_id: str) -> str | None:
         self.lookups += 1
         return self.emails.get(teams_user_id)
+
+
+class FakeSender:
+    """A Sender that accepts everything (or fails as told) and records what it delivered."""
+
+    def __init__(self, fail: dict[str, DeliveryResult] | None = None) -> None:
+        self.delivered: list[tuple[str, Outbound]] = []
+        self.fail = fail or {}
+
+    async def deliver(
+        self, ref: ConversationRef, message: Outbound, *, attempt: int = 1
+    ) -> DeliveryResult:
+        planned = self.fail.pop(ref.conversation_id, None)
+        if planned is not None:
+            return planned
+        self.delivered.append((ref.conversation_id, message))
+        return DeliveryResult(DeliveryStatus.SENT, activity_id=f"a-{len(self.delivered)}")

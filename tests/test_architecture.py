@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("bot", "cards", "domain", "services", "storage", "scheduler", "netpuls")
+PACKAGES = ("bot", "cards", "domain", "services", "storage", "scheduler", "netpuls", "graph")
+# msgraph-sdk, msgraph-core, every kiota package, azure-identity and azure-core.
+GRAPH_SDK = ("msgraph", "kiota", "azure")
 STDLIB_ONLY = ("domain",)
 
 
@@ -31,6 +33,16 @@ def test_only_bot_imports_botbuilder(package: str) -> None:
         f"{p.relative_to(ROOT)}: {m}"
         for p, m in imports(package)
         if m.split(".")[0] in ("botbuilder", "botframework", "msrest")
+    ]
+    assert offenders == []
+
+
+@pytest.mark.parametrize("package", [p for p in PACKAGES if p != "graph"])
+def test_only_graph_imports_msgraph_kiota_and_azure(package: str) -> None:
+    offenders = [
+        f"{p.relative_to(ROOT)}: {m}"
+        for p, m in imports(package)
+        if m.split(".")[0].startswith(GRAPH_SDK)
     ]
     assert offenders == []
 

@@ -63,3 +63,27 @@ def test_serve_refuses_anonymous_mode_off_loopback(db: Path) -> None:
 def test_without_a_subcommand_it_prints_help(db: Path) -> None:
     result = netpuls(db=db)
     assert result.returncode == 2 and "serve" in result.stdout
+
+
+def test_the_app_package_builds_from_the_real_command_registry(db: Path, tmp_path: Path) -> None:
+    if not (ROOT / "node_modules" / "@microsoft" / "app-manifest").is_dir():
+        if os.environ.get("NETPULS_REQUIRE_PLAYGROUND") == "1":
+            pytest.fail("node_modules is missing: run npm ci")
+        pytest.skip("node_modules is missing: run npm ci")
+    out = tmp_path / "app.zip"
+    result = netpuls(
+        "manifest",
+        "build",
+        "--out",
+        str(out),
+        db=db,
+        MicrosoftAppId="11111111-2222-3333-4444-555555555555",
+    )
+    assert result.returncode == 0, result.stderr
+    import json
+    import zipfile
+
+    manifest = json.loads(zipfile.ZipFile(out).read("manifest.json"))
+    lists = manifest["bots"][0]["commandLists"]
+    assert all(1 <= len(lst["commands"]) <= 10 for lst in lists)
+    assert "agenda" in [c["title"] for c in lists[0]["commands"]]

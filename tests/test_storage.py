@@ -142,10 +142,10 @@ async def test_the_migrations_create_exactly_the_models_schema(engine: Any) -> N
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from storage.models import Base
+    from storage.schema import metadata
 
     def diff(connection: Any) -> list[Any]:
-        return list(compare_metadata(MigrationContext.configure(connection), Base.metadata))
+        return list(compare_metadata(MigrationContext.configure(connection), metadata))
 
     async with engine.connect() as connection:
         assert await connection.run_sync(diff) == []

@@ -71,3 +71,35 @@ async def test_without_a_browser_next_arrives_as_a_card_and_unknown_words_get_a_
     assert "Next: Network meeting 1" in str(card["body"])
     replies = await chat.say(chat.conversations.personal, "dance")
     assert "I don't know the command 'dance'" in (texts(replies)[0] or "")
+
+
+async def test_the_facilitator_posts_the_agenda_answers_it_and_sees_the_attendee_list(
+    playground_ui: PlaygroundUI,
+) -> None:
+    ui = playground_ui
+    page = ui.page
+    await ui.select_chat(TEAM_GENERAL)
+    await expect(ui.channel_post("link <network>").first).to_be_visible(timeout=TIMEOUT)
+    await ui.send("link demo", mention=True)
+    await expect(ui.channel_post("now linked").first).to_be_visible(timeout=TIMEOUT)
+
+    await ui.send("agenda", mention=True)
+    card = ui.adaptive_card("Network meeting 1").filter(has_text="Attending").first
+    await expect(card).to_be_visible(timeout=TIMEOUT)
+    await expect(card).to_contain_text("0 of 6 municipalities have answered")
+
+    await card.get_by_label(re.compile("Dietary needs")).fill("vegetarian, no nuts")
+    async with page.expect_response("**/_conversation/v1/invoke") as answered:
+        await card.get_by_role("button", name="Attending", exact=True).click()
+    assert (await answered.value).ok
+    # The invoke answer shows the reader's own copy; right after, the bot updates the posted
+    # card for everyone (in Teams each reader's copy then refreshes itself).
+    updated = ui.adaptive_card("1 of 6 municipalities have answered").first
+    await expect(updated).to_be_visible(timeout=TIMEOUT)
+    await expect(updated).to_contain_text("Svendborg Kommune")
+
+    await ui.send("attendees", mention=True)
+    listing = ui.adaptive_card("vegetarian, no nuts").first
+    await expect(listing).to_be_visible(timeout=TIMEOUT)
+    await expect(listing).to_contain_text("Demo facilitator")
+    await expect(listing).to_contain_text("No answer")

@@ -13,7 +13,7 @@ network:
   name: Kompakte, grønne byer
   language: da
   timezone: Europe/Copenhagen
-  period: {start: 2024-03-01, end: 2026-03-31}
+  period: {start: 2024-01-01, end: 2026-03-31}
   seats: 25
   themes:
     - Hvordan planlægger vi for en kompakt by, hvor klima og kvalitet går hånd i hånd?
