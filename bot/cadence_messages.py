@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.sparring_views import evaluation_message
 from domain.cadence import StepKind
-from domain.model import ConversationRef
+from domain.model import ConversationRef, Network
 from netpuls.i18n import Translator, translator
 from services.cadence import StepContext, Target
+from services.evaluations import EvaluationState
 from services.ports import Outbound
 from services.rsvp import MeetingState
 
@@ -123,23 +125,29 @@ def _text_step(
             ),
         )
     if kind is StepKind.FOLLOW_UP:
-        return _to(
-            context.organiser_chats,
-            Outbound(
-                text=t(
-                    "Meeting {number} was yesterday: write summary {number} to post the summary.",
-                    **facts,
-                )
-            ),
-        ) + _to(
-            context.channels,
-            Outbound(
-                text=t(
-                    "Thank you for meeting {number}! How useful was it? A short evaluation "
-                    "follows.",
-                    **facts,
-                )
-            ),
+        evaluation = evaluation_message(EvaluationState(state.network, state.meeting))
+        return (
+            _to(context.attendee_chats, evaluation)
+            + _to(
+                context.organiser_chats,
+                Outbound(
+                    text=t(
+                        "Meeting {number} was yesterday: write summary {number} to post the "
+                        "summary.",
+                        **facts,
+                    )
+                ),
+            )
+            + _to(
+                context.channels,
+                Outbound(
+                    text=t(
+                        "Thank you for meeting {number}! How useful was it? A short evaluation "
+                        "follows.",
+                        **facts,
+                    )
+                ),
+            )
         )
     return []
 
@@ -159,3 +167,16 @@ def _attendee_summary(state: MeetingState, t: Translator, facts: dict[str, objec
         diet = f" ({r.dietary})" if r.dietary else ""
         lines.append(f"- {r.municipality_name}: {r.person_name}{diet}")
     return "\n".join(lines)
+
+
+def summary_reminder(network: Network, number: int) -> Outbound:
+    """The reminder to post a meeting's summary, in the network's language."""
+    t = translator(network.language)
+    return Outbound(
+        text=t(
+            "The summary of meeting {number} of {network} is not posted yet: "
+            "write summary {number} to finish it.",
+            number=number,
+            network=network.name,
+        )
+    )

@@ -8,7 +8,7 @@ from aiohttp import web
 from botbuilder.integration.aiohttp import CloudAdapter
 
 from bot.background import Background
-from bot.cadence_messages import cadence_renderer
+from bot.cadence_messages import cadence_renderer, summary_reminder
 from bot.card_actions import CardActions
 from bot.commands import Edge
 from bot.delivery import build_sender
@@ -54,6 +54,7 @@ def build_bot(
             grace=timedelta(hours=settings.cadence_grace_hours),
             max_attempts=settings.delivery_max_attempts,
         ),
+        reminder=summary_reminder,
     )
     return NetpulsBot(
         uow,

@@ -27,6 +27,7 @@ class RunnerSettings:
     step_poll_seconds: float = 60.0
     outbox_poll_seconds: float = 5.0
     resync_seconds: float = 600.0
+    reminder_seconds: float = 3600.0
     max_attempts: int = 6
 
 
@@ -38,6 +39,11 @@ async def step_job(runner_id: str) -> None:
 async def outbox_job(runner_id: str) -> None:
     """Deliver what the outbox holds."""
     await _RUNNERS[runner_id].run_outbox()
+
+
+async def reminder_job(runner_id: str) -> None:
+    """Remind organisers of summaries not yet posted."""
+    await _RUNNERS[runner_id].remind()
 
 
 async def resync_job(runner_id: str) -> None:
@@ -55,7 +61,9 @@ class CadenceRunner:
         render: Renderer,
         sender: Sender,
         settings: RunnerSettings,
+        reminder: cadence.ReminderRenderer | None = None,
     ) -> None:
+        self._reminder = reminder
         self._uow = uow
         self._clock = clock
         self._render = render
@@ -74,6 +82,7 @@ class CadenceRunner:
             (step_job, s.step_poll_seconds),
             (outbox_job, s.outbox_poll_seconds),
             (resync_job, s.resync_seconds),
+            (reminder_job, s.reminder_seconds),
         ):
             self._scheduler.add_job(
                 job,
@@ -92,6 +101,13 @@ class CadenceRunner:
         if self._scheduler.running:
             self._scheduler.shutdown(wait=False)
         _RUNNERS.pop(self.worker, None)
+
+    async def remind(self) -> None:
+        """Queue due summary reminders, then deliver them."""
+        if self._reminder is not None and await cadence.enqueue_summary_reminders(
+            self._uow, self._clock, self._reminder
+        ):
+            await self.run_outbox()
 
     async def resync(self) -> None:
         """Bring the stored plan in line with meetings and settings."""

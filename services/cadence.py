@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from domain.cadence import StepKind, plan, step_key
 from domain.errors import N_, NotAllowed, NotFound
 from domain.model import ConversationKind, ConversationRef, Network, RoleKind
+from domain.sparring import Summary, reminder_due
 from services.networks import Actor, Directory, identify
 from services.ports import Clock, NewDelivery, Outbound, StepRecord, UnitOfWork, UnitOfWorkFactory
 from services.rsvp import MeetingState, load_state
@@ -30,6 +31,7 @@ class StepContext:
     organiser_chats: tuple[ConversationRef, ...] = ()
     silent: tuple[str, ...] = ()  # municipalities that have not answered
     already_posted: frozenset[str] = frozenset()  # channels holding this meeting's agenda
+    attendee_chats: tuple[ConversationRef, ...] = ()  # confirmed attendees' personal chats
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +141,20 @@ async def step_context(work: UnitOfWork, clock: Clock, step: StepRecord) -> Step
     if step.meeting is not None:
         places = await work.posted.where("agenda", step.network, step.meeting)
         posted = frozenset(c for c, _ in places)
-    return StepContext(step, network, state, channels, hosts, organisers, silent, posted)
+    attendees: list[ConversationRef] = []
+    if state is not None and step.kind == StepKind.FOLLOW_UP.value:
+        for r in state.rsvps:
+            if r.answer.value == "attending" and r.standing.value == "confirmed":
+                person = await work.people.find(email=r.person)
+                chat = (
+                    await work.conversations.personal_for(person.teams_user_id)
+                    if person and person.teams_user_id
+                    else None
+                )
+                attendees += [chat] if chat else []
+    return StepContext(
+        step, network, state, channels, hosts, organisers, silent, posted, tuple(attendees)
+    )
 
 
 async def _personal_chats(
@@ -222,3 +237,62 @@ async def move_step(
         moved = await uow.cadence.move(step_key(slug, step, meeting), when)
         await uow.commit()
     return moved
+
+
+# The edge renders a reminder to write the summary of a meeting (network, meeting number).
+ReminderRenderer = Callable[[Network, int], Outbound]
+REMINDER_LOOKBACK = timedelta(days=12)  # D+1, then every 3 days, at most 3 times
+
+
+async def enqueue_summary_reminders(
+    uow: UnitOfWorkFactory, clock: Clock, render: ReminderRenderer
+) -> int:
+    """Remind organisers of summaries not yet posted, through the outbox (exactly once each)."""
+    now = clock.now()
+    queued = 0
+    async with uow() as work:
+        networks = await work.networks.all()
+    for network in networks:
+        async with uow() as work:
+            meetings = [
+                m
+                for m in await work.networks.meetings(network.slug)
+                if m.ends_at(network.zone) <= now
+                and now - m.ends_at(network.zone) <= REMINDER_LOOKBACK
+            ]
+            for meeting in meetings:
+                queued += await _remind(work, network, meeting.number, now, render)
+            await work.commit()
+    return queued
+
+
+async def _remind(
+    work: UnitOfWork, network: Network, number: int, now: datetime, render: ReminderRenderer
+) -> int:
+    summary = await work.summaries.get(network.slug, number)
+    meeting = next(m for m in await work.networks.meetings(network.slug) if m.number == number)
+    if not reminder_due(summary, meeting.day, now, now.astimezone(network.zone).date()):
+        return 0
+    current = summary or Summary()
+    count = current.reminders + 1
+    chats = [
+        c
+        for p in await work.networks.people(network.slug)
+        if p.roles & ORGANISERS
+        and p.teams_user_id
+        and (c := await work.conversations.personal_for(p.teams_user_id)) is not None
+    ]
+    items = [
+        NewDelivery(
+            key=f"{network.slug}:summary_reminder:m{number}:{count}|{c.conversation_id}",
+            ref=c,
+            message=render(network, number),
+            network=network.slug,
+        )
+        for c in chats
+    ]
+    await work.outbox.enqueue(items, now)
+    await work.summaries.save(
+        network.slug, number, replace(current, reminders=count, reminded_at=now)
+    )
+    return len(items)

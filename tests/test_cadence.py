@@ -209,3 +209,47 @@ async def test_a_message_held_back_by_our_own_rate_limit_never_uses_up_its_attem
         uow_factory, FixedClock(when + timedelta(minutes=10)), sender, max_attempts=3
     )
     assert done.sent == 1
+
+
+async def test_after_a_meeting_attendees_get_the_evaluation_card_once(uow_factory: Any) -> None:
+    from domain.rsvp import Answer, Rsvp, Standing
+
+    await prepared(uow_factory)
+    planner = ConversationRef(conversation_id="a:odense", kind=ConversationKind.PERSONAL,
+                              service_url="http://127.0.0.1:9/", channel_id="msteams",
+                              user_id="29:odense")
+    async with uow_factory() as uow:
+        await uow.conversations.save(planner)
+        await uow.people.remember_teams_ids("planlaegger.odense@example.org",
+                                            teams_user_id="29:odense", aad_object_id=None)
+        await uow.rsvps.save("kompakte-groenne-byer", 1, Rsvp(
+            person="planlaegger.odense@example.org", person_name="Planlægger",
+            municipality="odense", municipality_name="Odense Kommune",
+            answer=Answer.ATTENDING, standing=Standing.CONFIRMED,
+            answered_at=datetime(2024, 3, 5, tzinfo=UTC)), changed_by="test",
+            at=datetime(2024, 3, 5, tzinfo=UTC))
+        await uow.commit()
+    follow_up = FixedClock(datetime(2024, 3, 15, 8, tzinfo=UTC))  # D+1, 09:00 in Denmark
+    sender = FakeSender()
+    for _ in range(2):
+        await cadence.run_due(uow_factory, follow_up, render, "w", timedelta(hours=24))
+        await outbox.deliver_due(uow_factory, follow_up, sender, max_attempts=6)
+    cards = [m for c, m in sender.delivered if c == "a:odense"]
+    assert len(cards) == 1 and cards[0].card is not None
+
+
+async def test_the_summary_reminder_comes_every_three_days_at_most_three_times(
+        uow_factory: Any) -> None:
+    from bot.cadence_messages import summary_reminder
+
+    await prepared(uow_factory)
+    sender = FakeSender()
+    ended = datetime(2024, 3, 15, 9, tzinfo=UTC)  # meeting 1 ended the day before
+    for day in range(0, 12):
+        for _ in range(2):  # two replicas' timers in the same hour
+            clock = FixedClock(ended + timedelta(days=day))
+            await cadence.enqueue_summary_reminders(uow_factory, clock, summary_reminder)
+            await outbox.deliver_due(uow_factory, clock, sender, max_attempts=6)
+    reminders = [m.text for c, m in sender.delivered if "summary 1" in m.text]
+    assert len(reminders) == 3
+    assert reminders[0].startswith("Opsamlingen fra møde 1")
