@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.commands import Command, CommandContext, Reply
+from cards.cadence import CadenceView, StepRow, cadence_card
 from domain.errors import N_, NotAllowed
 from services import cadence
 from services.networks import identify, network_for
@@ -35,21 +36,13 @@ async def cadence_command(ctx: CommandContext, args: str) -> Reply:
     _, steps = await cadence.preview(
         ctx.uow(), network.slug, now, now + timedelta(days=UPCOMING_DAYS)
     )
-    lines = [ctx.t("The next steps of {network}:", network=network.name)]
-    for step in steps[:15]:
+    rows = []
+    for step in steps:
         when = step.due.astimezone(network.zone)
-        what = (
-            ctx.t("meeting {number}", number=step.meeting)
-            if step.meeting is not None
-            else step.theme
+        rows.append(
+            StepRow(when.date(), when.time(), step.kind, step.meeting, step.theme, step.status)
         )
-        lines.append(
-            f"- {ctx.t.date(when.date(), 'medium')} {ctx.t.time(when)}: "
-            f"**{step.kind}** {what} ({step.status})"
-        )
-    if len(lines) == 1:
-        lines.append(ctx.t("Nothing is planned in the coming months."))
-    return Reply(text="\n".join(lines))
+    return Reply(card=cadence_card(CadenceView(network.name, tuple(rows)), ctx.t))
 
 
 async def _move(ctx: CommandContext, slug: str, zone: ZoneInfo, parts: list[str]) -> Reply:

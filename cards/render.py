@@ -9,6 +9,7 @@ from pathlib import Path
 
 from cards.agenda import agenda_card
 from cards.attendees import attendees_card
+from cards.cadence import CadenceView, StepRow, cadence_card
 from cards.elements import Element
 from cards.meeting import MeetingView, next_meeting_card
 from cards.render_material import material_examples
@@ -273,6 +274,17 @@ def examples(language: str) -> dict[str, Element]:
     cards |= sparring_examples(language, meeting(w), w.cases, w.municipality.format(town="Odense"))
     cards |= material_examples(language)
     cards |= membership_examples(language)
+    cards["cadence-coming"] = cadence_card(
+        CadenceView(
+            w.network,
+            (
+                StepRow(date(2024, 5, 9), time(9), "agenda", 2, "", "planned"),
+                StepRow(date(2024, 5, 16), time(9), "material_pack", 2, "", "planned"),
+                StepRow(date(2024, 6, 25), time(9), "pulse", None, w.cases[0], "paused"),
+            ),
+        ),
+        t,
+    )
     return cards
 
 

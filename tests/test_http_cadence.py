@@ -48,7 +48,8 @@ async def test_the_facilitator_sees_the_coming_steps_and_moves_one(
 ) -> None:
     fake, url = connector
     await bot.post("/api/messages", json=say(url, "29:fac", "cadence"))
-    assert "rsvp_reminder" in fake.texts()[-1] and "meeting 1" in fake.texts()[-1]
+    listing = str(fake.sent[-1].activity["attachments"][0]["content"])
+    assert "RSVP reminder · meeting 1" in listing
     await bot.post("/api/messages", json=say(url, "29:fac", "cadence move agenda 2 2024-05-02"))
     assert fake.texts()[-1].startswith("Moved agenda of meeting 2 to")
     await bot.post("/api/messages", json=say(url, "29:fac", "cadence move party 2 2024-05-02"))

@@ -1,0 +1,79 @@
+"""The facilitator's view of the network's year: the coming cadence steps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time
+
+from cards.elements import Element, card, facts, heading, text
+from netpuls.i18n import Translator
+
+MAX_ROWS = 20
+
+
+@dataclass(frozen=True, slots=True)
+class StepRow:
+    """One coming step, in the network's local time."""
+
+    day: date
+    at: time
+    kind: str
+    meeting: int | None
+    theme: str
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class CadenceView:
+    """The network and its coming steps."""
+
+    network_name: str
+    steps: tuple[StepRow, ...]
+    paused: bool = False
+
+
+def _label(kind: str, t: Translator) -> str:
+    labels = {
+        "host_prompt": t("Host prompt"),
+        "call_for_cases": t("Call for cases"),
+        "agenda": t("Agenda card"),
+        "material_pack": t("Material pack"),
+        "rsvp_reminder": t("RSVP reminder"),
+        "rsvp_close": t("RSVP closes"),
+        "practical_info": t("Practical information"),
+        "follow_up": t("Follow-up"),
+        "pulse": t("Theme question"),
+    }
+    return labels.get(kind, kind)
+
+
+def _what(step: StepRow, t: Translator) -> str:
+    what = _label(step.kind, t)
+    if step.meeting is not None:
+        what += " · " + t("meeting {number}", number=step.meeting)
+    elif step.theme:
+        what += " · " + step.theme
+    if step.status != "planned":
+        what += f" ({step.status})"
+    return what
+
+
+def cadence_card(view: CadenceView, t: Translator) -> Element:
+    """The coming steps as a list, and how to pause, resume or move them."""
+    rows = [
+        (f"{t.date(s.day, 'medium')} {t.time(s.at)}", _what(s, t)) for s in view.steps[:MAX_ROWS]
+    ]
+    body: list[Element] = [*heading(t("The next steps of {network}:", network=view.network_name))]
+    body.append(facts(rows) if rows else text(t("Nothing is planned in the coming months.")))
+    body.append(
+        text(
+            t(
+                "Write cadence pause, cadence resume, or e.g. cadence move agenda 3 "
+                "2024-05-10 09:00."
+            ),
+            isSubtle=True,
+            spacing="Medium",
+        )
+    )
+    summary = t("The next steps of {network}:", network=view.network_name)
+    return card(body, fallback_text=summary)
