@@ -215,19 +215,33 @@ async def test_after_a_meeting_attendees_get_the_evaluation_card_once(uow_factor
     from domain.rsvp import Answer, Rsvp, Standing
 
     await prepared(uow_factory)
-    planner = ConversationRef(conversation_id="a:odense", kind=ConversationKind.PERSONAL,
-                              service_url="http://127.0.0.1:9/", channel_id="msteams",
-                              user_id="29:odense")
+    planner = ConversationRef(
+        conversation_id="a:odense",
+        kind=ConversationKind.PERSONAL,
+        service_url="http://127.0.0.1:9/",
+        channel_id="msteams",
+        user_id="29:odense",
+    )
     async with uow_factory() as uow:
         await uow.conversations.save(planner)
-        await uow.people.remember_teams_ids("planlaegger.odense@example.org",
-                                            teams_user_id="29:odense", aad_object_id=None)
-        await uow.rsvps.save("kompakte-groenne-byer", 1, Rsvp(
-            person="planlaegger.odense@example.org", person_name="Planlægger",
-            municipality="odense", municipality_name="Odense Kommune",
-            answer=Answer.ATTENDING, standing=Standing.CONFIRMED,
-            answered_at=datetime(2024, 3, 5, tzinfo=UTC)), changed_by="test",
-            at=datetime(2024, 3, 5, tzinfo=UTC))
+        await uow.people.remember_teams_ids(
+            "planlaegger.odense@example.org", teams_user_id="29:odense", aad_object_id=None
+        )
+        await uow.rsvps.save(
+            "kompakte-groenne-byer",
+            1,
+            Rsvp(
+                person="planlaegger.odense@example.org",
+                person_name="Planlægger",
+                municipality="odense",
+                municipality_name="Odense Kommune",
+                answer=Answer.ATTENDING,
+                standing=Standing.CONFIRMED,
+                answered_at=datetime(2024, 3, 5, tzinfo=UTC),
+            ),
+            changed_by="test",
+            at=datetime(2024, 3, 5, tzinfo=UTC),
+        )
         await uow.commit()
     follow_up = FixedClock(datetime(2024, 3, 15, 8, tzinfo=UTC))  # D+1, 09:00 in Denmark
     sender = FakeSender()
@@ -239,7 +253,8 @@ async def test_after_a_meeting_attendees_get_the_evaluation_card_once(uow_factor
 
 
 async def test_the_summary_reminder_comes_every_three_days_at_most_three_times(
-        uow_factory: Any) -> None:
+    uow_factory: Any,
+) -> None:
     from bot.cadence_messages import summary_reminder
 
     await prepared(uow_factory)
