@@ -164,13 +164,33 @@ async def _list(settings: Settings) -> list[Network]:
         await engine.dispose()
 
 
+def _localized(aliases: tuple[str, ...], help_msgid: str) -> tuple[tuple[str, str, str], ...]:
+    """Danish and Swedish menu entries: the command's own alias (first Danish, then Swedish)."""
+    from netpuls.i18n import translator
+
+    words = [a for a in aliases if a.isalpha()]
+    if not words:
+        return ()
+    danish, swedish = words[0], (words[1] if len(words) > 1 else words[0])
+    return (
+        ("da", danish, translator("da")(help_msgid)),
+        ("sv", swedish, translator("sv")(help_msgid)),
+    )
+
+
 def _manifest_build(args: argparse.Namespace, settings: Settings) -> int:
     from bot.features import default_registry, menu_scopes
     from netpuls.i18n import translator
     from netpuls.manifest import CommandInfo, ManifestError, build_manifest
 
     commands = [
-        CommandInfo(c.name, c.name, translator("en")(c.help), menu_scopes(c.name))
+        CommandInfo(
+            c.name,
+            c.name,
+            translator("en")(c.help),
+            menu_scopes(c.name),
+            localized=_localized(c.aliases, c.help),
+        )
         for c in default_registry()
         if menu_scopes(c.name)
     ]

@@ -84,6 +84,9 @@ class CommandInfo:
     description_en: str
     # The command menus it appears in; Teams lists at most 10 commands per scope.
     scopes: frozenset[str] = frozenset({"team", "personal", "groupChat"})
+    # Per localization file stem ("da", "sv"): (title, description). A title must be a name
+    # the bot answers to, because Teams sends the title when the command is picked.
+    localized: tuple[tuple[str, str, str], ...] = ()
 
     def __post_init__(self) -> None:
         if not self.name.strip() or not self.title_en.strip():
@@ -248,9 +251,16 @@ def _with_commands(
     rebuilt: dict[str, dict[str, Any]] = {}
     for name, doc in languages.items():
         new_doc = {key: value for key, value in doc.items() if not _COMMAND_KEY.fullmatch(key)}
+        stem = name.rsplit(".", 1)[0]
         for i, chosen in enumerate(per_list):
             for j, command in enumerate(chosen):
-                for field, text in translations[name].get(command.title_en, {}).items():
+                given = {lang: (title, text) for lang, title, text in command.localized}
+                fields = (
+                    {"title": given[stem][0], "description": given[stem][1]}
+                    if stem in given
+                    else translations[name].get(command.title_en, {})
+                )
+                for field, text in fields.items():
                     new_doc[f"bots[0].commandLists[{i}].commands[{j}].{field}"] = text
         rebuilt[name] = new_doc
     return manifest, rebuilt

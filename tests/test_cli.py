@@ -87,3 +87,29 @@ def test_the_app_package_builds_from_the_real_command_registry(db: Path, tmp_pat
     lists = manifest["bots"][0]["commandLists"]
     assert all(1 <= len(lst["commands"]) <= 10 for lst in lists)
     assert "agenda" in [c["title"] for c in lists[0]["commands"]]
+
+
+def test_every_localized_menu_title_is_a_name_the_bot_answers_to(db: Path, tmp_path: Path) -> None:
+    if not (ROOT / "node_modules" / "@microsoft" / "app-manifest").is_dir():
+        pytest.skip("node_modules is missing: run npm ci")
+    import json
+    import zipfile
+
+    from bot.features import default_registry
+
+    out = tmp_path / "app.zip"
+    netpuls(
+        "manifest",
+        "build",
+        "--out",
+        str(out),
+        db=db,
+        MicrosoftAppId="11111111-2222-3333-4444-555555555555",
+    )
+    registry = default_registry()
+    for language in ("da", "sv"):
+        doc = json.loads(zipfile.ZipFile(out).read(f"{language}.json"))
+        titles = [v for k, v in doc.items() if k.endswith(".title") and "commandLists" in k]
+        assert titles and all(registry.find(title) for title in titles), language
+    danish = json.loads(zipfile.ZipFile(out).read("da.json"))
+    assert "dagsorden" in danish.values()
