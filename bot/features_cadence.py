@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 from bot.commands import Command, CommandContext, Reply
 from cards.cadence import CadenceView, StepRow, cadence_card
 from domain.errors import N_, NotAllowed
+from domain.model import ORGANISERS
 from services import cadence
 from services.networks import identify, network_for
 
 UPCOMING_DAYS = 120
-ORGANISERS = cadence.ORGANISERS
 
 
 async def cadence_command(ctx: CommandContext, args: str) -> Reply:

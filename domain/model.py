@@ -27,6 +27,10 @@ class RoleKind(enum.StrEnum):
     PARTICIPANT = "participant"
 
 
+# Those who run a network: they post agendas, see attendee lists, review cases, build reports.
+ORGANISERS = frozenset({RoleKind.FACILITATOR, RoleKind.SECRETARIAT})
+
+
 class SeatStatus(enum.StrEnum):
     """Where a municipality's seat stands."""
 

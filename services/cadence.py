@@ -9,14 +9,13 @@ from datetime import datetime, timedelta
 
 from domain.cadence import StepKind, plan, step_key
 from domain.errors import N_, NotAllowed, NotFound
-from domain.model import ConversationKind, ConversationRef, Network, RoleKind
+from domain.model import ORGANISERS, ConversationKind, ConversationRef, Network, RoleKind
 from domain.sparring import Summary, reminder_due
-from services.networks import Actor, Directory, identify
+from services.networks import Actor, Directory, identify, personal_chat
 from services.ports import Clock, NewDelivery, Outbound, StepRecord, UnitOfWork, UnitOfWorkFactory
 from services.rsvp import MeetingState, load_state
 
 log = logging.getLogger(__name__)
-ORGANISERS = frozenset({RoleKind.FACILITATOR, RoleKind.SECRETARIAT})
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,12 +144,7 @@ async def step_context(work: UnitOfWork, clock: Clock, step: StepRecord) -> Step
     if state is not None and step.kind == StepKind.FOLLOW_UP.value:
         for r in state.rsvps:
             if r.answer.value == "attending" and r.standing.value == "confirmed":
-                person = await work.people.find(email=r.person)
-                chat = (
-                    await work.conversations.personal_for(person.teams_user_id)
-                    if person and person.teams_user_id
-                    else None
-                )
+                chat = await personal_chat(work, r.person)
                 attendees += [chat] if chat else []
     return StepContext(
         step, network, state, channels, hosts, organisers, silent, posted, tuple(attendees)

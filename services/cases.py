@@ -21,10 +21,10 @@ from domain.sparring import (
     parse_position,
     reorder,
 )
-from services.networks import Actor, Directory
+from services.networks import Actor, Directory, personal_chat
 from services.ports import Clock, Notifier, Outbound, UnitOfWork
 from services.rsvp import parse_meeting_key
-from services.sparring_support import Member, meeting_of, member, organiser, personal_chat, record
+from services.sparring_support import Member, meeting_of, member, organiser, record
 
 REVIEWERS_ONLY = N_("Only the facilitator or the secretariat can review problem statements.")
 

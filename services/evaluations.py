@@ -9,10 +9,10 @@ from domain.errors import N_, InvalidInput, NotAllowed
 from domain.model import Meeting, Network
 from domain.rsvp import Answer, Standing
 from domain.sparring import EvaluationAggregate, aggregate, clean_score
-from services.networks import Actor, Directory
+from services.networks import Actor, Directory, personal_chat
 from services.ports import Clock, Notifier, Outbound, UnitOfWork
 from services.rsvp import parse_meeting_key
-from services.sparring_support import Member, meeting_of, member, organiser, personal_chat, record
+from services.sparring_support import Member, meeting_of, member, organiser, record
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from domain.errors import N_, NotAllowed
 from domain.model import Meeting, Network, RoleKind
 from domain.sparring import HostPlan, clean_host_plan
-from services.networks import Actor, Directory
+from services.networks import Actor, Directory, personal_chat
 from services.ports import Clock, Notifier, Outbound, UnitOfWork
 from services.rsvp import parse_meeting_key
 from services.sparring_support import (
@@ -17,7 +17,6 @@ from services.sparring_support import (
     meeting_of,
     member,
     organiser,
-    personal_chat,
     record,
 )
 

@@ -7,19 +7,19 @@ from typing import Protocol
 
 from domain.errors import N_, InvalidInput, NotAllowed, NotFound, NotLinked
 from domain.model import (
+    ORGANISERS,
     ConversationRef,
     Meeting,
     Network,
     NetworkFile,
     Person,
-    RoleKind,
     channel_conversation_id,
     next_meeting,
     normalise_language,
 )
 from services.ports import Clock, ImportCounts, UnitOfWork
 
-LINK_ROLES = frozenset({RoleKind.FACILITATOR, RoleKind.SECRETARIAT})
+LINK_ROLES = ORGANISERS
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,3 +246,11 @@ async def release_activity(uow: UnitOfWork, conversation_id: str, activity_id: s
     async with uow:
         await uow.activities.release(channel_conversation_id(conversation_id), activity_id)
         await uow.commit()
+
+
+async def personal_chat(uow: UnitOfWork, person_key: str) -> ConversationRef | None:
+    """The bot's installed personal chat with a network person, when one is stored."""
+    person = await uow.people.find(email=person_key)
+    if person is None or not person.teams_user_id:
+        return None
+    return await uow.conversations.personal_for(person.teams_user_id)

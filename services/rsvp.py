@@ -8,6 +8,7 @@ from datetime import datetime
 
 from domain.errors import N_, InvalidInput, NotAllowed, NotFound
 from domain.model import (
+    ORGANISERS,
     Meeting,
     MeetingStatus,
     Municipality,
@@ -22,11 +23,10 @@ from domain.model import (
 )
 from domain.rsvp import MAX_DIETARY, MAX_NOTE, Answer, Outcome, Rsvp, SeatPolicy, Standing, decide
 from domain.sparring import Case, CaseStatus
-from services.networks import Actor, Directory, identify, network_for
+from services.networks import Actor, Directory, identify, network_for, personal_chat
 from services.ports import Clock, Notifier, Outbound, UnitOfWork
 
 AGENDA = "agenda"
-ORGANISERS = frozenset({RoleKind.FACILITATOR, RoleKind.SECRETARIAT})
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,12 +325,7 @@ async def tell_promoted(
     async with uow:
         targets = []
         for r in promoted:
-            person = await uow.people.find(email=r.person)
-            personal = (
-                await uow.conversations.personal_for(person.teams_user_id)
-                if person and person.teams_user_id
-                else None
-            )
+            personal = await personal_chat(uow, r.person)
             targets.append((r, personal))
         channels = [
             c

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from domain.errors import N_, NotAllowed, NotFound
 from domain.model import (
+    ORGANISERS,
     ConversationKind,
     ConversationRef,
     Meeting,
@@ -19,8 +20,6 @@ from domain.sparring import AuditEntry
 from services.networks import Actor, Directory, identify, network_for
 from services.ports import Clock, UnitOfWork
 from services.rsvp import resolve_meeting
-
-ORGANISERS = frozenset({RoleKind.FACILITATOR, RoleKind.SECRETARIAT})
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,14 +89,6 @@ async def record(
 ) -> None:
     """Write one audit entry (inside the caller's unit of work, committed with the change)."""
     await uow.audit.record(AuditEntry(slug, who, action, subject, clock.now()))
-
-
-async def personal_chat(uow: UnitOfWork, person_key: str) -> ConversationRef | None:
-    """The bot's personal chat with a person, when one is stored."""
-    person = await uow.people.find(email=person_key)
-    if person is None or not person.teams_user_id:
-        return None
-    return await uow.conversations.personal_for(person.teams_user_id)
 
 
 async def channels(uow: UnitOfWork, slug: str) -> list[ConversationRef]:

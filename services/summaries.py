@@ -17,10 +17,10 @@ from domain.sparring import (
     reminder_due,
 )
 from services.cases import accepted_cases
-from services.networks import Actor, Directory
+from services.networks import Actor, Directory, personal_chat
 from services.ports import Clock, Notifier, Outbound, UnitOfWork
 from services.rsvp import AGENDA, parse_meeting_key
-from services.sparring_support import channels, meeting_of, organiser, personal_chat, record
+from services.sparring_support import channels, meeting_of, organiser, record
 
 SUMMARY = "summary"  # the kind of posted card, beside the agenda's
 WRITERS_ONLY = N_("Only the facilitator or the secretariat can write and post the summary.")
