@@ -7,6 +7,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -128,3 +129,24 @@ def graph_api(loopback_tls: LoopbackCertificate) -> Iterator[tuple[FakeGraph, st
     fake = FakeGraph()
     with ServerThread(fake.app, ssl_context=loopback_tls.server_context()) as server:
         yield fake, server.url
+
+
+APP_ID = "11111111-2222-3333-4444-555555555555"
+
+
+@pytest.fixture
+async def secured_bot(
+    aiohttp_client: Any, database_url: str, engine: object, issuer: TokenIssuer, clock: FixedClock
+) -> Any:
+    """The bot with an app id: every request needs a token from the local issuer."""
+    from bot.app import create_app
+    from netpuls.settings import Settings
+
+    settings = Settings(
+        database_url=database_url,
+        app_id=APP_ID,
+        app_password="secret",
+        openid_metadata_url=issuer.metadata_url,
+        token_endpoint=f"{issuer.base_url}/token",
+    )
+    return await aiohttp_client(create_app(settings, clock=clock))

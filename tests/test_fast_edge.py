@@ -24,13 +24,12 @@ from bot.auth import OutboundTokens, TokenError
 from bot.connector import ConnectorClients, ConnectorError
 from netpuls.settings import Settings
 from services.networks import import_network
-from tests.conftest import FixedClock
+from tests.conftest import APP_ID
 from tests.support import activities as act
 from tests.support.fake_connector import Failure, FakeConnector
 from tests.support.networks import small_network
 from tests.support.token_issuer import TokenIssuer
 
-APP_ID = "11111111-2222-3333-4444-555555555555"
 ClientMaker = Callable[..., Awaitable[TestClient[Any, Any]]]
 
 
@@ -53,25 +52,6 @@ async def bot(
     """The anonymous bot on the test database, with the small network imported."""
     await import_network(uow_factory(), small_network())
     return await aiohttp_client(create_app(Settings(database_url=database_url), clock=clock))
-
-
-@pytest.fixture
-async def secured_bot(
-    aiohttp_client: ClientMaker,
-    database_url: str,
-    engine: object,
-    issuer: TokenIssuer,
-    clock: FixedClock,
-) -> TestClient[Any, Any]:
-    """The bot with an app id, tokens from the local issuer."""
-    settings = Settings(
-        database_url=database_url,
-        app_id=APP_ID,
-        app_password="secret",
-        openid_metadata_url=issuer.metadata_url,
-        token_endpoint=f"{issuer.base_url}/token",
-    )
-    return await aiohttp_client(create_app(settings, clock=clock))
 
 
 async def post(client: TestClient[Any, Any], activity: dict[str, Any], token: str = "") -> int:

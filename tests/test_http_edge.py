@@ -11,12 +11,11 @@ from aiohttp.test_utils import TestClient
 from bot.app import create_app
 from netpuls.settings import Settings
 from services.networks import import_network
-from tests.conftest import FixedClock
+from tests.conftest import APP_ID, FixedClock
 from tests.support import activities as act
 from tests.support.networks import small_network
 from tests.support.token_issuer import TokenIssuer
 
-APP_ID = "11111111-2222-3333-4444-555555555555"
 ClientMaker = Callable[..., Awaitable[TestClient[Any, Any]]]
 
 
@@ -158,25 +157,6 @@ async def test_anonymous_mode_refuses_a_service_url_off_loopback(bot: Any) -> No
 async def test_health_and_readiness(bot: Any) -> None:
     assert (await bot.get("/healthz")).status == 200
     assert (await bot.get("/readyz")).status == 200
-
-
-@pytest.fixture
-async def secured_bot(
-    aiohttp_client: ClientMaker,
-    database_url: str,
-    engine: object,
-    issuer: TokenIssuer,
-    clock: FixedClock,
-) -> TestClient[Any, Any]:
-    """The bot with an app id: every request needs a token from the local issuer."""
-    settings = Settings(
-        database_url=database_url,
-        app_id=APP_ID,
-        app_password="secret",
-        openid_metadata_url=issuer.metadata_url,
-        token_endpoint=f"{issuer.base_url}/token",
-    )
-    return await aiohttp_client(create_app(settings, clock=clock))
 
 
 async def test_a_valid_token_is_accepted_and_the_reply_carries_our_token(

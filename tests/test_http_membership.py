@@ -10,12 +10,12 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from bot.app import create_app
-from bot.wiring import BACKGROUND
 from netpuls.settings import Settings
 from services.networks import import_network
 from tests.conftest import FixedClock
 from tests.support import activities as act
 from tests.support import applications as ex
+from tests.support.http import post_activity
 
 ClientMaker = Callable[..., Awaitable[TestClient[Any, Any]]]
 PEOPLE = {
@@ -48,26 +48,14 @@ async def bot(
     return await aiohttp_client(create_app(settings, clock=clock))
 
 
-async def post(client: TestClient[Any, Any], activity: dict[str, Any]) -> tuple[int, Any]:
-    response = await client.post("/api/messages", json=activity)
-    body = await response.json() if response.content_type == "application/json" else None
-    await client.app[BACKGROUND].drain()
-    return response.status, body
+post = post_activity
 
 
 def who(url: str, user: str) -> dict[str, Any]:
     return act.personal(url, user_id=user, aad=None, name=PEOPLE[user])
 
 
-def invoke(where: dict[str, Any], verb: str, data: dict[str, Any]) -> dict[str, Any]:
-    activity = act.message(where, "")
-    activity.update(
-        type="invoke",
-        name="adaptiveCard/action",
-        text=None,
-        value={"action": {"type": "Action.Execute", "verb": verb, "data": data}},
-    )
-    return activity
+invoke = act.card_invoke
 
 
 def apply_data(**changes: Any) -> dict[str, Any]:

@@ -11,12 +11,12 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from bot.app import create_app
-from bot.wiring import BACKGROUND
 from domain.model import Person, RoleKind
 from netpuls.settings import Settings
 from services.networks import import_network
 from tests.conftest import FixedClock
 from tests.support import activities as act
+from tests.support.http import post_activity
 from tests.support.networks import small_network
 
 ClientMaker = Callable[..., Awaitable[TestClient[Any, Any]]]
@@ -56,32 +56,9 @@ async def bot(
     return await aiohttp_client(create_app(settings, clock=clock))
 
 
-async def post(client: TestClient[Any, Any], activity: dict[str, Any]) -> tuple[int, Any]:
-    response = await client.post("/api/messages", json=activity)
-    body = await response.json() if response.content_type == "application/json" else None
-    await client.app[BACKGROUND].drain()
-    return response.status, body
-
-
-def invoke(where: dict[str, Any], verb: str, data: dict[str, Any]) -> dict[str, Any]:
-    activity = act.message(where, "")
-    activity.update(
-        type="invoke",
-        name="adaptiveCard/action",
-        text=None,
-        replyToId="card-1",
-        value={
-            "action": {"type": "Action.Execute", "verb": verb, "data": data},
-            "trigger": "manual",
-        },
-    )
-    return activity
-
-
-def submit(where: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
-    activity = act.message(where, "")
-    activity.update(text="", value=data, replyToId="card-1")
-    return activity
+post = post_activity
+invoke = act.card_invoke
+submit = act.card_submit
 
 
 def who(url: str, user: str, *, channel: bool = False) -> dict[str, Any]:

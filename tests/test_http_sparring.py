@@ -17,8 +17,10 @@ from netpuls.settings import Settings
 from services.networks import import_network
 from tests.conftest import FixedClock
 from tests.support import activities as act
+from tests.support.activities import card_invoke as invoke
+from tests.support.activities import card_submit as submit
+from tests.support.http import post_activity as post
 from tests.support.sparring import CASE, EMAILS, KEY, sparring_network
-from tests.test_http_rsvp import invoke, post, submit
 
 ClientMaker = Callable[..., Awaitable[TestClient[Any, Any]]]
 

@@ -146,3 +146,26 @@ def uninstalled(where: dict[str, Any]) -> dict[str, Any]:
     activity = installed(where)
     activity["action"] = "remove"
     return activity
+
+
+def card_invoke(where: dict[str, Any], verb: str, data: dict[str, Any]) -> dict[str, Any]:
+    """An adaptiveCard/action invoke (Action.Execute) on the card posted as 'card-1'."""
+    activity = message(where, "")
+    activity.update(
+        type="invoke",
+        name="adaptiveCard/action",
+        text=None,
+        replyToId="card-1",
+        value={
+            "action": {"type": "Action.Execute", "verb": verb, "data": data},
+            "trigger": "manual",
+        },
+    )
+    return activity
+
+
+def card_submit(where: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    """An Action.Submit fallback: a message with empty text and the data as its value."""
+    activity = message(where, "")
+    activity.update(text="", value=data, replyToId="card-1")
+    return activity

@@ -1,0 +1,17 @@
+"""Posting activities to the app under test, the way the Bot Framework Service does."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp.test_utils import TestClient
+
+from bot.wiring import BACKGROUND
+
+
+async def post_activity(client: TestClient[Any, Any], activity: dict[str, Any]) -> tuple[int, Any]:
+    """POST /api/messages; the status and JSON body, after the turn's background work ran."""
+    response = await client.post("/api/messages", json=activity)
+    body = await response.json() if response.content_type == "application/json" else None
+    await client.app[BACKGROUND].drain()
+    return response.status, body
