@@ -6,7 +6,9 @@ Not for production: it patches netpuls at start-up. Variants:
   edge-only      the handler replies with the help text and touches no storage: what the
                  edge (aiohttp, authentication, botbuilder's turn, the connector) costs alone
   claim-only     the handler claims the activity id (one write unit of work), then replies
-  single-sqlite  netpuls as is, with one pooled SQLite connection instead of up to 15
+  stock-sqlite   netpuls as it was on SQLite: SQLAlchemy's stock pool of up to 15 connections
+                 and its stock aiosqlite adapter (four thread hops per SELECT) instead of one
+                 fairly queued connection and one hop per statement (storage/sqlite_driver.py)
   no-pre-ping    netpuls as is, without pool_pre_ping on PostgreSQL (one round trip less
                  per unit of work)
 """
@@ -19,7 +21,7 @@ from typing import Any
 
 from botbuilder.core import MessageFactory, TurnContext
 
-VARIANTS = ("edge-only", "claim-only", "single-sqlite", "no-pre-ping")
+VARIANTS = ("edge-only", "claim-only", "stock-sqlite", "no-pre-ping")
 HELP_TEXT = "Here is what I can do:\n- **help**: show this list\n- **next**: the next meeting"
 
 
@@ -62,8 +64,12 @@ def patch(variant: str) -> None:
         NetpulsBot.on_message_activity = _edge_only  # type: ignore[method-assign,assignment]
     elif variant == "claim-only":
         NetpulsBot.on_message_activity = _claim_only  # type: ignore[method-assign,assignment]
-    elif variant == "single-sqlite":
-        _engine_options("sqlite", pool_size=1, max_overflow=0)
+    elif variant == "stock-sqlite":
+        from sqlalchemy.pool import AsyncAdaptedQueuePool
+
+        _engine_options(
+            "sqlite", poolclass=AsyncAdaptedQueuePool, pool_size=5, max_overflow=10, module=None
+        )
     elif variant == "no-pre-ping":
         _engine_options("postgresql", pool_pre_ping=False)
     else:

@@ -25,7 +25,7 @@ from aiohttp import web
 
 from bench.load import Tally, run_load
 from bench.report import Row, best_rounds, print_report
-from bench.scenarios import HELP, SCENARIOS, Scenario
+from bench.scenarios import HELP, RSVP, SCENARIOS, Scenario
 from bench.servers import PYTHON, Server, base_env, run_command
 from tests.support.token_issuer import TokenIssuer
 
@@ -46,8 +46,10 @@ class Case:
 
 
 @asynccontextmanager
-async def _database(kind: str, folder: Path, number: int) -> AsyncIterator[str]:
-    """A fresh, migrated database with the demo network: a SQLite file or a PostgreSQL db."""
+async def _database(
+    kind: str, folder: Path, number: int, scenario: Scenario, workers: int
+) -> AsyncIterator[str]:
+    """A fresh, migrated database with the demo network (and the scenario's): SQLite or PG."""
     if kind == "sqlite":
         url = f"sqlite+aiosqlite:///{folder / f'netpuls-{number}.db'}"
         drop = None
@@ -65,6 +67,10 @@ async def _database(kind: str, folder: Path, number: int) -> AsyncIterator[str]:
     env = base_env(DATABASE_URL=url)
     await run_command([PYTHON, "-m", "netpuls", "db", "upgrade"], env)
     await run_command([PYTHON, "-m", "netpuls", "network", "import", "examples/demo.yaml"], env)
+    if scenario.network is not None:
+        seed = folder / f"{scenario.name}-network-{number}.yaml"
+        seed.write_text(scenario.network(workers), encoding="utf-8")
+        await run_command([PYTHON, "-m", "netpuls", "network", "import", str(seed)], env)
     try:
         yield url
     finally:
@@ -158,7 +164,7 @@ def _netpuls(
         token = issuer.sign(app_id=APP_ID, service_url=f"{sink.url}/", lifetime=3600)
         headers = {"Authorization": f"Bearer {token}"}
     if variant:
-        label = f"diag {variant} {db}"
+        label = f"diag {variant} {scenario.name} {db}"
         module = ["bench.diagnose", variant, "serve"]
     else:
         label = f"netpuls {scenario.name} {db}{' +auth' if auth else ''}"
@@ -176,7 +182,8 @@ def _plan(databases: list[str], args: argparse.Namespace) -> list[tuple[Scenario
         for auth in (False, True)
     ]
     if args.diagnose:
-        plan += [(HELP, "sqlite", False, v) for v in ("edge-only", "claim-only", "single-sqlite")]
+        plan += [(HELP, "sqlite", False, v) for v in ("edge-only", "claim-only", "stock-sqlite")]
+        plan += [(RSVP, "sqlite", False, "stock-sqlite")]
         if "postgres" in databases:
             plan += [(HELP, "postgres", False, v) for v in ("claim-only", "no-pre-ping")]
     return plan
@@ -203,7 +210,7 @@ async def _run(args: argparse.Namespace) -> list[Row]:
                     rows.append(await _measure(case, http, sink, args))
                     print(rows[-1].line(), flush=True)
                 for number, (scenario, db, auth, variant) in enumerate(_plan(databases, args)):
-                    async with _database(db, folder, number) as url:
+                    async with _database(db, folder, number, scenario, args.concurrency) as url:
                         case = _netpuls(scenario, db, auth, folder, issuer, sink, variant)
                         case.server.env["DATABASE_URL"] = url
                         rows.append(await _measure(case, http, sink, args))

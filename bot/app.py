@@ -25,7 +25,7 @@ from bot.auth import (
 from bot.connector import ConnectorClients, codec
 from bot.files import add_file_routes
 from bot.handler import NetpulsBot, apology, error_reference
-from bot.wiring import BACKGROUND, MATERIAL, RUNNER, build_bot
+from bot.wiring import BACKGROUND, GRAPH_TIMERS, RUNNER, build_bot
 from netpuls.settings import Settings
 from services.ports import Clock, SystemClock
 from storage.engine import create_engine, session_factory
@@ -95,12 +95,13 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     app[BOT] = build_bot(app, settings, adapter, lambda: SqlUnitOfWork(sessions), app[CLOCK])
     if settings.scheduler_enabled:
         await app[RUNNER].start()
+        await app[GRAPH_TIMERS].jobs.start(app[RUNNER].scheduler)
     try:
         yield
     finally:
         await app[RUNNER].stop()
         await app[BACKGROUND].drain()
-        await app[MATERIAL].aclose()
+        await app[GRAPH_TIMERS].aclose()  # last: it closes the Graph connection
         await http.close()
         await engine.dispose()
 

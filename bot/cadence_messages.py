@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.final_views import final_message
+from bot.material_pack import material_pack
 from bot.sparring_views import evaluation_message
 from domain.cadence import StepKind
 from domain.model import ConversationRef, Network
@@ -29,6 +31,8 @@ def cadence_renderer(shared_copy: SharedCopy) -> Callable[[StepContext], list[Ta
                 theme=context.step.theme,
             )
             return _to(context.channels, Outbound(text=text))
+        if kind is StepKind.FINAL_EVALUATION:
+            return _to(context.member_chats, final_message(context.network))
         state = context.state
         if state is None:
             return []
@@ -84,16 +88,7 @@ def _text_step(
             ),
         )
     if kind is StepKind.MATERIAL_PACK:
-        return _to(
-            context.channels,
-            Outbound(
-                text=t(
-                    "Material for meeting {number} on {date}: the programme is on the agenda card. "
-                    "Send me files in a personal chat and I file them in this channel.",
-                    **facts,
-                )
-            ),
-        )
+        return _to(context.channels, material_pack(state, t))
     if kind is StepKind.RSVP_REMINDER:
         if not context.silent:
             return []

@@ -81,10 +81,25 @@ class CardActions:
         }
         from bot.membership_actions import MembershipActions  # it imports this module
 
-        MembershipActions(uow, clock, notifier, background).register(self._verbs)
+        MembershipActions(uow, clock, notifier, background, links).register(self._verbs)
         from bot.sparring_actions import SparringActions  # it imports this module
 
         SparringActions(uow, clock, notifier, background, self.shared_copy).register(self._verbs)
+        from bot.pairs_actions import PairsActions  # it imports this module
+
+        PairsActions(uow, clock).register(self._verbs)
+        from bot.question_actions import QuestionActions  # it imports this module
+
+        QuestionActions(uow, clock, notifier, background).register(self._verbs)
+
+    def extend(
+        self, verbs: Mapping[str, Callable[[CardAction], Awaitable[dict[str, Any]]]]
+    ) -> None:
+        """Add the verbs of a feature built after the card actions (material needs Graph)."""
+        clash = set(verbs) & set(self._verbs)
+        if clash:
+            raise ValueError(f"card verbs already registered: {sorted(clash)}")
+        self._verbs.update(verbs)
 
     async def run(self, action: CardAction) -> dict[str, Any]:
         """The invoke response body for a card action; user errors never raise."""

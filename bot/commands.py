@@ -13,7 +13,9 @@ from services.networks import Actor, Directory
 from services.ports import Clock, Notifier, Outbound, UnitOfWorkFactory
 
 if TYPE_CHECKING:
+    from bot.engagement_files import EngagementFiles
     from bot.material_files import MaterialFiles
+    from scheduler.graph_jobs import GraphJobs
 
 MAX_COMMAND_LENGTH = 2000
 
@@ -30,6 +32,9 @@ class Edge:
     links: Links
     actions: CardActions
     material: MaterialFiles | None = None  # files sent in a personal chat
+    evaluation_min_answers: int = 3  # evaluation totals are shown from this many answers
+    engagement: EngagementFiles | None = None  # the engagement CSV and the quiet threshold
+    graph: GraphJobs | None = None  # meeting events and the roster through Graph
 
 
 @dataclass(frozen=True, slots=True)

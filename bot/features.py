@@ -69,6 +69,8 @@ async def agenda_command(ctx: CommandContext, args: str) -> Reply:
         ctx.directory,
         ctx.edge.actions.shared_copy,
     )
+    if ctx.edge.graph is not None:
+        ctx.edge.graph.poke()  # the Outlook event follows the agenda (no-op without a mailbox)
     if created:
         return Reply(text=ctx.t("Posted the agenda to {count} channel(s).", count=created))
     return Reply(
@@ -123,19 +125,21 @@ COMMANDS = (
 
 
 # Which commands Teams shows in its command menu per scope (at most 10 each); every command
-# still works when typed. Channels get the organisers' tools, chats the members' own.
+# still works when typed. Channels get the shared work and the organisers' tools, chats the
+# members' own.
 MENU: dict[str, tuple[str, ...]] = {
+    # The channel is where members ask the network; `link` and `cadence` are typed once.
     "team": (
         "help",
         "next",
-        "link",
+        "ask",
+        "questions",
+        "material",
         "agenda",
         "attendees",
         "cases",
         "summary",
         "report",
-        "cadence",
-        "material",
     ),
     "personal": (
         "help",
@@ -147,9 +151,9 @@ MENU: dict[str, tuple[str, ...]] = {
         "apply",
         "language",
         "host",
-        "deliveries",
+        "pairs",
     ),
-    "groupChat": ("help", "next", "case", "material", "share", "language"),
+    "groupChat": ("help", "next", "case", "material", "share", "ask", "questions", "language"),
 }
 
 
@@ -161,7 +165,16 @@ def menu_scopes(name: str) -> frozenset[str]:
 def default_registry() -> CommandRegistry:
     """Every command of every feature, in the order `help` lists them."""
     # Each feature module contributes its COMMANDS here, one line per feature.
-    from bot import features_cadence, features_material, features_membership, features_sparring
+    from bot import (
+        features_cadence,
+        features_engagement,
+        features_material,
+        features_membership,
+        features_pairs,
+        features_questions,
+        features_roster,
+        features_sparring,
+    )
 
     return registry_of(
         COMMANDS,
@@ -169,4 +182,8 @@ def default_registry() -> CommandRegistry:
         features_membership.COMMANDS,
         features_sparring.COMMANDS,
         features_material.COMMANDS,
+        features_roster.COMMANDS,
+        features_questions.COMMANDS,
+        features_pairs.COMMANDS,
+        features_engagement.COMMANDS,
     )

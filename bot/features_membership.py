@@ -5,7 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.commands import Command, CommandContext, Reply
-from bot.membership_views import applications_view, form_view, selection_view
+from bot.features_seats import SEAT_COMMANDS
+from bot.membership_views import (
+    applications_view,
+    call_announcement,
+    form_view,
+    selection_view,
+)
 from cards.fees import FeeRow, FeesView, fees_card
 from cards.membership import application_card, applications_card
 from cards.selection import selection_card
@@ -25,16 +31,8 @@ async def call_command(ctx: CommandContext, args: str) -> Reply:
         state = await membership.open_call(
             ctx.uow(), ctx.clock, ctx.conversation_id, ctx.actor, ctx.directory, rest
         )
-        t = translator(state.network.language)
-        announcement = t(
-            "{network} is taking applications until {deadline}. To apply, write "
-            "apply {slug} to me in a personal chat.",
-            network=state.network.name,
-            deadline=state.closes_at,
-            slug=state.network.slug,
-        )
         posted = await membership.announce_call(
-            ctx.uow(), ctx.edge.notifier, state, Outbound(text=announcement)
+            ctx.uow(), ctx.edge.notifier, state, call_announcement(state)
         )
         return Reply(
             text=ctx.t(
@@ -186,4 +184,5 @@ COMMANDS = (
         fees_command,
         ("gebyrer", "avgifter"),
     ),
+    *SEAT_COMMANDS,
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.commands import Command, CommandContext, Reply
+from bot.final_views import final_message, final_view
 from bot.report_files import report_link
 from bot.sparring_views import (
     case_form_view,
@@ -12,11 +13,12 @@ from bot.sparring_views import (
     host_view,
     summary_view,
 )
+from cards.final_evaluation import final_form_card, final_results_card
 from cards.sparring import case_form_card, cases_card, host_card
 from cards.summary import evaluation_form_card, evaluation_results_card, summary_form_card
 from domain.errors import N_, NotAllowed
 from netpuls.i18n import translator
-from services import cases, evaluations, host, report, rsvp, summaries
+from services import cases, evaluations, final_evaluation, host, report, rsvp, summaries
 from services.networks import identify, network_for
 from services.sparring_support import latest_meeting
 
@@ -88,7 +90,7 @@ async def evaluation_command(ctx: CommandContext, args: str) -> Reply:
     """`evaluation [meeting]`: the totals for the facilitator."""
     key = await _latest(ctx, args)
     state = await evaluations.evaluation_results(
-        ctx.uow(), ctx.clock, key, ctx.actor, ctx.directory
+        ctx.uow(), ctx.clock, key, ctx.actor, ctx.directory, ctx.edge.evaluation_min_answers
     )
     return Reply(card=evaluation_results_card(evaluation_view(state), ctx.t))
 
@@ -99,7 +101,14 @@ async def report_command(ctx: CommandContext, args: str) -> Reply:
         person = await identify(uow, ctx.actor, ctx.directory)
         network = await network_for(uow, ctx.conversation_id, person)
         await uow.commit()
-    built = await report.build_report(ctx.uow(), ctx.clock, network.slug, ctx.actor, ctx.directory)
+    built = await report.build_report(
+        ctx.uow(),
+        ctx.clock,
+        network.slug,
+        ctx.actor,
+        ctx.directory,
+        ctx.edge.evaluation_min_answers,
+    )
     wording = translator(network.language)  # the product speaks the network's language
     if args.strip():
         key = await _next(ctx, args)
@@ -127,6 +136,50 @@ async def report_command(ctx: CommandContext, args: str) -> Reply:
         ctx.t("For a LinkedIn text about one meeting, write report <number>."),
     ]
     return Reply(text="\n\n".join(lines))
+
+
+OPEN_WORDS = ("open", "åbn", "öppna")
+
+
+async def _network_slug(ctx: CommandContext) -> str:
+    async with ctx.uow() as uow:
+        person = await identify(uow, ctx.actor, ctx.directory)
+        network = await network_for(uow, ctx.conversation_id, person)
+        await uow.commit()
+    return network.slug
+
+
+async def final_command(ctx: CommandContext, args: str) -> Reply:
+    """`final`: a member's final evaluation card, or the totals; `final open` sends it now."""
+    slug = await _network_slug(ctx)
+    if args.strip().lower() in OPEN_WORDS:
+        opened = await final_evaluation.open_final(
+            ctx.uow(), ctx.clock, slug, ctx.actor, ctx.directory, final_message
+        )
+        lines = [
+            ctx.t(
+                "The final evaluation is open: {count} member(s) get the card in a personal chat.",
+                count=opened.queued,
+            )
+        ]
+        if opened.unreachable:
+            lines.append(
+                ctx.t(
+                    "{count} member(s) have no personal chat with me yet; they can write "
+                    "final to answer.",
+                    count=opened.unreachable,
+                )
+            )
+        return Reply(text="\n\n".join(lines))
+    try:
+        totals = await final_evaluation.final_results(
+            ctx.uow(), ctx.clock, slug, ctx.actor, ctx.directory, ctx.edge.evaluation_min_answers
+        )
+    except NotAllowed:
+        form = await final_evaluation.final_form(ctx.uow(), slug, ctx.actor, ctx.directory)
+        return Reply(card=final_form_card(final_view(form), ctx.t))
+    hint = "" if totals.opened_at else ctx.t("Write final open to send the card to the members.")
+    return Reply(text=hint, card=final_results_card(final_view(totals), ctx.t))
 
 
 COMMANDS = (
@@ -171,6 +224,13 @@ COMMANDS = (
         "evaluation [meeting]",
         evaluation_command,
         ("evaluering", "utvärdering"),
+    ),
+    Command(
+        "final",
+        N_("the network's final evaluation: answer it, or see the totals (facilitator)"),
+        "final [open]",
+        final_command,
+        ("slutevaluering", "slututvärdering"),
     ),
     Command(
         "report",

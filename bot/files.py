@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from bot.engagement_files import ENGAGEMENT_ROUTE, engagement_download
 from bot.links import Links
 from bot.report_files import REPORT_ROUTE, report_download
 from bot.views import meeting_view
@@ -15,6 +16,7 @@ from services import rsvp
 from services.calendar import meeting_ics
 from services.exports import attendees_csv
 from services.ports import Clock, UnitOfWorkFactory
+from services.welcome import calendar_of, network_ics
 
 
 class FileRoutes:
@@ -54,6 +56,29 @@ class FileRoutes:
             headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )
 
+    async def network_calendar(self, request: web.Request) -> web.StreamResponse:
+        """Every meeting of a network as one iCalendar file (the welcome card links it)."""
+        query = request.query
+        if not self._links.valid(
+            request.path, query.get("exp", ""), query.get("sig", ""), self._clock.now()
+        ):
+            raise web.HTTPForbidden(text="This link is not valid or has expired.")
+        found = await calendar_of(self._uow(), request.match_info["slug"])
+        if found is None:
+            raise web.HTTPNotFound(text="No such network.")
+        network, meetings, towns = found
+        t = translator(network.language)
+        entries = []
+        for meeting in meetings:
+            view = meeting_view(network, meeting, towns)
+            entries.append((meeting, view.host_name, meeting_title(view, t)))
+        return web.Response(
+            body=network_ics(network, entries, self._clock.now()),
+            content_type="text/calendar",
+            charset="utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{network.slug}.ics"'},
+        )
+
     async def attendees(self, request: web.Request) -> web.StreamResponse:
         """The attendee list as CSV (personal data: short-lived link, never cached)."""
         state = await self._state(request)
@@ -81,6 +106,11 @@ def add_file_routes(app: web.Application) -> None:
     async def attendees(request: web.Request) -> web.StreamResponse:
         return await request.app[FILES].attendees(request)
 
+    async def network_calendar(request: web.Request) -> web.StreamResponse:
+        return await request.app[FILES].network_calendar(request)
+
     app.router.add_get(r"/calendar/{slug}/{number:\d+}.ics", calendar)
+    app.router.add_get(r"/calendar/{slug:[a-z0-9-]+}.ics", network_calendar)
     app.router.add_get(r"/exports/{slug}/{number:\d+}/attendees.csv", attendees)
     app.router.add_get(REPORT_ROUTE, report_download)
+    app.router.add_get(ENGAGEMENT_ROUTE, engagement_download)

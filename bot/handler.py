@@ -28,8 +28,10 @@ from bot.commands import (
     Reply,
     unknown_reply,
 )
+from bot.features_questions import thread_reply
+from bot.material_intake import LINKS, channel_post, links_for_the_bot, receive_post
 from bot.notifier import to_activity
-from bot.references import actor, conversation_ref
+from bot.references import actor, addressed_to_bot, conversation_ref
 from cards.ids import VERB_RSVP
 from domain.errors import DomainError
 from netpuls.i18n import Translator, translator
@@ -102,11 +104,31 @@ class NetpulsBot(TeamsActivityHandler):  # type: ignore[misc]
             reply = await files.receive(activity, t, RosterDirectory(turn_context))
             await self._send(turn_context, reply)
             return
+        post = channel_post(activity) if files is not None else None
+        if files is not None and post is not None:  # a file posted in the channel
+            await receive_post(files, activity, post, t, RosterDirectory(turn_context))
+            return
         text = (TurnContext.remove_recipient_mention(activity) or "").strip()
         if not text and activity.value is not None:
             await self._submitted(turn_context, t)
             return
         if not text:
+            return
+        ctx = CommandContext(
+            t=t,
+            uow=self._uow,
+            clock=self._clock,
+            conversation_id=activity.conversation.id,
+            actor=actor(activity),
+            directory=RosterDirectory(turn_context),
+            registry=self._registry,
+            edge=self._edge,
+        )
+        if not addressed_to_bot(activity):
+            # People talking to each other in the channel (the bot hears them through RSC):
+            # never a command and never a reply from the bot; in a question's thread the
+            # message is kept as an answer and the question's card updated.
+            await thread_reply(ctx, text)
             return
         if len(text) > MAX_COMMAND_LENGTH:
             await self._send(
@@ -121,20 +143,14 @@ class NetpulsBot(TeamsActivityHandler):  # type: ignore[misc]
             )
             return
         found = self._registry.find(text)
+        if found is None and links_for_the_bot(activity, text):
+            found = (LINKS, text)  # links written to the bot are material
         if found is None:
-            await self._send(turn_context, unknown_reply(t, text))
+            # In a question's thread, a reply that names no command is an answer.
+            heard = await thread_reply(ctx, text)
+            await self._send(turn_context, heard or unknown_reply(t, text))
             return
         command, args = found
-        ctx = CommandContext(
-            t=t,
-            uow=self._uow,
-            clock=self._clock,
-            conversation_id=activity.conversation.id,
-            actor=actor(activity),
-            directory=RosterDirectory(turn_context),
-            registry=self._registry,
-            edge=self._edge,
-        )
         try:
             reply = await command.handle(ctx, args)
         except DomainError as exc:

@@ -12,16 +12,16 @@ from botbuilder.schema import Activity
 from bot.background import Background
 from bot.commands import Reply
 from bot.references import actor, conversation_ref
-from cards.material import FiledView, MaterialItem, filed_card
-from domain.errors import DomainError
+from cards.material import FiledView, MaterialItem, filed_card, meeting_choice_card
+from domain.errors import N_, DomainError
 from domain.material import FileRules, Material, rules_from
 from domain.model import ConversationRef, Meeting, MeetingKind, Network
-from graph.config import graph_config
 from netpuls.i18n import Translator, translator
 from netpuls.settings import Settings
-from services import material
+from services import material, material_intake
 from services.graph_port import GraphPort
-from services.networks import Directory
+from services.material_ports import ChannelFiles, ChannelPost
+from services.networks import Actor, Directory
 from services.ports import Clock, Notifier, Outbound, UnitOfWorkFactory
 
 if TYPE_CHECKING:
@@ -76,15 +76,15 @@ class MaterialFiles:
         background: Background,
         rules: FileRules,
         graph: GraphPort | None,
-        connection: GraphConnection | None = None,
+        channel_files: ChannelFiles | None = None,
     ) -> None:
         self._uow = uow
         self._clock = clock
-        self._notifier = notifier
-        self._background = background
+        self.notifier = notifier
+        self.background = background
         self.rules = rules
         self._graph = graph
-        self._connection = connection
+        self._channel_files = channel_files
 
     @classmethod
     def from_settings(
@@ -94,23 +94,71 @@ class MaterialFiles:
         clock: Clock,
         notifier: Notifier,
         background: Background,
+        connection: GraphConnection | None,
     ) -> MaterialFiles:
-        """Filing on msgraph when Graph is configured; without it, files get a clear refusal."""
+        """Filing on msgraph when Graph is configured; without it, files get a clear refusal.
+
+        The connection is the app's one Graph connection (bot/graph_jobs.GraphTimers owns
+        and closes it)."""
         rules = rules_from(settings.material_max_mb, settings.material_file_types)
-        config = graph_config(settings)
-        if config is None:
+        if connection is None:
             return cls(uow, clock, notifier, background, rules, None)
         # msgraph is large: imported only when Graph is configured.
-        from graph.client import GraphConnection
         from graph.files import GraphFiles
+        from graph.messages import GraphChannelFiles
 
-        connection = GraphConnection(config)
-        return cls(uow, clock, notifier, background, rules, GraphFiles(connection), connection)
+        files, posted = GraphFiles(connection), GraphChannelFiles(connection)
+        return cls(uow, clock, notifier, background, rules, files, posted)
 
-    async def aclose(self) -> None:
-        """Close the Graph connection (pooled HTTP client and credential)."""
-        if self._connection is not None:
-            await self._connection.aclose()
+    async def record_post(
+        self,
+        conversation_id: str,
+        sender: Actor,
+        people: Directory,
+        post: ChannelPost,
+        caption: str,
+    ) -> material_intake.Recorded:
+        """Record the files a channel message refers to (read through Graph)."""
+        if self._channel_files is None:
+            raise material.FilingFailed(
+                N_(
+                    "I can't file files yet: the connection to Microsoft Graph is not set up. "
+                    "Ask the facilitator."
+                )
+            )
+        return await material_intake.record_channel_files(
+            self._uow(),
+            self._clock,
+            self._channel_files,
+            conversation_id,
+            sender,
+            people,
+            post,
+            caption,
+        )
+
+    async def reassign(
+        self,
+        conversation_id: str,
+        sender: Actor,
+        people: Directory,
+        material_ids: object,
+        number: object,
+        themes: object,
+    ) -> material_intake.Reassigned:
+        """The answer to 'which meeting?' (files the bot filed move with it)."""
+        return await material_intake.reassign(
+            self._uow(),
+            self._graph,
+            self._channel_files,
+            folder_label,
+            conversation_id,
+            sender,
+            people,
+            material_ids,
+            number,
+            themes,
+        )
 
     def accepts(self, activity: Activity) -> bool:
         """Whether the message carries files (Teams sends them only in personal chats)."""
@@ -161,7 +209,7 @@ class MaterialFiles:
             )
         except DomainError as exc:
             return t(exc.msgid, **exc.params)
-        self._background.spawn(
+        self.background.spawn(
             self._file(plan, incoming.download_url, where, t), name=f"file:{plan.file_name}"
         )
         return t("Filing {name} in {folder} …", name=plan.file_name, folder="/".join(plan.folders))
@@ -175,12 +223,12 @@ class MaterialFiles:
                 self._uow(), self._clock, self._graph, self.rules, plan, url
             )
         except DomainError as exc:
-            await self._notifier.send(where, Outbound(text=t(exc.msgid, **exc.params)))
+            await self.notifier.send(where, Outbound(text=t(exc.msgid, **exc.params)))
             return
         except Exception:
             reference = uuid.uuid4().hex[:8]
             log.exception("filing %s failed (ref %s)", plan.file_name, reference)
-            await self._notifier.send(
+            await self.notifier.send(
                 where,
                 Outbound(
                     text=t(
@@ -195,4 +243,9 @@ class MaterialFiles:
         folder = "" if filed.duplicate else "/".join(plan.folders)
         item = item_of(filed.material, meeting, t)
         view = FiledView(plan.network.name, item, folder, duplicate=filed.duplicate)
-        await self._notifier.send(where, Outbound(card=filed_card(view, t)))
+        await self.notifier.send(where, Outbound(card=filed_card(view, t)))
+        if plan.candidates and not filed.duplicate:
+            from bot.material_intake import choice_view
+
+            ask = choice_view(plan.network, (filed.material,), plan.meeting, plan.candidates, t)
+            await self.notifier.send(where, Outbound(card=meeting_choice_card(ask, t)))

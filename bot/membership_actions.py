@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.background import Background
 from bot.card_actions import CardAction, error_body, invoke_body
+from bot.links import Links
 from bot.membership_views import (
     confirmed_view,
     decision_message,
@@ -14,6 +15,7 @@ from bot.membership_views import (
     selection_view,
     typed_values,
 )
+from bot.welcome_views import welcome_renderer
 from cards.membership import DATA_BASE, DATA_NETWORK, DATA_REPLACE, VERB_APPLY, application_card
 from cards.selection import (
     DATA_CHOSEN,
@@ -54,8 +56,14 @@ class MembershipActions:
     """The application and selection cards' verbs; CardActions delegates them here."""
 
     def __init__(
-        self, uow: UnitOfWorkFactory, clock: Clock, notifier: Notifier, background: Background
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        notifier: Notifier,
+        background: Background,
+        links: Links,
     ) -> None:
+        self._welcome = welcome_renderer(links)  # queued with the admission, sent by the outbox
         self._uow = uow
         self._clock = clock
         self._notifier = notifier
@@ -149,6 +157,7 @@ class MembershipActions:
             action.data.get(DATA_CHOSEN),
             action.actor,
             action.directory,
+            welcome=self._welcome,
         )
         answers, unreachable = await admission.reachable(self._uow(), decided)
         if answers:

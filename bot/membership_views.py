@@ -196,6 +196,20 @@ def confirmed_view(
     )
 
 
+def call_announcement(state: CallState) -> Outbound:
+    """The call posted in the network's channels, in the network's language."""
+    t = translator(state.network.language)
+    return Outbound(
+        text=t(
+            "{network} is taking applications until {deadline}. To apply, write "
+            "apply {slug} to me in a personal chat.",
+            network=state.network.name,
+            deadline=state.closes_at,
+            slug=state.network.slug,
+        )
+    )
+
+
 def decision_message(network: Network, application: Application, admitted: bool) -> Outbound:
     """The answer to an applicant, in the network's language."""
     t = translator(network.language)

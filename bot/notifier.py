@@ -11,6 +11,7 @@ from botbuilder.schema import (
     ChannelAccount,
     ConversationAccount,
     ConversationReference,
+    Mention,
 )
 
 from domain.model import ConversationKind, ConversationRef
@@ -26,6 +27,16 @@ def to_activity(message: Outbound) -> Activity:
     else:
         activity = MessageFactory.text(message.text)
         activity.text_format = "markdown"
+    if message.mentions:
+        # Teams notifies a person named as <at>name</at> in the text with a matching entity.
+        activity.entities = [
+            Mention(
+                mentioned=ChannelAccount(id=m.teams_id, name=m.name),
+                text=f"<at>{m.name}</at>",
+                type="mention",
+            )
+            for m in message.mentions
+        ]
     return activity
 
 

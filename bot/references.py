@@ -47,3 +47,17 @@ def actor(activity: Activity) -> Actor:
         name=(user.name or "") if user else "",
         locale=activity.locale,
     )
+
+
+def addressed_to_bot(activity: Activity) -> bool:
+    """Whether a message speaks to the bot: any message in a personal chat, elsewhere one
+    that @mentions it. With resource-specific consent the bot also hears every channel
+    message; those that do not mention it are people talking to each other."""
+    if activity.conversation.conversation_type == "personal":
+        return True
+    bot_id = activity.recipient.id if activity.recipient else None
+    return any(
+        e.type == "mention"
+        and (e.additional_properties or {}).get("mentioned", {}).get("id") == bot_id
+        for e in activity.entities or []
+    )

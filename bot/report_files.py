@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from aiohttp import web
 
 from bot.links import Links
+from domain.final_evaluation import DEFAULT_MIN_ANSWERS
 from netpuls.i18n import translator
 from services.ports import Clock, UnitOfWorkFactory
 from services.report import gather, report_markdown
@@ -32,10 +33,18 @@ def report_link(links: Links, slug: str, fmt: str, now: datetime) -> str:
 class ReportFiles:
     """GET /reports/<network>/report.docx and .md, built fresh on each download."""
 
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, links: Links) -> None:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        links: Links,
+        *,
+        min_answers: int = DEFAULT_MIN_ANSWERS,
+    ) -> None:
         self._uow = uow
         self._clock = clock
         self._links = links
+        self._min_answers = min_answers  # evaluation totals from this many answers
 
     async def download(self, request: web.Request) -> web.StreamResponse:
         """The report in the network's language; the link's signature is checked first."""
@@ -48,7 +57,7 @@ class ReportFiles:
         async with self._uow() as uow:
             if await uow.networks.get(slug) is None:
                 raise web.HTTPNotFound(text="No such network.")
-            report = await gather(uow, slug, self._clock.now())
+            report = await gather(uow, slug, self._clock.now(), self._min_answers)
         t = translator(report.network.language)
         body = report_docx(report, t) if fmt == "docx" else report_markdown(report, t).encode()
         return web.Response(

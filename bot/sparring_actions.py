@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.background import Background
 from bot.card_actions import CardAction, error_body, invoke_body
+from bot.final_views import final_view
 from bot.sparring_views import (
     case_form_view,
     cases_view,
@@ -19,11 +20,12 @@ from bot.sparring_views import (
     summary_view,
 )
 from cards import sparring_ids as ids
+from cards.final_evaluation import final_form_card, final_thanks_card
 from cards.ids import DATA_MEETING
 from cards.sparring import case_form_card, case_received_card, cases_card, host_card, notice_card
 from cards.summary import evaluation_form_card, evaluation_thanks_card, summary_form_card
 from domain.errors import DomainError, NotAllowed
-from services import cases, evaluations, host, rsvp, summaries
+from services import cases, evaluations, final_evaluation, host, rsvp, summaries
 from services.ports import Clock, Notifier, Outbound, UnitOfWorkFactory
 
 Verb = Callable[[CardAction], Awaitable[dict[str, Any]]]
@@ -72,6 +74,7 @@ class SparringActions:
             ids.VERB_SUMMARY_SAVE: self._summary_save,
             ids.VERB_SUMMARY_POST: self._summary_post,
             ids.VERB_EVALUATE: self._evaluate,
+            ids.VERB_FINAL_EVALUATE: self._final_evaluate,
         }
 
     def register(self, verbs: dict[str, Verb]) -> None:
@@ -242,7 +245,13 @@ class SparringActions:
                 return error_body(_message(action, exc))
             view = summary_view(state, _message(action, exc), typed=data)
             return invoke_body(summary_form_card(view, action.t))
-        if saved.created:
+        if saved.already_posted:
+            done = action.t(
+                "The summary was already posted; the posted summary is updated in "
+                "{count} channel(s).",
+                count=saved.updated,
+            )
+        elif saved.created:
             done = action.t("Posted to {count} channel(s).", count=saved.created)
         elif saved.updated:
             done = action.t(
@@ -278,3 +287,29 @@ class SparringActions:
             return invoke_body(evaluation_form_card(evaluation_view(form, message), action.t))
         thanks = action.t("Thank you for your evaluation.")
         return invoke_body(evaluation_thanks_card(evaluation_view(state, thanks), action.t))
+
+    async def _final_evaluate(self, action: CardAction) -> dict[str, Any]:
+        data = action.data
+        slug = str(data.get(ids.DATA_NETWORK) or "")[:80]
+        fields = {
+            name: data.get(name)
+            for name in (ids.INPUT_USEFULNESS, ids.INPUT_TAKE_HOME, ids.INPUT_RECOMMEND)
+        }
+        fields["comment"] = data.get(ids.INPUT_COMMENT)
+        try:
+            state = await final_evaluation.answer_final(
+                self._uow(), slug, action.actor, action.directory, fields
+            )
+        except DomainError as exc:
+            message = _message(action, exc)
+            if isinstance(exc, NotAllowed) or exc.msgid == final_evaluation.ALREADY:
+                return invoke_body(notice_card(message))
+            try:
+                form = await final_evaluation.final_form(
+                    self._uow(), slug, action.actor, action.directory
+                )
+            except DomainError:
+                return error_body(message)
+            return invoke_body(final_form_card(final_view(form, message), action.t))
+        thanks = action.t("Thank you for your final evaluation.")
+        return invoke_body(final_thanks_card(final_view(state, thanks), action.t))

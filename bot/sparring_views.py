@@ -184,6 +184,7 @@ def evaluation_view(state: EvaluationState, notice: str = "") -> EvaluationView:
         mean=results.mean if results else None,
         comments=results.comments if results else (),
         notice=notice,
+        shown_from=results.shown_from if results else 0,
     )
 
 

@@ -100,6 +100,7 @@ def agenda_view(
         notice=notice,
         programme=state.meeting.programme,
         accepted_cases=tuple((c.title, c.municipality_name) for c in state.cases),
+        material=tuple((m.title, m.url) for m in state.material),
     )
 
 

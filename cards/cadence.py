@@ -32,7 +32,8 @@ class CadenceView:
     paused: bool = False
 
 
-def _label(kind: str, t: Translator) -> str:
+def step_label(kind: str, t: Translator) -> str:
+    """A cadence step's name for people (the `cadence` card, the digest)."""
     labels = {
         "host_prompt": t("Host prompt"),
         "call_for_cases": t("Call for cases"),
@@ -43,12 +44,13 @@ def _label(kind: str, t: Translator) -> str:
         "practical_info": t("Practical information"),
         "follow_up": t("Follow-up"),
         "pulse": t("Theme question"),
+        "final_evaluation": t("Final evaluation"),
     }
     return labels.get(kind, kind)
 
 
 def _what(step: StepRow, t: Translator) -> str:
-    what = _label(step.kind, t)
+    what = step_label(step.kind, t)
     if step.meeting is not None:
         what += " · " + t("meeting {number}", number=step.meeting)
     elif step.theme:

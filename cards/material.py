@@ -1,4 +1,4 @@
-"""Material cards: the receipt for a filed file or link, and the list `material` shows."""
+"""Material cards: the receipt, the list `material` shows, and 'which meeting is this for?'."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import quote
 
-from cards.agenda import plain
+from cards.agenda import execute_action, plain
 from cards.elements import Element, card, facts, heading, text
+from cards.ids import DATA_VERB
 from netpuls.i18n import Translator
 
 URL_SAFE = ":/?#@!$&'*+,;=%~[]"
@@ -16,6 +17,11 @@ URL_SAFE = ":/?#@!$&'*+,;=%~[]"
 ENTRIES_BUDGET = 60_000
 FILE = "file"
 LINK = "link"
+VERB_MATERIAL_MEETING = "material_meeting"
+DATA_MATERIAL = "material"
+INPUT_MATERIAL_MEETING = "materialMeeting"
+INPUT_MATERIAL_THEMES = "materialThemes"
+NOTICE_ID = "notice"
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +138,14 @@ def material_card(view: MaterialListView, t: Translator) -> Element:
 
 def _entry(item: MaterialItem, t: Translator) -> list[Element]:
     label = item.title.replace("[", "(").replace("]", ")")
-    about = [item.meeting, item.shared_by, t.date(item.shared_on, "medium"), size_text(item.size)]
+    kind = t("File") if item.kind == FILE else t("Link")
+    about = [
+        kind,
+        item.meeting,
+        item.shared_by,
+        t.date(item.shared_on, "medium"),
+        size_text(item.size),
+    ]
     themes = " ".join(f"#{theme}" for theme in item.themes)
     # A link written as Markdown (as the agenda does); a title people typed is never Markdown
     # outside the link text, and anything but a web address is not a link at all.
@@ -146,3 +159,82 @@ def _entry(item: MaterialItem, t: Translator) -> list[Element]:
         out.append(plain((themes, False)))
     out[1]["spacing"] = "None"
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingChoiceView:
+    """'Which meeting is this for?': the item, the meeting it was filed for, the candidates."""
+
+    network_name: str
+    material_ids: str  # '7' or '7,8': the items of one message, answered together
+    title: str
+    kind: str  # FILE | LINK
+    filed_for: str  # the meeting's name, e.g. 'Netværksmøde 2'
+    meetings: tuple[tuple[str, str], ...]  # (number, name), in date order
+    chosen: str  # the number of the meeting it is filed for now
+    themes: tuple[str, ...] = ()  # offered: the network's themes and the item's own
+    chosen_themes: tuple[int, ...] = ()  # indexes into themes
+    notice: str = ""
+    saved: bool = False  # answered: the card shows the outcome, without inputs
+
+
+def meeting_choice_card(view: MeetingChoiceView, t: Translator) -> Element:
+    """The quick question after filing when the meeting was unclear; answering moves the item."""
+    body: list[Element] = []
+    if view.notice:
+        body.append(text(view.notice, id=NOTICE_ID, weight="Bolder", color="Accent"))
+    body += [
+        *heading(t("Which meeting is this for?"), subtle=view.network_name),
+        plain((view.title, True)),
+    ]
+    summary = t("Which meeting is this for?")
+    if view.saved:
+        return card(body, fallback_text=summary, speak=summary)
+    body += [
+        text(
+            t(
+                "I filed it for {meeting}. If it belongs to another meeting, choose it here.",
+                meeting=view.filed_for,
+            )
+        ),
+        {
+            "type": "Input.ChoiceSet",
+            "id": INPUT_MATERIAL_MEETING,
+            "label": t("Meeting"),
+            "style": "expanded",
+            "isRequired": True,
+            "errorMessage": t("Choose a meeting."),
+            "value": view.chosen,
+            "choices": [{"title": name, "value": number} for number, name in view.meetings],
+        },
+    ]
+    if view.themes:
+        themes: Element = {
+            "type": "Input.ChoiceSet",
+            "id": INPUT_MATERIAL_THEMES,
+            "label": t("Themes"),
+            "isMultiSelect": True,
+            "style": "expanded",
+            "choices": [{"title": theme, "value": str(i)} for i, theme in enumerate(view.themes)],
+        }
+        if view.chosen_themes:
+            themes["value"] = ",".join(str(i) for i in view.chosen_themes)
+        body.append(themes)
+    if view.kind == FILE:
+        body.append(
+            text(
+                t(
+                    "A file I filed moves to that meeting's folder; a file posted in the "
+                    "channel stays where it is and only its meeting changes."
+                ),
+                isSubtle=True,
+                size="Small",
+            )
+        )
+    data = {DATA_VERB: VERB_MATERIAL_MEETING, DATA_MATERIAL: view.material_ids}
+    return card(
+        body,
+        actions=[execute_action(t("Save"), data)],
+        fallback_text=summary,
+        speak=summary,
+    )

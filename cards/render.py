@@ -12,8 +12,12 @@ from cards.attendees import attendees_card
 from cards.cadence import CadenceView, StepRow, cadence_card
 from cards.elements import Element
 from cards.meeting import MeetingView, next_meeting_card
+from cards.render_engagement import engagement_examples
 from cards.render_material import material_examples
 from cards.render_membership import membership_examples
+from cards.render_pairs import pairs_examples
+from cards.render_questions import questions_examples
+from cards.render_roster import roster_examples
 from cards.render_sparring import sparring_examples
 from cards.views import AgendaView, Attendee, AttendeesView, MyAnswer, RsvpState
 from domain.model import LANGUAGES, ProgrammeItem, ProgrammeKind
@@ -274,6 +278,10 @@ def examples(language: str) -> dict[str, Element]:
     cards |= sparring_examples(language, meeting(w), w.cases, w.municipality.format(town="Odense"))
     cards |= material_examples(language)
     cards |= membership_examples(language)
+    cards |= roster_examples(language)
+    cards |= engagement_examples(language)
+    cards |= pairs_examples(language)
+    cards |= questions_examples(language)
     cards["cadence-coming"] = cadence_card(
         CadenceView(
             w.network,

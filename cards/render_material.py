@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from cards.elements import Element
@@ -11,8 +12,10 @@ from cards.material import (
     FiledView,
     MaterialItem,
     MaterialListView,
+    MeetingChoiceView,
     filed_card,
     material_card,
+    meeting_choice_card,
 )
 from netpuls.i18n import translator
 
@@ -88,4 +91,31 @@ def material_examples(language: str) -> dict[str, Element]:
             MaterialListView(network, "", ("fortætning",), items(language), more=True), t
         ),
         "material-empty": material_card(MaterialListView(network, meeting, (), ()), t),
+        "material-which-meeting": meeting_choice_card(choice(language), t),
+        "material-which-meeting-saved": meeting_choice_card(
+            replace(
+                choice(language),
+                saved=True,
+                notice=t("Moved to the folder of {meeting}.", meeting=meeting),
+            ),
+            t,
+        ),
     }
+
+
+def choice(language: str) -> MeetingChoiceView:
+    """A file filed for meeting 2 right after meeting 1: which one is it for?"""
+    t = translator(language)
+    first, second = (t("Network meeting {number}", number=n) for n in (1, 2))
+    file = items(language)[0]
+    return MeetingChoiceView(
+        network_name=NETWORK[language],
+        material_ids="7",
+        title=file.title,
+        kind=FILE,
+        filed_for=second,
+        meetings=(("1", first), ("2", second)),
+        chosen="2",
+        themes=("Fortætning", "Grøn mobilitet", "grøn"),
+        chosen_themes=(2,),
+    )

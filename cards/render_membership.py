@@ -15,6 +15,7 @@ from cards.membership import (
     application_card,
     applications_card,
 )
+from cards.seats import SeatLine, SeatView, seat_card
 from cards.selection import (
     ConfirmedView,
     CoverageView,
@@ -23,6 +24,7 @@ from cards.selection import (
     confirmed_card,
     selection_card,
 )
+from cards.welcome import WelcomeMeeting, WelcomeView, welcome_card
 from domain.application_form import DANISH_REGIONS, SWEDISH_COUNTIES
 from netpuls.i18n import translator
 
@@ -143,7 +145,53 @@ def membership_examples(language: str) -> dict[str, Element]:
     )
     cards["applications-list"] = applications_card(_applications(language), t)
     cards["fees-list"] = fees_card(_fees(language), t)
+    cards["welcome-member"] = welcome_card(_welcome(language), t)
+    cards["seat-colleagues"] = seat_card(_seat(language), t)
+    cards["seat-read-only"] = seat_card(replace(_seat(language), may_change=False), t)
     return cards
+
+
+def _welcome(language: str) -> WelcomeView:
+    t = translator(language)
+    lang = "da" if language == "da" else "en"
+    places = ("Københavns Rådhus", "Køge, Teaterbygningen", "Odense Rådhus", "Aarhus Rådhus")
+    days = (date(2024, 3, 14), date(2024, 5, 30), date(2024, 9, 12), date(2024, 11, 21))
+    meetings = tuple(
+        WelcomeMeeting(i, day, place)
+        for i, (day, place) in enumerate(zip(days, places, strict=True), 1)
+    )
+    commands = (
+        ("next", t("the next meeting of the network")),
+        ("seat", t("your municipality's seat: colleagues and who usually attends")),
+        ("help", t("show this list")),
+    )
+    return WelcomeView(
+        network_name=NAMES[lang],
+        municipality="Esbjerg Kommune",
+        themes=THEMES[lang],
+        meetings=(*meetings, WelcomeMeeting(9, date(2025, 5, 20), "Malmö", study_trip=True)),
+        calendar_url=f"http://127.0.0.1:3978/calendar/{SLUG}.ics?exp=1767225600&sig=example",
+        commands=commands,
+    )
+
+
+def _seat(language: str) -> SeatView:
+    t = translator(language)
+    return SeatView(
+        network_name=NAMES["da" if language == "da" else "en"],
+        municipality="Esbjerg Kommune",
+        people=(
+            SeatLine("Planchef, Esbjerg", "planchef.esbjerg@example.org", True, False),
+            SeatLine("Planlægger, Esbjerg", "planlaegger.esbjerg@example.org", False, True),
+            SeatLine("Byplanlægger, Esbjerg", "byplan.esbjerg@example.org", False, False),
+        ),
+        may_change=True,
+        notice=t(
+            "{name} usually attends for {municipality}.",
+            name="Planlægger, Esbjerg",
+            municipality="Esbjerg Kommune",
+        ),
+    )
 
 
 def _applications(language: str) -> ApplicationsView:

@@ -6,6 +6,12 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from cards.elements import Element
+from cards.final_evaluation import (
+    FinalView,
+    final_form_card,
+    final_results_card,
+    final_thanks_card,
+)
 from cards.meeting import MeetingView
 from cards.sparring import case_form_card, case_received_card, cases_card, host_card
 from cards.sparring_views import (
@@ -167,4 +173,31 @@ def _summary_cards(
         "evaluation-form": evaluation_form_card(evaluation, t),
         "evaluation-thanks": evaluation_thanks_card(thanks, t),
         "evaluation-results": evaluation_results_card(results, t),
+        "evaluation-withheld": evaluation_results_card(
+            replace(evaluation, answers=2, shown_from=3), t
+        ),
+        **_final_cards(t, w, meeting),
+    }
+
+
+def _final_cards(t: Translator, w: Example, meeting: MeetingView) -> dict[str, Element]:
+    form = FinalView(KEY.partition(":")[0], meeting.network_name, opened=True)
+    results = replace(
+        form,
+        answers=9,
+        shown_from=3,
+        counts=(0, 0, 2, 4, 3),
+        mean=4.1,
+        recommend_yes=8,
+        recommend_no=1,
+        take_home=(w.advice, w.next),
+        comments=w.comments,
+    )
+    return {
+        "final-form": final_form_card(form, t),
+        "final-thanks": final_thanks_card(
+            replace(form, notice=t("Thank you for your final evaluation.")), t
+        ),
+        "final-results": final_results_card(results, t),
+        "final-withheld": final_results_card(replace(form, answers=1, shown_from=3), t),
     }

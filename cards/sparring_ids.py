@@ -12,6 +12,7 @@ VERB_HOST_PLAN = "host_plan"
 VERB_SUMMARY_SAVE = "summary_save"
 VERB_SUMMARY_POST = "summary_post"
 VERB_EVALUATE = "evaluate"
+VERB_FINAL_EVALUATE = "final_evaluate"
 VERBS = (
     VERB_CASE_FORM,
     VERB_CASE_SUBMIT,
@@ -21,6 +22,7 @@ VERBS = (
     VERB_SUMMARY_SAVE,
     VERB_SUMMARY_POST,
     VERB_EVALUATE,
+    VERB_FINAL_EVALUATE,
 )
 
 DATA_CASE = "case"
@@ -48,6 +50,10 @@ INPUT_CASE_NOTE = "case_note_"
 # The evaluation card.
 INPUT_USEFULNESS = "usefulness"
 INPUT_COMMENT = "comment"
+# The network's final evaluation (usefulness and comment as above); its data names the network.
+DATA_NETWORK = "network"
+INPUT_TAKE_HOME = "take_home"
+INPUT_RECOMMEND = "recommend"
 
 
 def sparring_data(verb: str, meeting_key: str, **extra: str) -> dict[str, str]:

@@ -100,3 +100,4 @@ class EvaluationView:
     mean: float | None = None
     comments: tuple[str, ...] = ()
     notice: str = ""
+    shown_from: int = 0  # totals are withheld while answers < shown_from

@@ -130,13 +130,30 @@ def evaluation_thanks_card(view: EvaluationView, t: Translator) -> Element:
     )
 
 
+def below_minimum(answers: int, minimum: int, t: Translator) -> str:
+    """'2 answer(s) so far; totals are shown from 3 …': why the totals are withheld."""
+    return t(
+        "{count} answer(s) so far; totals are shown from {minimum}, so that no answer "
+        "can be traced to a person.",
+        count=answers,
+        minimum=minimum,
+    )
+
+
 def evaluation_results_card(view: EvaluationView, t: Translator) -> Element:
     """The facilitator's totals: answers, average, the spread and the comments; never who."""
     meeting = view.meeting
     title = t("Evaluation: {meeting}", meeting=meeting_title(meeting, t))
+    subtle = f"{meeting.network_name} · {when_text(meeting, t)}"
+    if view.answers < view.shown_from:
+        withheld = [
+            *heading(title, subtle=subtle),
+            text(below_minimum(view.answers, view.shown_from, t)),
+        ]
+        return card(withheld, fallback_text=title)
     mean = format_decimal(view.mean, "0.0", locale=t.locale) if view.mean is not None else "–"
     body: list[Element] = [
-        *heading(title, subtle=f"{meeting.network_name} · {when_text(meeting, t)}"),
+        *heading(title, subtle=subtle),
         facts([(t("Answers"), str(view.answers)), (t("Average usefulness"), f"{mean} / 5")]),
     ]
     if view.answers:

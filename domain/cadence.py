@@ -21,6 +21,11 @@ class StepKind(enum.StrEnum):
     PRACTICAL_INFO = "practical_info"
     FOLLOW_UP = "follow_up"
     PULSE = "pulse"
+    FINAL_EVALUATION = "final_evaluation"
+
+
+# Without a declared date, the network's final evaluation goes out a week after its last meeting.
+FINAL_EVALUATION_AFTER = timedelta(days=7)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,10 +96,25 @@ def pulse_steps(network: Network, meetings: list[Meeting]) -> list[PlannedStep]:
     return steps
 
 
+def final_step(network: Network, meetings: list[Meeting]) -> PlannedStep | None:
+    """The final evaluation: on the declared day, else a week after the last meeting."""
+    if StepKind.FINAL_EVALUATION.value in network.cadence.disabled:
+        return None
+    held = [m.end_day or m.day for m in meetings if m.status is not MeetingStatus.CANCELLED]
+    day = network.cadence.final_evaluation or (max(held) + FINAL_EVALUATION_AFTER if held else None)
+    if day is None:
+        return None
+    due = datetime.combine(day, network.cadence.step_time, network.zone)
+    key = step_key(network.slug, StepKind.FINAL_EVALUATION, None, day)
+    return PlannedStep(key, StepKind.FINAL_EVALUATION, due)
+
+
 def plan(network: Network, meetings: list[Meeting]) -> list[PlannedStep]:
     """Every step of the network's life, in due order."""
     steps = [s for m in meetings for s in meeting_steps(network, m)]
     steps += pulse_steps(network, meetings)
+    final = final_step(network, meetings)
+    steps += [final] if final else []
     return sorted(steps, key=lambda s: (s.due, s.key))
 
 

@@ -31,6 +31,12 @@ FORBIDDEN = set('"*:<>?/\\|%')
 RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{d}{i}" for d in ("COM", "LPT") for i in range(10)}
 THEME = re.compile(r"#([^\W\d_][\w-]{0,39})")
 LEADING_NUMBER = re.compile(r"^\s*#?(\d{1,3})\b")
+# A search word: letters and digits only, so no input reaches FTS5's or tsquery's syntax.
+SEARCH_WORD = re.compile(r"[^\W_]+")
+MAX_SEARCH_WORDS = 8
+# A web address in a message: up to whitespace or characters that cannot be in one.
+URL_IN_TEXT = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
+MAX_LINKS = 5
 
 
 class MaterialKind(enum.StrEnum):
@@ -60,9 +66,9 @@ class Material:
     id: int | None = None
 
     def search_text(self) -> str:
-        """What a text search looks in, folded for comparison without case."""
+        """What a text search looks in: its words, folded for comparison without case."""
         parts = (self.title, self.file_name, " ".join(self.themes), self.shared_by_name, self.url)
-        return " ".join(p for p in parts if p).casefold()
+        return " ".join(search_words(" ".join(parts), limit=None))
 
 
 class FileRefused(DomainError):
@@ -157,12 +163,40 @@ def themes_in(text: str) -> tuple[str, ...]:
     return tuple(seen.values())[:MAX_THEMES]
 
 
+def search_words(text: str, limit: int | None = MAX_SEARCH_WORDS) -> tuple[str, ...]:
+    """The words of a text as a search sees them: letters and digits, without case."""
+    words = tuple(SEARCH_WORD.findall(unicodedata.normalize("NFC", text).casefold()))
+    return words if limit is None else words[:limit]
+
+
 def split_meeting_number(text: str) -> tuple[int | None, str]:
     """A meeting number written first ('2', '#2 notes') and the rest of the text."""
     found = LEADING_NUMBER.match(text)
     if found is None:
         return None, text.strip()
     return int(found.group(1)), text[found.end() :].strip()
+
+
+def links_in(text: str) -> tuple[tuple[str, ...], str, int]:
+    """The http(s) links in a text (each once, at most MAX_LINKS), the text without them, and
+    how many were left out for being longer than MAX_URL."""
+    found: list[str] = []
+    pieces: list[str] = []
+    too_long, last = 0, 0
+    for match in URL_IN_TEXT.finditer(text):
+        # Sentence punctuation after a link is not part of it.
+        url = match.group(0).rstrip(".,;:!?)]}'")
+        pieces.append(text[last : match.start()])
+        last = match.start() + len(url)
+        parts = urlsplit(url)
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            continue
+        if len(url) > MAX_URL:
+            too_long += 1
+        elif url not in found:
+            found.append(url)
+    rest = " ".join("".join([*pieces, text[last:]]).split())
+    return tuple(found[:MAX_LINKS]), rest, too_long
 
 
 def parse_link(args: str) -> tuple[str, str]:

@@ -92,6 +92,7 @@ class Cadence:
     )
     disabled: frozenset[str] = frozenset()
     pulse_every_weeks: int = 4
+    final_evaluation: date | None = None  # else a week after the last meeting
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +118,7 @@ class Network:
     themes: tuple[str, ...] = ()
     description: str = ""
     registration_deadline: date | None = None
+    call_opens: date | None = None  # the network file's call opens by itself on this day
     evaluation: str = ""
     cadence: Cadence = field(default_factory=Cadence)
     fees: tuple[Fee, ...] = ()

@@ -103,20 +103,38 @@ class Summary:
         return next((note for cid, note in self.case_notes if cid == case_id), "")
 
 
+class Totals:
+    """Usefulness totals (1 to 5) that are withheld while there are too few answers.
+
+    Mixed into the meeting's and the network's final evaluation aggregates, which declare
+    `answers`, `counts` (how many gave 1, 2, 3, 4 and 5) and `shown_from`."""
+
+    __slots__ = ()
+    answers: int
+    counts: tuple[int, int, int, int, int]
+    shown_from: int
+
+    @property
+    def withheld(self) -> bool:
+        """Too few answers to show any total (one answer could be traced to a person)."""
+        return self.answers < self.shown_from
+
+    @property
+    def mean(self) -> float | None:
+        """The average usefulness, or None without (shown) answers."""
+        if not self.answers or self.withheld:
+            return None
+        return sum(score * n for score, n in enumerate(self.counts, 1)) / self.answers
+
+
 @dataclass(frozen=True, slots=True)
-class EvaluationAggregate:
+class EvaluationAggregate(Totals):
     """What the facilitator sees of an evaluation: counts, mean, comments; never who."""
 
     answers: int
     counts: tuple[int, int, int, int, int]  # how many gave 1, 2, 3, 4 and 5
     comments: tuple[str, ...]
-
-    @property
-    def mean(self) -> float | None:
-        """The average usefulness, or None without answers."""
-        if not self.answers:
-            return None
-        return sum(score * n for score, n in enumerate(self.counts, 1)) / self.answers
+    shown_from: int = 0  # totals are withheld while answers < shown_from
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 import ssl
+from collections.abc import Awaitable
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 import httpx
+from azure.core.exceptions import ClientAuthenticationError
 from azure.identity.aio import ClientSecretCredential
+from kiota_abstractions.api_error import APIError
 from kiota_authentication_azure.azure_identity_authentication_provider import (
     AzureIdentityAuthenticationProvider,
 )
 from kiota_http.middleware.middleware import REQUEST_OPTIONS_KEY
 from kiota_http.middleware.options import RetryHandlerOption
+from msgraph.generated.models.o_data_errors.o_data_error import ODataError
 from msgraph.graph_request_adapter import GraphRequestAdapter
 from msgraph.graph_service_client import GraphServiceClient
 from msgraph_core import GraphClientFactory  # type: ignore[import-untyped]
 
 from graph.config import GraphConfig
+from services.graph_port import GraphFailure
+
+T = TypeVar("T")
 
 # App-only tokens are always for the whole API: the app's granted application permissions.
 GRAPH_SCOPE = "https://graph.microsoft.com/.default"
@@ -71,3 +79,23 @@ class GraphConnection:
         """Close the pooled connections and the credential's session."""
         await self.http.aclose()
         await self.credential.close()
+
+
+async def call(pending: Awaitable[T | None]) -> T:
+    """The SDK call's result; every failure becomes a GraphFailure with Graph's error code."""
+    try:
+        result = await pending
+    except ODataError as exc:
+        main = exc.error
+        code = (main.code if main else None) or "unknown"
+        message = (main.message if main else None) or str(exc)
+        raise GraphFailure(exc.response_status_code or 0, code, message) from exc
+    except APIError as exc:
+        raise GraphFailure(exc.response_status_code or 0, "apiError", str(exc.message)) from exc
+    except ClientAuthenticationError as exc:
+        raise GraphFailure(401, "authenticationFailed", exc.message) from exc
+    except httpx.HTTPError as exc:
+        raise GraphFailure(0, "network", str(exc)) from exc
+    if result is None:
+        raise GraphFailure(502, "emptyResponse", "Graph answered without a body")
+    return result

@@ -9,8 +9,6 @@ from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
 
 import httpx
-from azure.core.exceptions import ClientAuthenticationError
-from kiota_abstractions.api_error import APIError
 from kiota_abstractions.method import Method
 from kiota_abstractions.request_information import RequestInformation
 from msgraph.generated.drives.item.items.item.create_upload_session.create_upload_session_post_request_body import (  # noqa: E501
@@ -23,7 +21,7 @@ from msgraph.generated.models.drive_item_uploadable_properties import (
 from msgraph.generated.models.folder import Folder
 from msgraph.generated.models.o_data_errors.o_data_error import ODataError
 
-from graph.client import THROUGH_MIDDLEWARE, GraphConnection
+from graph.client import THROUGH_MIDDLEWARE, GraphConnection, call
 from services.graph_port import Content, DriveFile, DriveFolder, GraphFailure, TooLarge
 
 T = TypeVar("T")
@@ -48,7 +46,7 @@ class GraphFiles:
     async def channel_folder(self, team_id: str, channel_id: str) -> DriveFolder:
         """GET /teams/{team}/channels/{channel}/filesFolder."""
         channel = self._graph.client.teams.by_team_id(team_id).channels.by_channel_id(channel_id)
-        return _folder(await _call(channel.files_folder.get()))
+        return _folder(await call(channel.files_folder.get()))
 
     async def ensure_folder(self, parent: DriveFolder, name: str) -> DriveFolder:
         """The child folder by path; created with conflictBehavior=fail when missing."""
@@ -58,7 +56,7 @@ class GraphFiles:
         items = self._graph.client.drives.by_drive_id(parent.drive_id).items
         body = DriveItem(name=name, folder=Folder(), additional_data={CONFLICT: "fail"})
         try:
-            return _folder(await _call(items.by_drive_item_id(parent.item_id).children.post(body)))
+            return _folder(await call(items.by_drive_item_id(parent.item_id).children.post(body)))
         except GraphFailure as exc:
             # Another filing created it a moment ago: use that one.
             again = await self._child(parent, name) if exc.status == 409 else None
@@ -71,7 +69,7 @@ class GraphFiles:
         # with path-based addressing (items/{parent}:/{name}:), which the SDK has no builder for.
         item = self._graph.client.drives.by_drive_id(parent.drive_id).items.by_drive_item_id("x")
         try:
-            found = await _call(item.with_url(self._path_url(parent, name)).get())
+            found = await call(item.with_url(self._path_url(parent, name)).get())
         except GraphFailure as exc:
             if exc.status == 404:
                 return None
@@ -91,7 +89,7 @@ class GraphFiles:
         info.headers.try_add("Content-Type", _mime(name))
         info.content = content.read(0, content.size)
         sent = self._graph.adapter.send_async(info, DriveItem, ERRORS)
-        return _file(await _call(sent))
+        return _file(await call(sent))
 
     async def _session(self, folder: DriveFolder, name: str, content: Content) -> DriveFile:
         item = self._graph.client.drives.by_drive_id(folder.drive_id).items.by_drive_item_id("x")
@@ -99,7 +97,7 @@ class GraphFiles:
             f"{self._path_url(folder, name)}/createUploadSession"
         )
         properties = DriveItemUploadableProperties(name=name, additional_data={CONFLICT: "rename"})
-        session = await _call(builder.post(CreateUploadSessionPostRequestBody(item=properties)))
+        session = await call(builder.post(CreateUploadSessionPostRequestBody(item=properties)))
         if not session.upload_url:
             raise GraphFailure(502, "noUploadUrl", "createUploadSession gave no uploadUrl")
         try:
@@ -162,26 +160,6 @@ class GraphFiles:
         """Path-based addressing below a folder: .../items/{parent}:/{name}: (name fully quoted)."""
         drive, item = quote(parent.drive_id, safe=""), quote(parent.item_id, safe="")
         return f"{self._graph.config.base_url}/drives/{drive}/items/{item}:/{quote(name, safe='')}:"
-
-
-async def _call(pending: Awaitable[T | None]) -> T:
-    """The SDK call's result; every failure becomes a GraphFailure with Graph's error code."""
-    try:
-        result = await pending
-    except ODataError as exc:
-        main = exc.error
-        code = (main.code if main else None) or "unknown"
-        message = (main.message if main else None) or str(exc)
-        raise GraphFailure(exc.response_status_code or 0, code, message) from exc
-    except APIError as exc:
-        raise GraphFailure(exc.response_status_code or 0, "apiError", str(exc.message)) from exc
-    except ClientAuthenticationError as exc:
-        raise GraphFailure(401, "authenticationFailed", exc.message) from exc
-    except httpx.HTTPError as exc:
-        raise GraphFailure(0, "network", str(exc)) from exc
-    if result is None:
-        raise GraphFailure(502, "emptyResponse", "Graph answered without a body")
-    return result
 
 
 async def _send(pending: Awaitable[httpx.Response]) -> httpx.Response:

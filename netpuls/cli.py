@@ -28,6 +28,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # APScheduler logs two INFO lines for every run of every job (the outbox runs every few
+    # seconds); what our jobs do is logged by the jobs themselves.
+    logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
     if not hasattr(args, "run"):
         parser.print_help()
         return 2

@@ -67,6 +67,13 @@ async def _build(settings: Settings, slug: str) -> Report:
     engine = create_engine(settings.database_url)
     try:
         sessions = session_factory(engine)
-        return await build_report(SqlUnitOfWork(sessions), SystemClock(), slug, None, None)
+        return await build_report(
+            SqlUnitOfWork(sessions),
+            SystemClock(),
+            slug,
+            None,
+            None,
+            min_answers=settings.evaluation_min_answers,
+        )
     finally:
         await engine.dispose()

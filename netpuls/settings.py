@@ -9,6 +9,8 @@ from pathlib import Path
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from domain.engagement import DigestFrequency
+
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/netpuls.db"
 
 
@@ -110,11 +112,47 @@ class Settings(BaseSettings):
         le=180,
         validation_alias=AliasChoices("GRAPH_RETRY_DELAY", "graph_retry_delay"),
     )
+    # Evaluation totals are shown from this many answers, so one answer cannot be traced.
+    evaluation_min_answers: int = Field(
+        default=3,
+        ge=1,
+        le=100,
+        validation_alias=AliasChoices("NETPULS_EVALUATION_MIN_ANSWERS", "evaluation_min_answers"),
+    )
     material_max_mb: int = Field(
         default=100, ge=1, validation_alias=AliasChoices("MATERIAL_MAX_MB", "material_max_mb")
     )
     material_file_types: str = Field(
         default="", validation_alias=AliasChoices("MATERIAL_FILE_TYPES", "material_file_types")
+    )
+    # Sparring pairs between meetings: every N weeks from each network's start; 0 = off.
+    pairs_every_weeks: int = Field(
+        default=0,
+        ge=0,
+        le=52,
+        validation_alias=AliasChoices("PAIRS_EVERY_WEEKS", "pairs_every_weeks"),
+    )
+    pairs_follow_up_days: int = Field(
+        default=7,
+        ge=1,
+        le=60,
+        validation_alias=AliasChoices("PAIRS_FOLLOW_UP_DAYS", "pairs_follow_up_days"),
+    )
+    # Outlook events with Teams links for meetings; empty: members use the agenda's .ics.
+    graph_organiser_mailbox: str = Field(
+        default="",
+        validation_alias=AliasChoices("NETPULS_GRAPH_ORGANISER_MAILBOX", "graph_organiser_mailbox"),
+    )
+    # The digest of what happened, to each network's channel; a period with nothing new is
+    # skipped, so weekly stays silent in quiet weeks.
+    digest: DigestFrequency = Field(
+        default=DigestFrequency.WEEKLY, validation_alias=AliasChoices("NETPULS_DIGEST", "digest")
+    )
+    engagement_quiet_days: int = Field(
+        default=60,
+        ge=1,
+        le=3650,
+        validation_alias=AliasChoices("ENGAGEMENT_QUIET_DAYS", "engagement_quiet_days"),
     )
 
     @property

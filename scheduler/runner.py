@@ -10,8 +10,10 @@ from datetime import datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from services import cadence, outbox
+from services import cadence, declared_calls, outbox
 from services.cadence import Renderer
+from services.digest import DigestWork
+from services.pairs import PairWork
 from services.ports import Clock, Sender, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -46,6 +48,16 @@ async def reminder_job(runner_id: str) -> None:
     await _RUNNERS[runner_id].remind()
 
 
+async def pairs_job(runner_id: str) -> None:
+    """Make due rounds of sparring pairs and ask whether the pairs met."""
+    await _RUNNERS[runner_id].run_pairs()
+
+
+async def digest_job(runner_id: str) -> None:
+    """Post the weekly or monthly digest of every network whose digest is due."""
+    await _RUNNERS[runner_id].run_digest()
+
+
 async def resync_job(runner_id: str) -> None:
     """Re-derive the plan from the database (meetings moved, networks imported)."""
     await _RUNNERS[runner_id].resync()
@@ -62,8 +74,14 @@ class CadenceRunner:
         sender: Sender,
         settings: RunnerSettings,
         reminder: cadence.ReminderRenderer | None = None,
+        announce: declared_calls.CallAnnouncer | None = None,
+        pairs: PairWork | None = None,
+        digest: DigestWork | None = None,
     ) -> None:
+        self._pairs = pairs  # sparring pairs between meetings
+        self._digest = digest  # what happened, once per week or month
         self._reminder = reminder
+        self._announce = announce  # calls declared in network files open by themselves
         self._uow = uow
         self._clock = clock
         self._render = render
@@ -71,6 +89,11 @@ class CadenceRunner:
         self._settings = settings
         self.worker = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         self._scheduler = AsyncIOScheduler(timezone="UTC")
+
+    @property
+    def scheduler(self) -> AsyncIOScheduler:
+        """The process's one APScheduler, for other timers (Graph) to add their jobs to."""
+        return self._scheduler
 
     async def start(self) -> None:
         """Sync the plan, run what was missed within the grace window, start the timers."""
@@ -83,6 +106,8 @@ class CadenceRunner:
             (outbox_job, s.outbox_poll_seconds),
             (resync_job, s.resync_seconds),
             (reminder_job, s.reminder_seconds),
+            (pairs_job, s.reminder_seconds),
+            (digest_job, s.reminder_seconds),
         ):
             self._scheduler.add_job(
                 job,
@@ -101,6 +126,16 @@ class CadenceRunner:
         if self._scheduler.running:
             self._scheduler.shutdown(wait=False)
         _RUNNERS.pop(self.worker, None)
+
+    async def run_pairs(self) -> None:
+        """Queue due rounds of pairs and "did you meet?" questions, then deliver them."""
+        if self._pairs is not None and await self._pairs.run(self._uow, self._clock):
+            await self.run_outbox()
+
+    async def run_digest(self) -> None:
+        """Queue the due digests, then deliver them."""
+        if self._digest is not None and await self._digest.run(self._uow, self._clock):
+            await self.run_outbox()
 
     async def remind(self) -> None:
         """Queue due summary reminders, then deliver them."""
@@ -122,7 +157,12 @@ class CadenceRunner:
         )
         for key, reason in report.skipped:
             log.info("cadence step %s skipped: %s", key, reason)
-        if report.done:
+        announced = 0
+        if self._announce is not None:
+            announced = await declared_calls.open_declared_calls(
+                self._uow, self._clock, self._announce
+            )
+        if report.done or announced:
             log.info("cadence steps done: %s", ", ".join(report.done))
             await self.run_outbox()
         if self._scheduler.running:

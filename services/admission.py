@@ -14,6 +14,8 @@ from domain.model import ConversationRef, Municipality, Network, Person, RoleKin
 from services.membership import network_of, require_secretariat, secretariat_of
 from services.networks import Actor, Directory
 from services.ports import Clock, Notifier, Outbound, UnitOfWork
+from services.seats import holder_entry
+from services.welcome import WelcomeRenderer, enqueue_welcomes
 
 log = logging.getLogger(__name__)
 MAX_CHOSEN = 500
@@ -65,8 +67,13 @@ async def confirm_selection(
     chosen: object,
     actor: Actor,
     directory: Directory | None,
+    welcome: WelcomeRenderer | None = None,
 ) -> Decided:
-    """Admit the chosen applicants as members and decline the others, all or nothing."""
+    """Admit the chosen applicants as members and decline the others, all or nothing.
+
+    With `welcome`, each admitted applicant's welcome card goes into the outbox in the same
+    transaction: exactly once, delivered by the outbox worker.
+    """
     keys = parse_chosen(chosen)
     async with uow:
         network = await network_of(uow, slug)
@@ -94,6 +101,8 @@ async def confirm_selection(
                 N_("No application from: {names}."), names=", ".join(sorted(unknown))
             )
         decided = await _decide(uow, network, waiting, set(keys), now)
+        if welcome is not None:
+            await enqueue_welcomes(uow, network, decided.admitted, now, welcome)
         await uow.commit()
     return decided
 
@@ -120,6 +129,12 @@ async def _decide(
                 roles=frozenset({RoleKind.PARTICIPANT}),
             )
             await uow.membership.add_member(network.slug, head)
+            await uow.membership.save_seat_people(
+                network.slug,
+                a.municipality_key,
+                [holder_entry(a.email, a.head_of_planning)],
+                by="selection",
+            )
         (admitted if yes else declined).append(a)
     return Decided(network, tuple(admitted), tuple(declined))
 

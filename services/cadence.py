@@ -11,6 +11,8 @@ from domain.cadence import StepKind, plan, step_key
 from domain.errors import N_, NotAllowed, NotFound
 from domain.model import ORGANISERS, ConversationKind, ConversationRef, Network, RoleKind
 from domain.sparring import Summary, reminder_due
+from services.final_evaluation import CADENCE_ACTOR
+from services.final_evaluation import audience as final_audience
 from services.networks import Actor, Directory, identify, personal_chat
 from services.ports import Clock, NewDelivery, Outbound, StepRecord, UnitOfWork, UnitOfWorkFactory
 from services.rsvp import MeetingState, load_state
@@ -31,6 +33,7 @@ class StepContext:
     silent: tuple[str, ...] = ()  # municipalities that have not answered
     already_posted: frozenset[str] = frozenset()  # channels holding this meeting's agenda
     attendee_chats: tuple[ConversationRef, ...] = ()  # confirmed attendees' personal chats
+    member_chats: tuple[ConversationRef, ...] = ()  # final evaluation: members yet to answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +100,9 @@ async def run_due(
 
 async def _enqueue(work: UnitOfWork, clock: Clock, step: StepRecord, render: Renderer) -> str:
     """Put a step's messages in the outbox; the reason it was skipped, or ''."""
+    if step.kind == StepKind.FINAL_EVALUATION.value and await work.networks.get(step.network):
+        # Opened when its step runs, so members may answer even without a personal chat.
+        await work.final_evaluations.open(step.network, clock.now(), CADENCE_ACTOR)
     context = await step_context(work, clock, step)
     if context is None:
         return "the network or meeting no longer exists"
@@ -146,8 +152,22 @@ async def step_context(work: UnitOfWork, clock: Clock, step: StepRecord) -> Step
             if r.answer.value == "attending" and r.standing.value == "confirmed":
                 chat = await personal_chat(work, r.person)
                 attendees += [chat] if chat else []
+    members = (
+        (await final_audience(work, network))[0]
+        if step.kind == StepKind.FINAL_EVALUATION.value
+        else []
+    )
     return StepContext(
-        step, network, state, channels, hosts, organisers, silent, posted, tuple(attendees)
+        step,
+        network,
+        state,
+        channels,
+        hosts,
+        organisers,
+        silent,
+        posted,
+        tuple(attendees),
+        tuple(members),
     )
 
 

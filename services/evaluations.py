@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from domain.errors import N_, InvalidInput, NotAllowed
+from domain.final_evaluation import DEFAULT_MIN_ANSWERS, disclosed
 from domain.model import Meeting, Network
 from domain.rsvp import Answer, Standing
 from domain.sparring import EvaluationAggregate, aggregate, clean_score
@@ -114,9 +115,14 @@ async def send_evaluations(
 
 
 async def evaluation_results(
-    uow: UnitOfWork, clock: Clock, key: object, actor: Actor, directory: Directory | None
+    uow: UnitOfWork,
+    clock: Clock,
+    key: object,
+    actor: Actor,
+    directory: Directory | None,
+    min_answers: int = DEFAULT_MIN_ANSWERS,
 ) -> EvaluationState:
-    """The totals for the facilitator and the secretariat; never who answered what."""
+    """The totals for the facilitator and the secretariat, from `min_answers` answers on."""
     slug, number = parse_meeting_key(key)
     async with uow:
         who = await organiser(
@@ -127,7 +133,7 @@ async def evaluation_results(
             N_("Only the facilitator or the secretariat can see the evaluation."),
         )
         network, meeting = await meeting_of(uow, slug, number)
-        results = aggregate(await uow.evaluations.answers(slug, number))
+        results = disclosed(aggregate(await uow.evaluations.answers(slug, number)), min_answers)
         await record(uow, clock, slug, who.person.key, "evaluation.view", f"meeting {number}")
         await uow.commit()
     return EvaluationState(network, meeting, results)

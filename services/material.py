@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from domain.errors import N_, DomainError, NotAllowed, NotFound
 from domain.material import (
@@ -25,6 +25,11 @@ from services.ports import Clock, UnitOfWork
 
 log = logging.getLogger(__name__)
 ROOT_FOLDER = "netpuls"
+# "Unclear" (ask with a quick card): the next meeting is further away than this...
+ASK_BEYOND = timedelta(days=21)
+# ...or a meeting ended this recently, so the item may well be about that one.
+ASK_AFTER = timedelta(days=3)
+MAX_CANDIDATES = 3
 
 # The meeting's name in the network's language, e.g. 'Netværksmøde 2' (the edge translates).
 MeetingLabel = Callable[[Network, Meeting], str]
@@ -57,6 +62,7 @@ class FilingPlan:
     folders: tuple[str, ...]  # below the channel's folder: ('netpuls', '2024-05-30 …')
     team_id: str
     channel_id: str
+    candidates: tuple[Meeting, ...] = ()  # when the meeting is unclear: the ones to offer
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +85,34 @@ def choose_meeting(
         return named
     coming = next_meeting(live, network.zone, now)
     return coming or max(live, key=lambda m: m.starts_at(network.zone), default=None)
+
+
+def meeting_candidates(
+    meetings: list[Meeting], network: Network, now: datetime, number: int | None
+) -> tuple[Meeting, ...]:
+    """The meetings to offer when nothing names one and the default is not obviously meant.
+
+    Unclear means: no meeting number was written, and either the next meeting is more than
+    three weeks away or the last one ended less than three days ago. The offer is the meeting
+    that just ended, the next one and the one after it, in date order; () when clear.
+    """
+    if number is not None:
+        return ()
+    zone = network.zone
+    live = sorted(
+        (m for m in meetings if m.status is not MeetingStatus.CANCELLED),
+        key=lambda m: m.starts_at(zone),
+    )
+    coming = next_meeting(live, zone, now)
+    ended = [m for m in live if m.ends_at(zone) <= now]
+    last = ended[-1] if ended else None
+    recent = last is not None and now - last.ends_at(zone) <= ASK_AFTER
+    far = coming is None or coming.starts_at(zone) - now > ASK_BEYOND
+    if not (recent or far):
+        return ()
+    after = [m for m in live if m.ends_at(zone) > now][:2]
+    offer = ([last] if last is not None else []) + after
+    return tuple(offer[:MAX_CANDIDATES]) if len(offer) > 1 else ()
 
 
 async def member(
@@ -128,6 +162,7 @@ async def plan_filing(
         network, person = await member(uow, conversation_id, actor, directory)
         meetings = await uow.networks.meetings(network.slug)
         meeting = choose_meeting(meetings, network, clock.now(), number)
+        candidates = meeting_candidates(meetings, network, clock.now(), number)
         team_id, channel_id = await _channel(uow, network)
         await uow.commit()
     folders: tuple[str, ...] = (ROOT_FOLDER,)
@@ -144,6 +179,7 @@ async def plan_filing(
         folders=folders,
         team_id=team_id,
         channel_id=channel_id,
+        candidates=candidates,
     )
 
 
@@ -247,18 +283,18 @@ async def share_link(
     directory: Directory | None,
     args: str,
 ) -> Filed:
-    """`share <url> [#meeting] [title]`: record a link as material, once per link."""
+    """`share <url> [#meeting] [title]`: record a link as material, once per meeting."""
     url, rest = parse_link(args)
     number, title = split_meeting_number(rest)
     async with uow:
         network, person = await member(uow, conversation_id, actor, directory)
         meetings = await uow.networks.meetings(network.slug)
-        earlier = await uow.material.duplicate(network.slug, url=url)
+        meeting = choose_meeting(meetings, network, clock.now(), number)
+        # Once per meeting and address: the same link may serve two meetings.
+        earlier = await uow.material.link(network.slug, url, meeting.number if meeting else None)
         if earlier is not None:
             await uow.commit()
-            named = next((m for m in meetings if m.number == earlier.meeting_number), None)
-            return Filed(earlier, network, named, duplicate=True)
-        meeting = choose_meeting(meetings, network, clock.now(), number)
+            return Filed(earlier, network, meeting, duplicate=True)
         material = Material(
             title=title or url,
             kind=MaterialKind.LINK,

@@ -5,13 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain.errors import N_, NotFound
-from domain.material import Material, split_meeting_number
+from domain.material import Material, search_words, split_meeting_number
 from domain.model import Meeting, Network
 from services.material import choose_meeting, member
 from services.networks import Actor, Directory
 from services.ports import Clock, UnitOfWork
 
-MAX_WORDS = 8
 LIST_LIMIT = 25
 
 
@@ -37,7 +36,7 @@ async def find_material(
 ) -> Found:
     """`material [meeting] [words]`: a meeting's material, or everything matching the words."""
     number, rest = split_meeting_number(args)
-    words = tuple(w.lstrip("#").casefold() for w in rest.split() if w.lstrip("#"))[:MAX_WORDS]
+    words = search_words(rest)
     async with uow:
         network, _ = await member(uow, conversation_id, actor, directory)
         meetings = await uow.networks.meetings(network.slug)

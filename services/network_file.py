@@ -130,6 +130,11 @@ class _Period(_Model):
     end: Day
 
 
+class _Call(_Model):
+    opens: Day
+    deadline: Day
+
+
 class _NetworkPart(_Model):
     slug: Annotated[str, Field(pattern=_SLUG)]
     name: Annotated[str, Field(min_length=1, max_length=200)]
@@ -140,7 +145,9 @@ class _NetworkPart(_Model):
     description: str = ""
     themes: list[Annotated[str, Field(min_length=1, max_length=300)]] = []
     registration_deadline: Day | None = None
+    call: _Call | None = None  # the call for applications opens by itself on `opens`
     evaluation: str = ""
+    final_evaluation: Day | None = None
     fees: list[_Fee] = []
     cadence: _Cadence = _Cadence()
 
@@ -317,6 +324,7 @@ def _to_domain(f: _File, name: str, lines: dict[Path_, int]) -> NetworkFile:
     seated = sum(1 for m in f.municipalities if m.seat is SeatStatus.MEMBER)
     if seated > n.seats:
         raise fail(("municipalities",), f"{seated} members but only {n.seats} seats")
+    deadline, opens = _call(n, fail)
     people = _people(f, keys, fail)
     meetings = _meetings(f, keys, fail)
     defaults = Cadence()
@@ -328,7 +336,13 @@ def _to_domain(f: _File, name: str, lines: dict[Path_, int]) -> NetworkFile:
         offsets=tuple(offsets.items()),
         disabled=frozenset(k for k, v in n.cadence.steps.items() if v is None),
         pulse_every_weeks=n.cadence.pulse_every_weeks,
+        final_evaluation=n.final_evaluation,
     )
+    if n.final_evaluation and not n.period.start <= n.final_evaluation <= n.period.end:
+        raise fail(
+            ("network", "final_evaluation"),
+            "the final evaluation must lie within the network's period",
+        )
     network = Network(
         slug=n.slug,
         name=n.name,
@@ -339,7 +353,8 @@ def _to_domain(f: _File, name: str, lines: dict[Path_, int]) -> NetworkFile:
         seat_limit=n.seats,
         themes=tuple(n.themes),
         description=n.description.strip(),
-        registration_deadline=n.registration_deadline,
+        registration_deadline=deadline,
+        call_opens=opens,
         evaluation=n.evaluation.strip(),
         cadence=cadence,
         fees=tuple(Fee(x.year, x.amount, x.currency) for x in n.fees),
@@ -376,6 +391,20 @@ def _to_domain(f: _File, name: str, lines: dict[Path_, int]) -> NetworkFile:
         meetings=meetings,
         phases=phases,
     )
+
+
+def _call(n: _NetworkPart, fail: Any) -> tuple[dt.date | None, dt.date | None]:
+    """The registration deadline and the day the call opens by itself, checked."""
+    if n.call is None:
+        return n.registration_deadline, None
+    if n.call.deadline < n.call.opens:
+        raise fail(("network", "call", "deadline"), "the call's deadline is before it opens")
+    if n.registration_deadline not in (None, n.call.deadline):
+        raise fail(
+            ("network", "call", "deadline"),
+            "call.deadline and registration_deadline differ; keep one of them",
+        )
+    return n.call.deadline, n.call.opens
 
 
 def _people(f: _File, keys: list[str], fail: Any) -> tuple[Person, ...]:

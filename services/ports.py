@@ -20,8 +20,13 @@ from domain.model import (
     RoleKind,
 )
 from domain.rsvp import Rsvp
+from services.calendar_ports import MeetingEventRepository
+from services.engagement_ports import ActivitySources
+from services.final_evaluation_ports import FinalEvaluationRepository
 from services.material_ports import MaterialRepository
 from services.membership_ports import MembershipRepository
+from services.pairs_ports import PairRepository
+from services.question_ports import QuestionRepository
 from services.sparring_ports import (
     AuditTrail,
     CaseRepository,
@@ -205,9 +210,14 @@ class UnitOfWork(Protocol):
     host_plans: HostPlanRepository
     summaries: SummaryRepository
     evaluations: EvaluationRepository
+    final_evaluations: FinalEvaluationRepository
     audit: AuditTrail
     membership: MembershipRepository
     material: MaterialRepository
+    meeting_events: MeetingEventRepository
+    pairs: PairRepository
+    questions: QuestionRepository
+    engagement: ActivitySources
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(
@@ -227,11 +237,20 @@ class UnitOfWorkFactory(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
+class Mention:
+    """An @mention in an outbound text: `<at>{name}</at>` in the text, the person's Teams id."""
+
+    teams_id: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
 class Outbound:
-    """A message to post: text, an Adaptive Card, or both."""
+    """A message to post: text, an Adaptive Card, or both; mentions notify those named."""
 
     text: str = ""
     card: dict[str, Any] | None = None
+    mentions: tuple[Mention, ...] = ()
 
 
 class Notifier(Protocol):

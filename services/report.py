@@ -10,10 +10,12 @@ from babel import Locale
 from babel.numbers import format_decimal
 
 from domain.errors import N_, NotFound
+from domain.final_evaluation import DEFAULT_MIN_ANSWERS, FinalAggregate, disclosed, final_aggregate
 from domain.model import Meeting, MeetingKind, MeetingStatus, Network
 from domain.sparring import Case, CaseStatus, EvaluationAggregate, HostPlan, Summary, aggregate
 from services.networks import Actor, Directory
 from services.ports import Clock, UnitOfWork
+from services.report_final import final_markdown
 from services.sparring_support import organiser, record
 
 LINKEDIN_LIMIT = 1300
@@ -48,6 +50,7 @@ class Report:
     network: Network
     chapters: tuple[Chapter, ...]
     built_at: datetime
+    final: FinalAggregate | None = None  # once the final evaluation has opened
 
     def advice(self) -> list[tuple[Chapter, str]]:
         """The good advice of every meeting that has some, in meeting order."""
@@ -56,7 +59,9 @@ class Report:
         ]
 
 
-async def gather(uow: UnitOfWork, slug: str, now: datetime) -> Report:
+async def gather(
+    uow: UnitOfWork, slug: str, now: datetime, min_answers: int = DEFAULT_MIN_ANSWERS
+) -> Report:
     """The report's content (inside an open unit): meetings begun by `now` or with content."""
     network = await uow.networks.get(slug)
     if network is None:
@@ -84,15 +89,25 @@ async def gather(uow: UnitOfWork, slug: str, now: datetime) -> Report:
                 host_name=towns.get(meeting.host or "", ""),
                 cases=mine,
                 summary=posted,
-                evaluation=aggregate(await uow.evaluations.answers(slug, meeting.number)),
+                evaluation=disclosed(
+                    aggregate(await uow.evaluations.answers(slug, meeting.number)), min_answers
+                ),
                 plan=await uow.host_plans.get(slug, meeting.number),
             )
         )
-    return Report(network, tuple(chapters), now)
+    final = None
+    if await uow.final_evaluations.opened_at(slug) is not None:
+        final = final_aggregate(await uow.final_evaluations.answers(slug), min_answers)
+    return Report(network, tuple(chapters), now, final)
 
 
 async def build_report(
-    uow: UnitOfWork, clock: Clock, slug: str, actor: Actor | None, directory: Directory | None
+    uow: UnitOfWork,
+    clock: Clock,
+    slug: str,
+    actor: Actor | None,
+    directory: Directory | None,
+    min_answers: int = DEFAULT_MIN_ANSWERS,
 ) -> Report:
     """The report for the facilitator or the secretariat (`actor`), or the command line (None)."""
     async with uow:
@@ -106,7 +121,7 @@ async def build_report(
                 N_("Only the facilitator or the secretariat can build the network's report."),
             )
             who = found.person.key
-        report = await gather(uow, slug, clock.now())
+        report = await gather(uow, slug, clock.now(), min_answers)
         await record(uow, clock, slug, who, "report.build", f"{len(report.chapters)} meetings")
         await uow.commit()
     return report
@@ -152,6 +167,13 @@ def summary_sections(summary: Summary, t: Wording) -> list[tuple[str, str]]:
 
 def evaluation_line(results: EvaluationAggregate, t: Wording) -> str:
     """'7 answers; average usefulness 4.1 of 5' or that nobody answered."""
+    if results.withheld:
+        return t(
+            "{count} answer(s) so far; totals are shown from {minimum}, so that no answer "
+            "can be traced to a person.",
+            count=results.answers,
+            minimum=results.shown_from,
+        )
     if results.mean is None:
         return t("No evaluation answers.")
     return t(
@@ -172,9 +194,11 @@ def report_markdown(report: Report, t: Wording) -> str:
     closing = t("Good advice across the meetings")
     lines += [_h(2, t("Contents")), ""]
     lines += [f"- {meeting_heading(c, t)}" for c in report.chapters]
+    lines += [f"- {t('Final evaluation')}"] if report.final else []
     lines += [f"- {closing}", ""]
     for chapter in report.chapters:
         lines += _chapter_markdown(chapter, t)
+    lines += final_markdown(report.final, t)
     lines += [_h(2, closing), ""]
     for chapter, advice in report.advice():
         lines += [f"### {meeting_heading(chapter, t)}", "", advice.strip(), ""]

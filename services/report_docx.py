@@ -21,6 +21,7 @@ from services.report import (
     programme_lines,
     summary_sections,
 )
+from services.report_final import final_docx
 
 TOC_INSTRUCTION = 'TOC \\o "1-2" \\h \\z \\u'
 
@@ -35,6 +36,7 @@ def report_docx(report: Report, t: Wording) -> bytes:
     closing = t("Good advice across the meetings")
     for chapter in report.chapters:
         _chapter(doc, chapter, t)
+    final_docx(doc, report.final, t)
     _new_page(doc.add_heading(closing, level=1))
     for chapter, advice in report.advice():
         doc.add_heading(meeting_heading(chapter, t), level=2)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from domain.errors import N_, InvalidInput, NotAllowed, NotFound
+from domain.material import Material
 from domain.model import (
     ORGANISERS,
     Meeting,
@@ -27,6 +28,8 @@ from services.networks import Actor, Directory, identify, network_for, personal_
 from services.ports import Clock, Notifier, Outbound, UnitOfWork
 
 AGENDA = "agenda"
+# The agenda card and the D-14 material pack list this much of a meeting's material.
+MATERIAL_SHOWN = 15
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +43,7 @@ class MeetingState:
     deadline: datetime
     closed: bool
     cases: tuple[Case, ...] = ()  # accepted problem statements, in the facilitator's order
+    material: tuple[Material, ...] = ()  # recorded for the meeting, newest first
 
     @property
     def key(self) -> str:
@@ -94,6 +98,9 @@ async def load_state(uow: UnitOfWork, clock: Clock, slug: str, number: int) -> M
         cases=tuple(
             c for c in await uow.cases.for_meeting(slug, number) if c.status is CaseStatus.ACCEPTED
         ),
+        material=tuple(
+            await uow.material.search(slug, meeting=number, words=(), limit=MATERIAL_SHOWN)
+        ),
     )
 
 
@@ -135,8 +142,8 @@ async def respond(
     async with uow:
         if not await uow.rsvps.lock(slug, number):
             raise NotFound(N_("This card does not belong to a meeting I know."))
-        person = await _member(uow, slug, actor, directory, conversation_id)
         state = await load_state(uow, clock, slug, number)
+        person = await _member(uow, state, actor, directory, conversation_id)
         if state.meeting.status is not MeetingStatus.PLANNED:
             raise InvalidInput(N_("This meeting is cancelled."))
         assert person.municipality is not None
@@ -162,35 +169,36 @@ async def respond(
         await uow.rsvps.save(slug, number, outcome.rsvp, changed_by=person.key, at=now)
         for promoted in outcome.promoted:
             await uow.rsvps.save(slug, number, promoted, changed_by="netpuls:waitlist", at=now)
-        fresh = await load_state(uow, clock, slug, number)
+        # Only the answers changed: the meeting, members, cases and material are as loaded,
+        # under the meeting's lock, so the card is refreshed without a second full load.
+        rsvps = tuple(await uow.rsvps.for_meeting(slug, number))
+        fresh = replace(state, rsvps=rsvps)
         await uow.commit()
     return Answered(fresh, person, outcome)
 
 
 async def _member(
     uow: UnitOfWork,
-    slug: str,
+    state: MeetingState,
     actor: Actor,
     directory: Directory | None,
     conversation_id: str | None,
 ) -> Person:
     """The person answering, who must hold (or share) a seat in the meeting's network."""
+    slug = state.network.slug
     if conversation_id is not None:
         ref = await uow.conversations.get(channel_conversation_id(conversation_id))
         if ref is not None and ref.network_slug not in (None, slug):
             raise InvalidInput(N_("This card belongs to another network than this channel."))
     person = await identify(uow, actor, directory)
-    seats = {
-        m.key for m in await uow.networks.municipalities(slug) if m.seat_status is SeatStatus.MEMBER
-    }
+    seats = {m.key for m in state.municipalities if m.seat_status is SeatStatus.MEMBER}
     if person is None or person.municipality not in seats:
-        network = await uow.networks.get(slug)
         raise NotAllowed(
             N_(
                 "Only members of {network} can answer. Ask the secretariat to add "
                 "you to your municipality's seat."
             ),
-            network=network.name if network else slug,
+            network=state.network.name,
         )
     return person
 

@@ -48,6 +48,7 @@ class Saved:
     state: SummaryState
     created: int = 0
     updated: int = 0
+    already_posted: bool = False  # "post" pressed after someone else posted it
 
 
 async def _state(uow: UnitOfWork, slug: str, number: int) -> SummaryState:
@@ -104,9 +105,15 @@ async def save_summary(
     """Keep a draft, or post it; once posted, every save updates the posted cards as well."""
     slug, number = parse_meeting_key(key)
     async with uow:
+        # The meeting's write lock first: saves of one summary run one after the other, so
+        # of two "post" clicks (or replicas) exactly one claims the post and sends new cards;
+        # the other finds it posted and only updates the posted cards.
+        if not await uow.rsvps.lock(slug, number):
+            raise NotFound(N_("This card does not belong to a meeting I know."))
         who = await organiser(uow, slug, actor, directory, WRITERS_ONLY)
         state = await _state(uow, slug, number)
         old = state.summary
+        claims = post and not old.posted
         summary = replace(
             _written(fields, state.cases, old),
             author=who.person.key,
@@ -133,7 +140,10 @@ async def save_summary(
         await uow.commit()
     if not publish:
         return Saved(state)
-    return await _publish(uow, notifier, state, places, render)
+    if not claims:  # only the save that claimed the post sends new cards
+        places = [(ref, activity) for ref, activity in places if activity]
+    saved = await _publish(uow, notifier, state, places, render)
+    return replace(saved, already_posted=post and old.posted)
 
 
 async def _places(
@@ -166,6 +176,7 @@ async def _publish(
 ) -> Saved:
     message = render(state)
     created = updated = 0
+    fresh: list[tuple[ConversationRef, str]] = []
     for ref, activity_id in places:
         if activity_id:
             await notifier.update(ref, activity_id, message)
@@ -177,8 +188,29 @@ async def _publish(
                 SUMMARY, state.network.slug, state.meeting.number, ref.conversation_id, new_id
             )
             await uow.commit()
+        fresh.append((ref, new_id))
         created += 1
+    await _catch_up(uow, notifier, state, fresh, render)
     return Saved(state, created, updated)
+
+
+async def _catch_up(
+    uow: UnitOfWork,
+    notifier: Notifier,
+    state: SummaryState,
+    fresh: list[tuple[ConversationRef, str]],
+    render: Callable[[SummaryState], Outbound],
+) -> None:
+    """An edit saved while the new cards were on their way found no card to update: do it."""
+    if not fresh:
+        return
+    async with uow:
+        latest = await uow.summaries.get(state.network.slug, state.meeting.number)
+    if latest is None or latest == state.summary:
+        return
+    message = render(replace(state, summary=latest))
+    for ref, activity_id in fresh:
+        await notifier.update(ref, activity_id, message)
 
 
 async def summary_reminder_due(uow: UnitOfWork, clock: Clock, slug: str, number: int) -> bool:

@@ -14,16 +14,36 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage.sqlite_driver import FairQueuePool, one_hop_dbapi
+
+# SQLite takes one writer at a time: with one pooled connection per process, units of work
+# queue in the pool (first come, first served) instead of contending for the database lock in
+# SQLite's busy handler, and there is one aiosqlite thread instead of up to 15 fighting the
+# event loop for the GIL. A unit of work never opens another while it holds its connection
+# (tests/test_storage_engine.py), so the queue cannot deadlock.
+SQLITE_POOL_SIZE = 1
+# How long a unit of work waits for the connection before it fails (a nested unit of work
+# would wait this long for itself, then raise sqlalchemy.exc.TimeoutError).
+SQLITE_POOL_TIMEOUT = 30.0
+
 
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
-    """An async engine; SQLite gets WAL, foreign keys and a busy timeout."""
+    """An async engine; SQLite gets WAL, foreign keys, a busy timeout and one connection."""
     parsed = make_url(url)
     kwargs: dict[str, Any] = {"echo": echo}
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
+            kwargs.update(
+                poolclass=FairQueuePool,
+                pool_size=SQLITE_POOL_SIZE,
+                max_overflow=0,
+                pool_timeout=SQLITE_POOL_TIMEOUT,
+            )
         kwargs["connect_args"] = {"timeout": 30}
+        if parsed.get_driver_name() == "aiosqlite":
+            kwargs["module"] = one_hop_dbapi()
     else:
         # Recycle instead of pinging: a ping costs a round trip on every checkout.
         kwargs.update(pool_size=10, max_overflow=10, pool_recycle=1800)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 from typing import Any
 
 from domain.model import (
@@ -31,6 +31,9 @@ def cadence_to_json(cadence: Cadence) -> dict[str, Any]:
         "offsets": dict(cadence.offsets),
         "disabled": sorted(cadence.disabled),
         "pulse_every_weeks": cadence.pulse_every_weeks,
+        "final_evaluation": (
+            cadence.final_evaluation.isoformat() if cadence.final_evaluation else None
+        ),
     }
 
 
@@ -46,6 +49,9 @@ def cadence_from_json(data: dict[str, Any]) -> Cadence:
         offsets=tuple((str(k), int(v)) for k, v in offsets.items()) if offsets else default.offsets,
         disabled=frozenset(data.get("disabled", ())),
         pulse_every_weeks=int(data.get("pulse_every_weeks", default.pulse_every_weeks)),
+        final_evaluation=(
+            date.fromisoformat(data["final_evaluation"]) if data.get("final_evaluation") else None
+        ),
     )
 
 
@@ -63,6 +69,7 @@ def network_from_row(row: NetworkRow) -> Network:
         themes=tuple(row.themes or ()),
         description=row.description,
         registration_deadline=row.registration_deadline,
+        call_opens=row.call_opens,
         evaluation=row.evaluation,
         cadence=cadence_from_json(row.cadence or {}),
         fees=tuple(Fee(int(f["year"]), int(f["amount"]), str(f["currency"])) for f in row.fees),
@@ -82,6 +89,7 @@ def network_values(network: Network) -> dict[str, Any]:
         "themes": list(network.themes),
         "description": network.description,
         "registration_deadline": network.registration_deadline,
+        "call_opens": network.call_opens,
         "evaluation": network.evaluation,
         "cadence": cadence_to_json(network.cadence),
         "fees": [

@@ -1,4 +1,12 @@
-"""Shared material: the table and its repository (a LIKE search over a folded search text)."""
+"""Shared material: the table and its repository, searched with FTS5 or a PostgreSQL tsvector.
+
+The full-text index is not in the models: migration 0014 creates it per database. SQLite gets an
+external-content FTS5 table kept in sync by triggers (unicode61, no stemmer: SQLite has none for
+Danish or Swedish), PostgreSQL a generated `search_vector` column with a GIN index that holds the
+words twice, stemmed in the network's language and as written ('simple'). Both search every word
+as a prefix ('grøn' finds 'grønne'), so the same query finds the same rows on both; PostgreSQL
+also matches inflections the stemmer knows ('grønne' finds 'grøn').
+"""
 
 from __future__ import annotations
 
@@ -6,13 +14,29 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, String, Text, UniqueConstraint, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    cast,
+    func,
+    literal_column,
+    select,
+    text,
+)
+from sqlalchemy.dialects.postgresql import REGCONFIG
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql import Select
 
-from domain.material import Material, MaterialKind
+from domain.material import MAX_SEARCH_WORDS, Material, MaterialKind, search_words
 from storage.models import Base, MeetingRow, NetworkRow
 
 
@@ -45,6 +69,24 @@ class MaterialRow(Base):
     drive_id: Mapped[str | None] = mapped_column(String(200))
     drive_item_id: Mapped[str | None] = mapped_column(String(200))
     search_text: Mapped[str] = mapped_column(Text)
+    # The network's language when recorded: picks the stemmer of PostgreSQL's search_vector.
+    language: Mapped[str] = mapped_column(String(5), server_default="")
+
+
+# PostgreSQL's text-search dictionaries for the network languages (the rest: 'simple' only).
+DICTIONARIES = {"da": "danish", "sv": "swedish", "en": "english"}
+# Made by migration 0014 outside the models (see the module's docstring).
+FTS_TABLE = "material_fts"
+SEARCH_VECTOR = "search_vector"
+SEARCH_INDEX = "ix_material_search_vector"
+TITLE_WEIGHT = 5.0  # bm25's weight of a title hit against one elsewhere (PostgreSQL: 'A')
+
+
+def in_models(obj: object, name: str | None, type_: str, reflected: bool, other: object) -> bool:
+    """Alembic's include_object: leave out the search objects the models do not describe."""
+    if type_ == "table" and name is not None and name.startswith(FTS_TABLE):
+        return False
+    return not (reflected and name in (SEARCH_VECTOR, SEARCH_INDEX))
 
 
 def _material(row: MaterialRow, number: int | None) -> Material:
@@ -67,8 +109,7 @@ def _material(row: MaterialRow, number: int | None) -> Material:
     )
 
 
-def _escaped(word: str) -> str:
-    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+Query = Select[tuple[MaterialRow, int]]
 
 
 class SqlMaterialRepository:
@@ -77,7 +118,7 @@ class SqlMaterialRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
 
-    def _query(self, slug: str) -> Select[tuple[MaterialRow, int]]:
+    def _query(self, slug: str) -> Query:
         # The meeting's number is None (outer join) for material that belongs to no meeting.
         return (
             select(MaterialRow, MeetingRow.number)
@@ -88,9 +129,14 @@ class SqlMaterialRepository:
 
     async def add(self, slug: str, material: Material) -> Material | None:
         """Record material; None when that file (same hash or drive item) is already recorded."""
-        network_id = await self._s.scalar(select(NetworkRow.id).where(NetworkRow.slug == slug))
-        if network_id is None:
+        network = (
+            await self._s.execute(
+                select(NetworkRow.id, NetworkRow.language).where(NetworkRow.slug == slug)
+            )
+        ).first()
+        if network is None:
             raise LookupError(f"no network {slug}")
+        network_id, language = network
         meeting_id = None
         if material.meeting_number is not None:
             meeting_id = await self._s.scalar(
@@ -115,14 +161,30 @@ class SqlMaterialRepository:
             drive_id=material.drive_id,
             drive_item_id=material.drive_item_id,
             search_text=material.search_text(),
+            language=language,
         )
         try:
             # A savepoint: a concurrent filing of the same file loses here, the unit goes on.
             async with self._s.begin_nested():
                 self._s.add(row)
+                await self._s.flush()
+                await self._index(row)
         except IntegrityError:
             return None
         return _material(row, material.meeting_number if meeting_id else None)
+
+    async def _index(self, row: MaterialRow) -> None:
+        """SQLite: add the row to FTS5 (PostgreSQL's generated column needs nothing)."""
+        if self._s.bind.dialect.name != "sqlite":
+            return
+        # Not a trigger: an insert trigger makes SQLite read the FTS5 table before the insert
+        # takes the write lock, and concurrent filings then fail with 'database is locked'.
+        await self._s.execute(
+            text(
+                f"INSERT INTO {FTS_TABLE}(rowid, title, search_text) VALUES (:id, :title, :words)"
+            ),
+            {"id": row.id, "title": row.title, "words": row.search_text},
+        )
 
     async def duplicate(
         self,
@@ -148,15 +210,103 @@ class SqlMaterialRepository:
                 return _material(found[0], found[1])
         return None
 
+    async def link(self, slug: str, url: str, meeting: int | None) -> Material | None:
+        """The link already recorded for this meeting (or for no meeting), if any."""
+        same = (
+            MeetingRow.number == meeting
+            if meeting is not None
+            else MaterialRow.meeting_id.is_(None)
+        )
+        query = self._query(slug).where(MaterialRow.url == url, same).limit(1)
+        found = (await self._s.execute(query)).first()
+        return _material(found[0], found[1]) if found else None
+
+    async def get(self, slug: str, material_id: int) -> Material | None:
+        """One item of the network's material."""
+        found = (
+            await self._s.execute(self._query(slug).where(MaterialRow.id == material_id))
+        ).first()
+        return _material(found[0], found[1]) if found else None
+
+    async def reassign(
+        self,
+        slug: str,
+        material_id: int,
+        *,
+        meeting: int | None,
+        themes: tuple[str, ...],
+        url: str,
+    ) -> Material | None:
+        """Give an item another meeting, themes and address (after a move); None if unknown."""
+        found = (
+            await self._s.execute(self._query(slug).where(MaterialRow.id == material_id))
+        ).first()
+        if found is None:
+            return None
+        row: MaterialRow = found[0]
+        meeting_id = None
+        if meeting is not None:
+            meeting_id = await self._s.scalar(
+                select(MeetingRow.id).where(
+                    MeetingRow.network_id == row.network_id, MeetingRow.number == meeting
+                )
+            )
+        row.meeting_id, row.themes, row.url = meeting_id, list(themes), url
+        changed = _material(row, meeting if meeting_id else None)
+        row.search_text = changed.search_text()  # the FTS5 update trigger follows it
+        await self._s.flush()
+        return changed
+
     async def search(
         self, slug: str, *, meeting: int | None, words: Sequence[str], limit: int
     ) -> list[Material]:
-        """Newest first: material of a meeting (or all) whose text holds every word."""
+        """Material of a meeting (or all) holding every word as a prefix; best matches first.
+
+        Without words, newest first. Ties in rank are broken by the newest.
+        """
         query = self._query(slug)
         if meeting is not None:
             query = query.where(MeetingRow.number == meeting)
-        for word in words:
-            pattern = f"%{_escaped(word.casefold())}%"
-            query = query.where(MaterialRow.search_text.like(pattern, escape="\\"))
-        query = query.order_by(MaterialRow.shared_at.desc(), MaterialRow.id.desc()).limit(limit)
-        return [_material(row, number) for row, number in await self._s.execute(query)]
+        terms = [t for w in words for t in search_words(w, limit=None)][:MAX_SEARCH_WORDS]
+        newest = (MaterialRow.shared_at.desc(), MaterialRow.id.desc())
+        if not terms:
+            query = query.order_by(*newest)
+        elif self._s.bind.dialect.name == "postgresql":
+            query, best = await self._postgres(query, slug, terms)
+            query = query.order_by(best, *newest)
+        else:
+            query, best = self._sqlite(query, terms)
+            query = query.order_by(best, *newest)
+        return [_material(row, number) for row, number in await self._s.execute(query.limit(limit))]
+
+    def _sqlite(self, query: Query, terms: list[str]) -> tuple[Query, ColumnElement[Any]]:
+        # Terms are letters and digits only; quoted and starred they are FTS5 prefix phrases,
+        # and FTS5 joins them with AND.
+        match = " ".join(f'"{t}"*' for t in terms)
+        hits = (
+            text(
+                f"SELECT rowid AS id, bm25({FTS_TABLE}, {TITLE_WEIGHT}, 1.0) AS rank "
+                f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :match"
+            )
+            .bindparams(match=match)
+            .columns(id=Integer, rank=Float)
+            .subquery("hits")
+        )
+        # bm25 is lower for better matches.
+        return query.join(hits, hits.c.id == MaterialRow.id), hits.c.rank.asc()
+
+    async def _postgres(
+        self, query: Query, slug: str, terms: list[str]
+    ) -> tuple[Query, ColumnElement[Any]]:
+        language = await self._s.scalar(select(NetworkRow.language).where(NetworkRow.slug == slug))
+        dictionary = DICTIONARIES.get(language or "", "simple")
+        wanted: ColumnElement[Any] | None = None
+        for term in terms:
+            # Either arm may match: stemmed in the network's language, or as written.
+            either = func.to_tsquery(cast("simple", REGCONFIG), f"{term}:*").op("||")(
+                func.to_tsquery(cast(dictionary, REGCONFIG), f"{term}:*")
+            )
+            wanted = either if wanted is None else wanted.op("&&")(either)
+        assert wanted is not None
+        vector: ColumnElement[Any] = literal_column(f"material.{SEARCH_VECTOR}")
+        return query.where(vector.op("@@")(wanted)), func.ts_rank(vector, wanted).desc()

@@ -5,13 +5,21 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.membership import Application, ApplicationStatus, Call, Commitment, FeeRecord
-from domain.model import Municipality, Person
-from storage.membership_models import ApplicationRow, ApplicationVersionRow, CallRow, FeeRow
+from domain.model import Municipality, Person, RoleKind
+from domain.seats import SeatPerson, SeatRole
+from storage.membership_models import (
+    ApplicationRow,
+    ApplicationVersionRow,
+    CallRow,
+    FeeRow,
+    SeatPersonRow,
+)
 from storage.models import MunicipalityRow, NetworkRow, PersonRow, RoleRow, SeatRow, utcnow
+from storage.repositories import _insert
 
 
 def _aware(value: datetime) -> datetime:
@@ -316,4 +324,91 @@ class SqlMembershipRepository:
             self._s.add(row)
         row.invoiced_on, row.paid_on = record.invoiced_on, record.paid_on
         row.updated_by, row.updated_at = by, utcnow()
+        await self._s.flush()
+
+    async def open_declared_call(self, slug: str, call: Call, *, by: str) -> bool:
+        """Store the call a network file declares, unless the network has one (race-free)."""
+        network_id = await self._s.scalar(select(NetworkRow.id).where(NetworkRow.slug == slug))
+        stmt = (
+            _insert(self._s, CallRow)
+            .values(
+                network_id=network_id,
+                deadline=call.deadline,
+                opened_at=_utc(call.opened_at),
+                opened_by=by,
+                closed_at=None,
+                updated_at=utcnow(),
+            )
+            .on_conflict_do_nothing(index_elements=["network_id"])
+        )
+        result = await self._s.execute(stmt)
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def seat_people(self, slug: str, municipality_key: str) -> list[SeatPerson]:
+        """Who is on the municipality's seat, holders first, in the order they were added."""
+        rows = await self._s.execute(
+            select(SeatPersonRow, PersonRow)
+            .join(PersonRow, PersonRow.id == SeatPersonRow.person_id)
+            .join(MunicipalityRow, MunicipalityRow.id == SeatPersonRow.municipality_id)
+            .where(
+                SeatPersonRow.network_id == self._network_id(slug),
+                MunicipalityRow.key == municipality_key,
+            )
+            .order_by(SeatPersonRow.position, SeatPersonRow.id)
+        )
+        return [
+            SeatPerson(email=p.email, name=p.name, role=SeatRole(s.role), usual=s.usual)
+            for s, p in rows
+        ]
+
+    async def save_seat_people(
+        self, slug: str, municipality_key: str, people: list[SeatPerson], *, by: str
+    ) -> None:
+        """Replace who is on the seat; each person must exist (add_member first)."""
+        network_id = await self._s.scalar(select(NetworkRow.id).where(NetworkRow.slug == slug))
+        town_id = await self._s.scalar(
+            select(MunicipalityRow.id).where(MunicipalityRow.key == municipality_key)
+        )
+        await self._s.execute(
+            delete(SeatPersonRow).where(
+                SeatPersonRow.network_id == network_id, SeatPersonRow.municipality_id == town_id
+            )
+        )
+        for position, person in enumerate(people):
+            person_id = await self._s.scalar(
+                select(PersonRow.id).where(PersonRow.key == person.key)
+            )
+            assert person_id is not None, person.key
+            self._s.add(
+                SeatPersonRow(
+                    network_id=network_id,
+                    municipality_id=town_id,
+                    person_id=person_id,
+                    role=person.role.value,
+                    usual=person.usual,
+                    position=position,
+                    updated_by=by,
+                    updated_at=utcnow(),
+                )
+            )
+        await self._s.flush()
+
+    async def release_member(self, slug: str, person_key: str) -> None:
+        """Take a person off their seat: no participant role here, no municipality if no seat."""
+        row = (await self._s.scalars(select(PersonRow).where(PersonRow.key == person_key))).first()
+        if row is None:
+            return
+        network_id = await self._s.scalar(select(NetworkRow.id).where(NetworkRow.slug == slug))
+        await self._s.execute(
+            delete(RoleRow).where(
+                RoleRow.network_id == network_id,
+                RoleRow.person_id == row.id,
+                RoleRow.kind == RoleKind.PARTICIPANT.value,
+            )
+        )
+        elsewhere = await self._s.scalar(
+            select(SeatPersonRow.id).where(SeatPersonRow.person_id == row.id).limit(1)
+        )
+        if elsewhere is None:
+            row.municipality_id = None
         await self._s.flush()

@@ -65,6 +65,7 @@ class NetworkRow(Stamped, Base):
     themes: Mapped[list[Any]] = mapped_column(default=list)
     description: Mapped[str] = mapped_column(Text, default="")
     registration_deadline: Mapped[date | None] = mapped_column(Date)
+    call_opens: Mapped[date | None] = mapped_column(Date)
     evaluation: Mapped[str] = mapped_column(Text, default="")
     cadence: Mapped[dict[str, Any]] = mapped_column(default=dict)
     fees: Mapped[list[Any]] = mapped_column(default=list)

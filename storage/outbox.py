@@ -8,14 +8,25 @@ from typing import Any
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.ports import DeliveryRecord, NewDelivery, Outbound
+from services.ports import DeliveryRecord, Mention, NewDelivery, Outbound
 from storage.cadence import DeliveryRow
 from storage.models import NetworkRow
 from storage.repositories import _insert
 
 
 def _payload(message: Outbound) -> dict[str, Any]:
-    return {"text": message.text, "card": message.card}
+    payload: dict[str, Any] = {"text": message.text, "card": message.card}
+    if message.mentions:
+        payload["mentions"] = [[m.teams_id, m.name] for m in message.mentions]
+    return payload
+
+
+def _message(payload: dict[str, Any]) -> Outbound:
+    return Outbound(
+        text=payload.get("text") or "",
+        card=payload.get("card"),
+        mentions=tuple(Mention(str(i), str(n)) for i, n in payload.get("mentions") or ()),
+    )
 
 
 def _record(row: DeliveryRow) -> DeliveryRecord:
@@ -23,7 +34,7 @@ def _record(row: DeliveryRow) -> DeliveryRecord:
         id=row.id,
         key=row.key,
         conversation_id=row.conversation_id,
-        message=Outbound(text=row.payload.get("text") or "", card=row.payload.get("card")),
+        message=_message(row.payload),
         status=row.status,
         attempts=row.attempts,
         last_error=row.last_error,

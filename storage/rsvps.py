@@ -17,6 +17,7 @@ from storage.models import (
     RsvpRow,
     utcnow,
 )
+from storage.sparring import meeting_id_of
 
 
 def _rsvp(row: RsvpRow) -> Rsvp:
@@ -38,13 +39,6 @@ class SqlRsvpRepository:
 
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
-
-    async def _meeting_id(self, slug: str, number: int) -> int | None:
-        return await self._s.scalar(  # type: ignore[no-any-return]
-            select(MeetingRow.id)
-            .join(NetworkRow)
-            .where(NetworkRow.slug == slug, MeetingRow.number == number)
-        )
 
     async def lock(self, slug: str, number: int) -> bool:
         """Take the meeting's write lock for this transaction; False if there is no meeting.
@@ -76,7 +70,7 @@ class SqlRsvpRepository:
         self, slug: str, number: int, rsvp: Rsvp, *, changed_by: str, at: datetime
     ) -> None:
         """Store an answer and log the change (who, when, from, to)."""
-        meeting_id = await self._meeting_id(slug, number)
+        meeting_id = await meeting_id_of(self._s, slug, number)
         person = (
             await self._s.scalars(select(PersonRow).where(PersonRow.key == rsvp.person))
         ).one()
@@ -132,13 +126,6 @@ class SqlPostedCards:
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
 
-    async def _meeting_id(self, slug: str, number: int) -> int | None:
-        return await self._s.scalar(  # type: ignore[no-any-return]
-            select(MeetingRow.id)
-            .join(NetworkRow)
-            .where(NetworkRow.slug == slug, MeetingRow.number == number)
-        )
-
     async def get(self, kind: str, slug: str, number: int, conversation_id: str) -> str | None:
         """The activity id of the posted card, if it was posted."""
         return await self._s.scalar(
@@ -157,7 +144,7 @@ class SqlPostedCards:
         self, kind: str, slug: str, number: int, conversation_id: str, activity_id: str
     ) -> None:
         """Record where a card was posted."""
-        meeting_id = await self._meeting_id(slug, number)
+        meeting_id = await meeting_id_of(self._s, slug, number)
         self._s.add(
             PostedCardRow(
                 kind=kind,

@@ -1,7 +1,24 @@
 """Every table netpuls has: importing this registers all models on Base.metadata."""
 
-from storage import cadence, material, models
+from storage import (
+    cadence,
+    final_evaluation_models,
+    material,
+    meeting_events,
+    models,
+    pairs_models,
+    questions,
+)
 
 metadata = models.Base.metadata
 
-__all__ = ["cadence", "material", "metadata", "models"]
+__all__ = [
+    "cadence",
+    "final_evaluation_models",
+    "material",
+    "meeting_events",
+    "metadata",
+    "models",
+    "pairs_models",
+    "questions",
+]

@@ -38,6 +38,14 @@ async def meeting_id_of(session: AsyncSession, slug: str, number: int) -> int | 
     )
 
 
+async def network_id_of(session: AsyncSession, slug: str) -> int:
+    """The row id of a network, by slug."""
+    found = await session.scalar(select(NetworkRow.id).where(NetworkRow.slug == slug))
+    if found is None:
+        raise LookupError(f"no network {slug}")
+    return int(found)
+
+
 async def person_id_of(session: AsyncSession, key: str) -> int:
     """The row id of a person, by key."""
     found = await session.scalar(select(PersonRow.id).where(PersonRow.key == key))

@@ -6,8 +6,12 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from services.calendar_ports import MeetingEventRepository
+from services.engagement_ports import ActivitySources
+from services.final_evaluation_ports import FinalEvaluationRepository
 from services.material_ports import MaterialRepository
 from services.membership_ports import MembershipRepository
+from services.pairs_ports import PairRepository
 from services.ports import (
     ActivityLog,
     CadenceRepository,
@@ -19,6 +23,7 @@ from services.ports import (
     Preferences,
     RsvpRepository,
 )
+from services.question_ports import QuestionRepository
 from services.sparring_ports import (
     AuditTrail,
     CaseRepository,
@@ -27,10 +32,15 @@ from services.sparring_ports import (
     SummaryRepository,
 )
 from storage.cadence import SqlCadence
+from storage.engagement import SqlActivitySources
 from storage.evaluations import SqlAuditTrail, SqlEvaluationRepository
+from storage.final_evaluations import SqlFinalEvaluations
 from storage.material import SqlMaterialRepository
+from storage.meeting_events import SqlMeetingEvents
 from storage.membership import SqlMembershipRepository
 from storage.outbox import SqlOutbox
+from storage.pairs import SqlPairRepository
+from storage.questions import SqlQuestionRepository
 from storage.repositories import (
     SqlActivityLog,
     SqlConversationRepository,
@@ -58,9 +68,14 @@ class SqlUnitOfWork:
     host_plans: HostPlanRepository
     summaries: SummaryRepository
     evaluations: EvaluationRepository
+    final_evaluations: FinalEvaluationRepository
     audit: AuditTrail
     membership: MembershipRepository
     material: MaterialRepository
+    meeting_events: MeetingEventRepository
+    pairs: PairRepository
+    questions: QuestionRepository
+    engagement: ActivitySources
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -82,9 +97,14 @@ class SqlUnitOfWork:
         self.host_plans = SqlHostPlanRepository(session)
         self.summaries = SqlSummaryRepository(session)
         self.evaluations = SqlEvaluationRepository(session)
+        self.final_evaluations = SqlFinalEvaluations(session)
         self.audit = SqlAuditTrail(session)
         self.membership = SqlMembershipRepository(session)
         self.material = SqlMaterialRepository(session)
+        self.meeting_events = SqlMeetingEvents(session)
+        self.pairs = SqlPairRepository(session)
+        self.questions = SqlQuestionRepository(session)
+        self.engagement = SqlActivitySources(session)
         return self
 
     async def __aexit__(

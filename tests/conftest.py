@@ -131,6 +131,17 @@ def graph_api(loopback_tls: LoopbackCertificate) -> Iterator[tuple[FakeGraph, st
         yield fake, server.url
 
 
+@pytest.fixture
+async def graph_connection(
+    graph_api: tuple[FakeGraph, str], loopback_tls: LoopbackCertificate
+) -> AsyncIterator[Any]:
+    """The msgraph adapter's connection to the local Graph, closed after the test."""
+    from tests.support.graph_adapter import connected
+
+    async with connected(graph_api[1], loopback_tls) as connection:
+        yield connection
+
+
 APP_ID = "11111111-2222-3333-4444-555555555555"
 
 
@@ -150,3 +161,23 @@ async def secured_bot(
         token_endpoint=f"{issuer.base_url}/token",
     )
     return await aiohttp_client(create_app(settings, clock=clock))
+
+
+@pytest.fixture
+def start_bot(
+    aiohttp_client: Any,
+    database_url: str,
+    uow_factory: Any,
+    clock: FixedClock,
+    connector: tuple[FakeConnector, str],
+) -> Any:
+    """Starts the anonymous bot on the test database (see tests.support.bot_app.BotStarter)."""
+    from tests.support.bot_app import start_bot
+
+    async def start(
+        people: dict[str, str], *, network: Any = None, clock: Any = clock, **settings: Any
+    ) -> Any:
+        app = (aiohttp_client, database_url, uow_factory, clock, connector[0])
+        return await start_bot(*app, people, network=network, **settings)
+
+    return start

@@ -20,8 +20,10 @@ from domain.model import (
 )
 from domain.rsvp import Rsvp
 from services.ports import DeliveryResult, DeliveryStatus, ImportCounts, Outbound
+from tests.fakes_engagement import attach_engagement_fakes
 from tests.fakes_material import attach_material_fakes
 from tests.fakes_membership import attach_membership_fakes
+from tests.fakes_pairs import attach_pairs_fakes
 from tests.fakes_sparring import attach_sparring_fakes
 
 
@@ -264,6 +266,8 @@ class FakeUnitOfWork:
         attach_sparring_fakes(self, store)
         attach_membership_fakes(self, store)
         attach_material_fakes(self, store)
+        attach_pairs_fakes(self, store)
+        attach_engagement_fakes(self, store)
 
     async def __aenter__(self) -> Self:
         return self

@@ -9,6 +9,7 @@ from weakref import WeakKeyDictionary
 
 from domain.material import Material
 from services.graph_port import Content, DriveFile, DriveFolder, GraphFailure, TooLarge
+from services.material_ports import ChannelPost, PostedFile
 
 _STATES: WeakKeyDictionary[Any, list[tuple[str, Material]]] = WeakKeyDictionary()
 
@@ -54,6 +55,32 @@ class FakeMaterial:
                 return m
         return None
 
+    async def link(self, slug: str, url: str, meeting: int | None) -> Material | None:
+        return next(
+            (m for m in self._network(slug) if m.url == url and m.meeting_number == meeting), None
+        )
+
+    async def get(self, slug: str, material_id: int) -> Material | None:
+        return next((m for m in self._network(slug) if m.id == material_id), None)
+
+    async def reassign(
+        self,
+        slug: str,
+        material_id: int,
+        *,
+        meeting: int | None,
+        themes: tuple[str, ...],
+        url: str,
+    ) -> Material | None:
+        for i, (s, m) in enumerate(self._items):
+            if s == slug and m.id == material_id:
+                numbers = {x.number for x in self._store.files[slug].meetings}
+                number = meeting if meeting in numbers else None
+                changed = dataclasses.replace(m, meeting_number=number, themes=themes, url=url)
+                self._items[i] = (s, changed)
+                return changed
+        return None
+
     async def search(
         self, slug: str, *, meeting: int | None, words: Sequence[str], limit: int
     ) -> list[Material]:
@@ -61,7 +88,7 @@ class FakeMaterial:
             m
             for m in self._network(slug)
             if (meeting is None or m.meeting_number == meeting)
-            and all(w.casefold() in m.search_text() for w in words)
+            and all(any(t.startswith(w.casefold()) for t in m.search_text().split()) for w in words)
         ]
         return sorted(found, key=lambda m: (m.shared_at, m.id or 0), reverse=True)[:limit]
 
@@ -106,3 +133,36 @@ class FakeGraphFiles:
         content = Content(limit)
         content.write(data)
         return content
+
+
+class FakeChannelFiles:
+    """Channel messages with file references, items by address, and moves, in memory."""
+
+    def __init__(self) -> None:
+        self.posts: dict[ChannelPost, list[PostedFile]] = {}
+        self.items: dict[str, DriveFile] = {}
+        self.moves: list[tuple[str, str]] = []  # (item id, folder item id)
+        self.fail_with: GraphFailure | None = None
+
+    def post(self, post: ChannelPost, *files: tuple[str, str]) -> None:
+        """A channel message referring to files given as (name, item id)."""
+        self.posts[post] = []
+        for name, item_id in files:
+            url = f"https://sp/General/{name}"
+            self.posts[post].append(PostedFile(name, url))
+            self.items[url] = DriveFile("drive", item_id, name, url, 10)
+
+    async def posted_files(self, post: ChannelPost) -> list[PostedFile]:
+        if self.fail_with is not None:
+            raise self.fail_with
+        return list(self.posts.get(post, []))
+
+    async def item_by_url(self, url: str) -> DriveFile:
+        return self.items[url]
+
+    async def move(self, item: DriveFile, folder: DriveFolder) -> DriveFile:
+        if self.fail_with is not None:
+            raise self.fail_with
+        self.moves.append((item.item_id, folder.item_id))
+        url = f"https://sp/{folder.item_id}/{item.name}"
+        return DriveFile(item.drive_id, item.item_id, item.name, url, item.size)

@@ -9,7 +9,8 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from domain.membership import Application, ApplicationStatus, Call, FeeRecord
-from domain.model import Municipality, Person
+from domain.model import Municipality, Person, RoleKind
+from domain.seats import SeatPerson
 
 
 @dataclass
@@ -19,6 +20,7 @@ class MembershipState:
     calls: dict[str, Call] = field(default_factory=dict)
     applications: dict[tuple[str, str], list[Application]] = field(default_factory=dict)
     fees: dict[tuple[str, str, int], FeeRecord] = field(default_factory=dict)
+    seats: dict[tuple[str, str], list[SeatPerson]] = field(default_factory=dict)
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -103,6 +105,38 @@ class FakeMembership:
 
     async def save_fee(self, slug: str, record: FeeRecord, *, by: str) -> None:
         self._s.fees[(slug, record.municipality_key, record.year)] = record
+
+    async def open_declared_call(self, slug: str, call: Call, *, by: str) -> bool:
+        if slug in self._s.calls:
+            return False
+        self._s.calls[slug] = call
+        return True
+
+    async def seat_people(self, slug: str, municipality_key: str) -> list[SeatPerson]:
+        return list(self._s.seats.get((slug, municipality_key), []))
+
+    async def save_seat_people(
+        self, slug: str, municipality_key: str, people: list[SeatPerson], *, by: str
+    ) -> None:
+        assert all(p.key in self._store.people for p in people)
+        self._s.seats[(slug, municipality_key)] = list(people)
+
+    async def release_member(self, slug: str, person_key: str) -> None:
+        known = self._store.people.get(person_key)
+        if known is None:
+            return
+        seated = any(p.key == person_key for v in self._s.seats.values() for p in v)
+        kept = dataclasses.replace(
+            known,
+            municipality=known.municipality if seated else None,
+            roles=known.roles - {RoleKind.PARTICIPANT},
+        )
+        self._store.people[person_key] = kept
+        declared = self._store.files[slug]
+        people = tuple(p for p in declared.people if p.key != person_key)
+        if kept.roles:
+            people = (*people, kept)
+        self._store.files[slug] = dataclasses.replace(declared, people=people)
 
 
 def attach_membership_fakes(uow: Any, store: Any) -> None:

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 from weakref import WeakKeyDictionary
 
+from domain.final_evaluation import FinalAnswer
 from domain.model import Person, RoleKind
 from domain.sparring import AuditEntry, Case, CaseStatus, HostPlan, Summary
 
@@ -22,6 +23,9 @@ class SparringState:
     respondents: set[tuple[str, int, str]] = field(default_factory=set)
     answers: dict[tuple[str, int], list[tuple[int, str]]] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
+    final_opened: dict[str, tuple[datetime, str]] = field(default_factory=dict)
+    final_respondents: set[tuple[str, str]] = field(default_factory=set)
+    final_answers: dict[str, list[FinalAnswer]] = field(default_factory=dict)
 
 
 _STATES: WeakKeyDictionary[Any, SparringState] = WeakKeyDictionary()
@@ -131,6 +135,34 @@ class FakeAudit:
         return [e for e in self._s.audit if e.network == slug and (since is None or e.at >= since)]
 
 
+class FakeFinalEvaluations:
+    def __init__(self, state: SparringState) -> None:
+        self._s = state
+
+    async def open(self, slug: str, at: datetime, by: str) -> bool:
+        if slug in self._s.final_opened:
+            return False
+        self._s.final_opened[slug] = (at, by)
+        return True
+
+    async def opened_at(self, slug: str) -> datetime | None:
+        found = self._s.final_opened.get(slug)
+        return found[0] if found else None
+
+    async def add(self, slug: str, person_key: str, answer: FinalAnswer) -> bool:
+        if (slug, person_key) in self._s.final_respondents:
+            return False
+        self._s.final_respondents.add((slug, person_key))
+        self._s.final_answers.setdefault(slug, []).append(answer)
+        return True
+
+    async def answered(self, slug: str, person_key: str) -> bool:
+        return (slug, person_key) in self._s.final_respondents
+
+    async def answers(self, slug: str) -> list[FinalAnswer]:
+        return list(self._s.final_answers.get(slug, []))
+
+
 def attach_sparring_fakes(uow: Any, store: Any) -> None:
     """Give a FakeUnitOfWork the sparring repositories, sharing state through its store."""
     state = sparring_state(store)
@@ -138,4 +170,5 @@ def attach_sparring_fakes(uow: Any, store: Any) -> None:
     uow.host_plans = FakeHostPlans(state, store)
     uow.summaries = FakeSummaries(state)
     uow.evaluations = FakeEvaluations(state)
+    uow.final_evaluations = FakeFinalEvaluations(state)
     uow.audit = FakeAudit(state)

@@ -55,8 +55,11 @@ def test_steps_run_at_nine_local_time_across_daylight_saving() -> None:
 def test_the_plan_covers_the_whole_two_year_calendar() -> None:
     declared = plan22()
     steps = plan(declared.network, list(declared.meetings))
-    meeting_steps = [s for s in steps if s.kind is not StepKind.PULSE]
+    meeting_steps = [s for s in steps if s.meeting is not None]
     assert len(meeting_steps) == 9 * 8 - 4  # meeting 1 skips its four pre-launch steps
+    (final,) = [s for s in steps if s.kind is StepKind.FINAL_EVALUATION]
+    last = max(m.day for m in declared.meetings)
+    assert final.due.date() == last + timedelta(days=7)
     assert steps[0].due.date() >= declared.network.starts_on
     pulses = [s for s in steps if s.kind is StepKind.PULSE]
     themes = [s.theme for s in pulses]
@@ -112,9 +115,11 @@ async def test_a_simulated_year_posts_every_step_once_in_order_at_local_time(
     done = await run_year(uow_factory, sender, "replica-1", times)
     again = await run_year(uow_factory, sender, "replica-2", times)  # a second replica, late
     assert again == []
-    assert done == [s.key for s in steps]
+    # The final evaluation goes to members' personal chats: none here, so it is skipped.
+    sent = [s for s in steps if s.kind is not StepKind.FINAL_EVALUATION]
+    assert done == [s.key for s in sent]
     follow_ups = sum(1 for s in steps if s.kind is StepKind.FOLLOW_UP)
-    assert len(sender.delivered) == len(steps) + follow_ups  # follow-up: chat and channel
+    assert len(sender.delivered) == len(sent) + follow_ups  # follow-up: chat and channel
     agenda_posts = [
         t for c, t in ((c, m.text) for c, m in sender.delivered) if t.startswith("agenda card")
     ]

@@ -18,16 +18,9 @@ from cards.membership import (
 from cards.render_membership import _applications, form_views, membership_examples, selection_view
 from cards.selection import CoverageView, Pick, selection_card
 from netpuls.i18n import translator
+from tests.test_cards import nodes
 
 T = translator("en")
-
-
-def nodes(node: Any) -> list[dict[str, Any]]:
-    if isinstance(node, dict):
-        return [node, *(n for v in node.values() for n in nodes(v))]
-    if isinstance(node, list):
-        return [n for v in node for n in nodes(v)]
-    return []
 
 
 def inputs(card: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -153,3 +153,25 @@ def test_the_danish_and_swedish_cards_speak_their_language() -> None:
     assert "Dit svar er anonymt: facilitatoren ser kun det samlede resultat." in lines(
         da["evaluation-form"]
     )
+
+
+def test_the_final_evaluation_card_names_the_network_and_states_its_limits() -> None:
+    card = CARDS["final-form"]
+    found = inputs(card)
+    assert found[ids.INPUT_TAKE_HOME]["maxLength"] == 2000
+    assert found[ids.INPUT_COMMENT]["maxLength"] == 1000
+    recommend = found[ids.INPUT_RECOMMEND]["choices"]
+    assert [c["value"] for c in recommend] == ["yes", "no"]  # type: ignore[index, union-attr]
+    (send,) = executes(card)
+    assert send["verb"] == ids.VERB_FINAL_EVALUATE
+    assert send["data"] == {"network": "kompakte-groenne-byer"}
+    assert send["fallback"]["data"]["verb"] == ids.VERB_FINAL_EVALUATE  # type: ignore[index]
+
+
+def test_below_the_minimum_the_totals_cards_show_only_how_many_answered() -> None:
+    for name in ("evaluation-withheld", "final-withheld"):
+        shown = " ".join(lines(CARDS[name]))
+        assert "so far; totals are shown from 3" in shown, name
+        assert "Average usefulness" not in shown and "Spread" not in shown, name
+    totals = " ".join(lines(CARDS["final-results"]))
+    assert "8 yes, 1 no" in totals and "4.1 / 5" in totals

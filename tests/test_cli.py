@@ -113,3 +113,15 @@ def test_every_localized_menu_title_is_a_name_the_bot_answers_to(db: Path, tmp_p
         assert titles and all(registry.find(title) for title in titles), language
     danish = json.loads(zipfile.ZipFile(out).read("da.json"))
     assert "dagsorden" in danish.values()
+
+
+def test_the_log_does_not_repeat_every_scheduler_run(capsys: pytest.CaptureFixture[str]) -> None:
+    """At INFO the bot's log shows what happens, not two lines per outbox poll."""
+    import logging
+
+    from netpuls.cli import main
+
+    executors = logging.getLogger("apscheduler.executors")
+    executors.setLevel(logging.NOTSET)
+    assert main([]) == 2  # prints the help, after logging is configured
+    assert executors.level == logging.WARNING

@@ -5,17 +5,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import AsyncIterator
-from typing import Any
 
 import pytest
 
 from graph.client import GraphConnection
-from graph.config import GraphConfig
 from graph.files import FRAGMENT_UNIT, GraphFiles
 from netpuls.manifest import DEFAULT_TEMPLATE_DIR
 from services.graph_port import Content, DriveFolder, GraphFailure, TooLarge
-from tests.support.graph_server import CLIENT_ID, CLIENT_SECRET, TENANT, Failure, FakeGraph
+from tests.support.graph_adapter import connected
+from tests.support.graph_server import Failure, FakeGraph
 from tests.support.tls import LoopbackCertificate
 
 # msgraph's generated request builders warn about their own deprecated classes when first used.
@@ -28,31 +26,10 @@ CHANNEL = "19:general@thread.tacv2"
 MIB = 1024 * 1024
 
 
-def config(url: str, tls: LoopbackCertificate, **changes: Any) -> GraphConfig:
-    """The adapter's configuration for the stand-in at `url`."""
-    values: dict[str, Any] = {
-        "base_url": f"{url}/v1.0",
-        "authority": url,
-        "tenant_id": TENANT,
-        "client_id": CLIENT_ID,
-        "client_secret": CLIENT_SECRET,
-        "ca_bundle": str(tls.cert_path),
-        "retry_delay": 0.0,
-    }
-    return GraphConfig(**(values | changes))
-
-
 @pytest.fixture
-async def files(
-    graph_api: tuple[FakeGraph, str], loopback_tls: LoopbackCertificate
-) -> AsyncIterator[GraphFiles]:
-    fake, url = graph_api
-    fake.add_channel(GROUP, CHANNEL)
-    connection = GraphConnection(config(url, loopback_tls))
-    try:
-        yield GraphFiles(connection)
-    finally:
-        await connection.aclose()
+def files(graph_api: tuple[FakeGraph, str], graph_connection: GraphConnection) -> GraphFiles:
+    graph_api[0].add_channel(GROUP, CHANNEL)
+    return GraphFiles(graph_connection)
 
 
 def content_of(data: bytes) -> Content:
@@ -151,12 +128,9 @@ async def test_a_wrong_secret_is_a_graph_failure_not_a_crash(
 ) -> None:
     fake, url = graph_api
     fake.add_channel(GROUP, CHANNEL)
-    connection = GraphConnection(config(url, loopback_tls, client_secret="wrong"))
-    try:
+    async with connected(url, loopback_tls, client_secret="wrong") as connection:
         with pytest.raises(GraphFailure) as raised:
             await GraphFiles(connection).channel_folder(GROUP, CHANNEL)
-    finally:
-        await connection.aclose()
     assert raised.value.status == 401
 
 
@@ -187,5 +161,6 @@ def test_the_manifest_asks_for_the_resource_specific_consent_filing_needs() -> N
     assert {(p["name"], p["type"]) for p in rsc} == {
         ("ChannelMessage.Read.Group", "Application"),
         ("TeamSettings.Read.Group", "Application"),
+        ("TeamMember.Read.Group", "Application"),  # roster sync: GET /teams/{id}/members
     }
     assert manifest["webApplicationInfo"]["id"] == "{{BOT_APP_ID}}"

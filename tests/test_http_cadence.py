@@ -2,41 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
 
-from bot.app import create_app
-from netpuls.settings import Settings
 from services import cadence
 from services.networks import import_network
-from tests.conftest import FixedClock
 from tests.support import activities as act
+from tests.support.bot_app import BotStarter
 from tests.support.networks import small_network
 
-ClientMaker = Callable[..., Awaitable[TestClient[Any, Any]]]
 PEOPLE = {"29:fac": "facilitator@example.org", "29:odense": "planner.odense@example.org"}
 
 
 @pytest.fixture
-async def bot(
-    aiohttp_client: ClientMaker,
-    database_url: str,
-    engine: object,
-    uow_factory: Any,
-    clock: FixedClock,
-    connector: Any,
-) -> TestClient[Any, Any]:
+async def bot(start_bot: BotStarter, uow_factory: Any) -> TestClient[Any, Any]:
     await import_network(uow_factory(), small_network())
     await cadence.sync_all(uow_factory)
-    fake, _ = connector
-    for user_id, email in PEOPLE.items():
-        fake.members[user_id] = {"id": user_id, "name": email, "email": email}
-    settings = Settings(database_url=database_url, app_id="", scheduler_enabled=False)
-    return await aiohttp_client(create_app(settings, clock=clock))
+    return await start_bot(PEOPLE)
 
 
 def say(url: str, user: str, text: str) -> dict[str, Any]:

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
 from sqlalchemy import func, select
 
-from bot.app import create_app
 from bot.wiring import BACKGROUND
-from netpuls.settings import Settings
-from services.networks import import_network
 from storage.material import MaterialRow
-from tests.conftest import FixedClock
 from tests.support import activities as act
-from tests.support.graph_server import CLIENT_ID, CLIENT_SECRET, TENANT, Failure, FakeGraph
+from tests.support.bot_app import BotStarter, graph_settings
+from tests.support.graph_server import Failure, FakeGraph
+from tests.support.http import link_channel
 from tests.support.networks import small_network
 from tests.support.tls import LoopbackCertificate
 
@@ -26,7 +23,6 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore:This class is deprecated:DeprecationWarning"),
     pytest.mark.filterwarnings("ignore:GetQueryParameters is deprecated:DeprecationWarning"),
 ]
-ClientMaker = Callable[..., Awaitable[TestClient[Any, Any]]]
 FILE_DOWNLOAD = "application/vnd.microsoft.teams.file.download.info"
 GROUP = "group-aad-1"  # the team's aadGroupId in tests.support.activities
 FOLDER = "General/netpuls/2024-03-14 Netværksmøde 1"
@@ -35,38 +31,21 @@ PEOPLE = {"29:fac": "facilitator@example.org", "29:odense": "planner.odense@exam
 
 @pytest.fixture
 async def bot(
-    aiohttp_client: ClientMaker,
-    database_url: str,
-    engine: object,
-    uow_factory: Any,
-    clock: FixedClock,
+    start_bot: BotStarter,
     connector: Any,
     graph_api: tuple[FakeGraph, str],
     loopback_tls: LoopbackCertificate,
 ) -> TestClient[Any, Any]:
     """The anonymous bot with Graph pointed at the stand-in, the channel linked to the network."""
-    await import_network(uow_factory(), small_network())
-    fake, url = connector
-    for user_id, email in PEOPLE.items():
-        fake.members[user_id] = {"id": user_id, "name": email, "email": email}
+    _, url = connector
     graph, graph_url = graph_api
     graph.add_channel(GROUP, act.TEAM_ID)
-    settings = Settings(
-        database_url=database_url,
-        app_id="",
-        graph_base_url=f"{graph_url}/v1.0",
-        graph_authority=graph_url,
-        graph_tenant_id=TENANT,
-        graph_client_id=CLIENT_ID,
-        graph_client_secret=CLIENT_SECRET,
-        graph_ca_bundle=str(loopback_tls.cert_path),
-        graph_retry_delay=0,
-        material_max_mb=1,
+    graph_on = graph_settings(graph_url, loopback_tls)
+    client = await start_bot(
+        PEOPLE, network=small_network(), scheduler_enabled=True, material_max_mb=1, **graph_on
     )
-    client = await aiohttp_client(create_app(settings, clock=clock))
     channel = act.channel(url, user_id="29:fac", aad=None, name="Facilitator")
-    await post(client, act.installed(channel))
-    await post(client, act.message(channel, "link kompakte-groenne-byer", mention=True))
+    await link_channel(client, channel)
     return client
 
 
@@ -203,20 +182,11 @@ async def test_shared_links_and_files_are_listed_by_material(
 
 
 async def test_without_graph_settings_a_file_gets_a_clear_answer(
-    aiohttp_client: ClientMaker,
-    database_url: str,
-    engine: object,
-    uow_factory: Any,
-    clock: FixedClock,
-    connector: Any,
-    graph_api: tuple[FakeGraph, str],
+    start_bot: BotStarter, connector: Any, graph_api: tuple[FakeGraph, str]
 ) -> None:
-    await import_network(uow_factory(), small_network())
     fake, url = connector
     graph, graph_url = graph_api
-    client = await aiohttp_client(
-        create_app(Settings(database_url=database_url, app_id=""), clock=clock)
-    )
+    client = await start_bot({}, network=small_network(), scheduler_enabled=True)
     await post(client, file_message(url, graph_url, graph, "Notat.pdf", b"%PDF"))
     assert "connection to Microsoft Graph is not set up" in fake.texts()[-1]
     assert graph.download_auth == [] and graph.token_requests == 0

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
 
-from bot.app import create_app
-from netpuls.settings import Settings
-from services.networks import import_network
 from tests.conftest import FixedClock
 from tests.support import activities as act
 from tests.support import applications as ex
-from tests.support.http import post_activity
+from tests.support.bot_app import BotStarter
+from tests.support.http import link_channel, post_activity
+from tests.test_cards import nodes
 
-ClientMaker = Callable[..., Awaitable[TestClient[Any, Any]]]
 PEOPLE = {
     "29:sek": ex.PLAN22_SECRETARIAT,
     "29:esbjerg": "someone.esbjerg@example.org",
@@ -32,20 +29,9 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-async def bot(
-    aiohttp_client: ClientMaker,
-    database_url: str,
-    engine: object,
-    uow_factory: Any,
-    clock: FixedClock,
-    connector: Any,
-) -> TestClient[Any, Any]:
-    await import_network(uow_factory(), ex.plan22())
-    fake, _ = connector
-    for user_id, email in PEOPLE.items():
-        fake.members[user_id] = {"id": user_id, "name": email, "email": email}
-    settings = Settings(database_url=database_url, app_id="")
-    return await aiohttp_client(create_app(settings, clock=clock))
+async def bot(start_bot: BotStarter) -> TestClient[Any, Any]:
+    # The outbox is driven by hand: the welcome cards it holds arrive only when a test says so.
+    return await start_bot(PEOPLE, network=ex.plan22(), scheduler_enabled=False)
 
 
 post = post_activity
@@ -60,14 +46,6 @@ invoke = act.card_invoke
 
 def apply_data(**changes: Any) -> dict[str, Any]:
     return {"network": ex.PLAN22, "base": "", **ex.form(**changes)}
-
-
-def nodes(node: Any) -> list[dict[str, Any]]:
-    if isinstance(node, dict):
-        return [node, *(n for v in node.values() for n in nodes(v))]
-    if isinstance(node, list):
-        return [n for v in node for n in nodes(v)]
-    return []
 
 
 def notice(body: dict[str, Any]) -> str:
@@ -193,8 +171,7 @@ async def test_opening_the_call_is_announced_in_the_channel_and_apply_there_goes
 ) -> None:
     fake, url = connector
     channel = act.channel(url, user_id="29:sek", aad=None, name=PEOPLE["29:sek"])
-    await post(bot, act.installed(channel))
-    await post(bot, act.message(channel, "link kompakte-groenne-byer", mention=True))
+    await link_channel(bot, channel)
     await opened(bot, url)
     announced = [s for s in fake.sent if s.conversation_id == act.TEAM_ID][-1]
     assert announced.activity["text"].startswith(

@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from aiohttp.test_utils import TestClient
 
-from bot.app import create_app
-from domain.model import Person, RoleKind
-from netpuls.settings import Settings
-from services.networks import import_network
-from tests.conftest import FixedClock
 from tests.support import activities as act
-from tests.support.http import post_activity
-from tests.support.networks import small_network
+from tests.support.bot_app import BotStarter
+from tests.support.http import link_channel, post_activity
+from tests.support.networks import small_network_with_colleague
 
-ClientMaker = Callable[..., Awaitable[TestClient[Any, Any]]]
 KEY = "kompakte-groenne-byer:1"
 PEOPLE = {
     "29:fac": "facilitator@example.org",
@@ -30,30 +23,8 @@ PEOPLE = {
 
 
 @pytest.fixture
-async def bot(
-    aiohttp_client: ClientMaker,
-    database_url: str,
-    engine: object,
-    uow_factory: Any,
-    clock: FixedClock,
-    connector: Any,
-) -> TestClient[Any, Any]:
-    declared = small_network()
-    colleague = Person(
-        key="colleague.odense@example.org",
-        name="Kollega Odense",
-        email="colleague.odense@example.org",
-        municipality="odense",
-        roles=frozenset({RoleKind.PARTICIPANT}),
-    )
-    await import_network(
-        uow_factory(), dataclasses.replace(declared, people=(*declared.people, colleague))
-    )
-    fake, _ = connector
-    for user_id, email in PEOPLE.items():
-        fake.members[user_id] = {"id": user_id, "name": email, "email": email}
-    settings = Settings(database_url=database_url, app_id="")
-    return await aiohttp_client(create_app(settings, clock=clock))
+async def bot(start_bot: BotStarter) -> TestClient[Any, Any]:
+    return await start_bot(PEOPLE, network=small_network_with_colleague(), scheduler_enabled=True)
 
 
 post = post_activity
@@ -68,8 +39,7 @@ def who(url: str, user: str, *, channel: bool = False) -> dict[str, Any]:
 
 async def linked_channel_with_agenda(bot: Any, url: str) -> dict[str, Any]:
     where = who(url, "29:fac", channel=True)
-    await post(bot, act.installed(where))
-    await post(bot, act.message(where, "link kompakte-groenne-byer", mention=True))
+    await link_channel(bot, where)
     await post(bot, act.message(where, "agenda 1", mention=True))
     return where
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -12,34 +12,19 @@ import pytest
 from aiohttp.test_utils import TestClient
 from docx import Document
 
-from bot.app import create_app
-from netpuls.settings import Settings
-from services.networks import import_network
 from tests.conftest import FixedClock
 from tests.support import activities as act
 from tests.support.activities import card_invoke as invoke
 from tests.support.activities import card_submit as submit
+from tests.support.bot_app import BotStarter
+from tests.support.http import link_channel
 from tests.support.http import post_activity as post
 from tests.support.sparring import CASE, EMAILS, KEY, sparring_network
 
-ClientMaker = Callable[..., Awaitable[TestClient[Any, Any]]]
-
 
 @pytest.fixture
-async def bot(
-    aiohttp_client: ClientMaker,
-    database_url: str,
-    engine: object,
-    uow_factory: Any,
-    clock: FixedClock,
-    connector: Any,
-) -> TestClient[Any, Any]:
-    await import_network(uow_factory(), sparring_network())
-    fake, _ = connector
-    for user_id, email in EMAILS.items():
-        fake.members[user_id] = {"id": user_id, "name": email, "email": email}
-    settings = Settings(database_url=database_url, app_id="")
-    return await aiohttp_client(create_app(settings, clock=clock))
+async def bot(start_bot: BotStarter) -> TestClient[Any, Any]:
+    return await start_bot(EMAILS, network=sparring_network(), scheduler_enabled=True)
 
 
 def who(url: str, user: str, *, channel: bool = False) -> dict[str, Any]:
@@ -53,8 +38,7 @@ def card_of(sent: Any) -> dict[str, Any]:
 
 async def channel_with_agenda(bot: Any, url: str) -> dict[str, Any]:
     where = who(url, "29:fac", channel=True)
-    await post(bot, act.installed(where))
-    await post(bot, act.message(where, "link kompakte-groenne-byer", mention=True))
+    await link_channel(bot, where)
     await post(bot, act.message(where, "agenda 1", mention=True))
     return where
 
@@ -167,8 +151,48 @@ async def test_an_attendee_evaluates_once_and_the_facilitator_sees_the_totals(
     assert "already evaluated" in str(again["value"])
     await post(bot, act.message(who(url, "29:fac"), "evaluation"))
     totals = str(card_of(fake.sent[-1]))
-    assert "Answers" in totals and "4.0 / 5" in totals
+    # One answer would point at its author: below three answers, only the count is shown.
+    assert "1 answer(s) so far; totals are shown from 3" in totals
+    assert "4.0 / 5" not in totals and "Godt" not in totals
     assert "planner.odense" not in totals and "Planlægger" not in totals
+
+
+async def test_with_a_minimum_of_one_answer_the_facilitator_sees_the_totals_at_once(
+    start_bot: BotStarter, clock: FixedClock, connector: Any
+) -> None:
+    fake, url = connector
+    bot = await start_bot(
+        EMAILS, network=sparring_network(), scheduler_enabled=True, evaluation_min_answers=1
+    )
+    await post(bot, invoke(who(url, "29:odense"), "rsvp", {"meeting": KEY, "answer": "attending"}))
+    clock.current = datetime(2024, 3, 15, 9, tzinfo=UTC)
+    data = {"meeting": KEY, "usefulness": "4", "comment": "Godt"}
+    await post(bot, invoke(who(url, "29:odense"), "evaluate", data))
+    await post(bot, act.message(who(url, "29:fac"), "evaluation"))
+    totals = str(card_of(fake.sent[-1]))
+    assert "Answers" in totals and "4.0 / 5" in totals and "so far" not in totals
+
+
+async def test_two_post_clicks_at_once_and_a_repeated_invoke_post_the_summary_once(
+    bot: Any, connector: Any
+) -> None:
+    fake, url = connector
+    await channel_with_agenda(bot, url)
+    agenda_id = next(
+        f"sent-{i}" for i, s in enumerate(fake.sent, 1) if s.activity.get("attachments")
+    )
+    fields = {"meeting": KEY, "key_points": "Tæt og grønt"}
+    click = invoke(who(url, "29:fac"), "summary_post", fields)
+    other = invoke(who(url, "29:sec"), "summary_post", fields)
+    answers = await asyncio.gather(post(bot, click), post(bot, other), post(bot, dict(click)))
+    thread = f"{act.TEAM_ID};messageid={agenda_id}"
+    assert [s.conversation_id for s in fake.sent].count(thread) == 1
+    notices = sorted(str(body["value"]["body"][0]["text"]) for _, body in answers if body)
+    assert "Posted to 1 channel(s)." in notices
+    assert any("already posted" in n for n in notices)
+    again = await post(bot, invoke(who(url, "29:fac"), "summary_post", fields))
+    assert "already posted" in again[1]["value"]["body"][0]["text"]
+    assert [s.conversation_id for s in fake.sent].count(thread) == 1
 
 
 async def test_the_report_command_links_a_docx_and_markdown_that_download(
@@ -216,3 +240,36 @@ async def test_the_host_prompt_reaches_the_host_contact_who_saves_proposals(
     assert "Only the contacts of the host municipality (Odense Kommune)" in str(refused)
     await post(bot, act.message(who(url, "29:koege"), "host 1"))
     assert "Only the contacts of the host municipality" in fake.texts()[-1]
+
+
+async def test_the_final_evaluation_is_opened_answered_once_and_shown_from_three_answers(
+    bot: Any, connector: Any
+) -> None:
+    fake, url = connector
+    await post(bot, act.message(who(url, "29:odense"), "final"))
+    assert fake.texts()[-1] == "The final evaluation is not open yet."
+    await post(bot, act.message(who(url, "29:odense"), "final open"))
+    assert "Only the facilitator or the secretariat can open" in fake.texts()[-1]
+    await post(bot, act.message(who(url, "29:fac"), "final open"))
+    assert "1 member(s) get the card in a personal chat" in fake.texts()[-1]
+    assert "2 member(s) have no personal chat with me yet" in fake.texts()[-1]
+    await post(bot, act.message(who(url, "29:odense"), "final"))
+    assert "Final evaluation: Kompakte, grønne byer" in str(card_of(fake.sent[-1]))
+    data = {
+        "network": "kompakte-groenne-byer",
+        "usefulness": "4",
+        "take_home": "Grønne gårdrum",
+        "recommend": "yes",
+    }
+    _, refused = await post(
+        bot, invoke(who(url, "29:odense"), "final_evaluate", {**data, "usefulness": "9"})
+    )
+    assert "from 1 to 5" in str(refused["value"])
+    _, body = await post(bot, invoke(who(url, "29:odense"), "final_evaluate", data))
+    assert body["value"]["body"][0]["text"] == "Thank you for your final evaluation."
+    _, again = await post(bot, invoke(who(url, "29:odense"), "final_evaluate", data))
+    assert "already answered the final evaluation" in str(again["value"])
+    await post(bot, act.message(who(url, "29:fac"), "slutevaluering"))
+    totals = str(card_of(fake.sent[-1]))
+    assert "1 answer(s) so far; totals are shown from 3" in totals
+    assert "Grønne gårdrum" not in totals and "Planlægger" not in totals

@@ -188,10 +188,13 @@ async def test_a_shared_link_is_recorded_once_for_the_meeting_it_names(
         ROSTER,
         "https://example.org/rapport #2 Rapport om #fortætning",
     )
-    again = await share_link(uow, clock, PERSONAL, ODENSE, ROSTER, "https://example.org/rapport")
+    again = await share_link(uow, clock, PERSONAL, ODENSE, ROSTER, "https://example.org/rapport #2")
+    other = await share_link(uow, clock, PERSONAL, ODENSE, ROSTER, "https://example.org/rapport")
     assert first.material.meeting_number == 2 and first.material.title == "Rapport om #fortætning"
     assert first.material.themes == ("fortætning",)
     assert again.duplicate and again.material.id == first.material.id
+    # The same address for another meeting (here the next one) is that meeting's material too.
+    assert not other.duplicate and other.material.meeting_number == 1
     with pytest.raises(InvalidInput):
         await share_link(uow, clock, PERSONAL, ODENSE, ROSTER, "not-a-link")
 

@@ -15,7 +15,7 @@ from services.networks import Actor
 from services.ports import Outbound
 from tests.conftest import FixedClock
 from tests.fakes import FakeDirectory, FakeNotifier, FakeStore, FakeUnitOfWork
-from tests.support.networks import small_network
+from tests.support.networks import small_network_with_colleague
 
 KEY = "kompakte-groenne-byer:1"
 CHANNEL = "19:general@thread.tacv2"
@@ -40,17 +40,7 @@ def store() -> FakeStore:
 
 @pytest.fixture
 async def uow(store: FakeStore) -> FakeUnitOfWork:
-    declared = small_network()
-    colleague = Person(
-        key="colleague.odense@example.org",
-        name="Kollega Odense",
-        email="colleague.odense@example.org",
-        municipality="odense",
-        roles=frozenset({RoleKind.PARTICIPANT}),
-    )
-    await networks.import_network(
-        FakeUnitOfWork(store), dataclasses.replace(declared, people=(*declared.people, colleague))
-    )
+    await networks.import_network(FakeUnitOfWork(store), small_network_with_colleague())
     await networks.record_conversation(
         FakeUnitOfWork(store),
         ConversationRef(

@@ -8,6 +8,7 @@ import pytest
 
 from domain.errors import InvalidInput, NotAllowed, NotFound
 from domain.rsvp import Answer, Rsvp, Standing
+from netpuls.i18n import translator
 from services import cases, evaluations, networks, report, summaries
 from services.ports import Outbound
 from tests.conftest import FixedClock
@@ -189,7 +190,9 @@ async def test_attendees_evaluate_once_and_the_facilitator_sees_only_totals(
     for score in ("0", "6", "x", None):
         with pytest.raises(InvalidInput):
             await evaluations.evaluate(uow, AFTER, KEY, ODENSE, ROSTER, score, "")
-    results = (await evaluations.evaluation_results(uow, AFTER, KEY, FACILITATOR, ROSTER)).results
+    results = (
+        await evaluations.evaluation_results(uow, AFTER, KEY, FACILITATOR, ROSTER, min_answers=2)
+    ).results
     assert results is not None
     assert (results.answers, results.counts, results.mean) == (2, (0, 1, 0, 1, 0), 3.0)
     assert results.comments == ("Godt møde",)
@@ -199,6 +202,28 @@ async def test_attendees_evaluate_once_and_the_facilitator_sees_only_totals(
     state = sparring_state(store)
     assert state.answers[(SLUG, 1)] == [(4, "Godt møde"), (2, "")]
     assert all("@" not in str(answer) for answer in state.answers[(SLUG, 1)])
+
+
+async def test_below_the_minimum_the_facilitator_sees_only_how_many_answered(
+    uow: FakeUnitOfWork, store: FakeStore
+) -> None:
+    await attend(store, "planner.odense@example.org")
+    await attend(store, "planner.koege@example.org")
+    await evaluations.evaluate(uow, AFTER, KEY, ODENSE, ROSTER, "1", "Skuffende")
+    await evaluations.evaluate(uow, AFTER, KEY, KOEGE, ROSTER, "5", "")
+    withheld = (await evaluations.evaluation_results(uow, AFTER, KEY, FACILITATOR, ROSTER)).results
+    assert withheld is not None and withheld.withheld
+    assert (withheld.answers, withheld.shown_from) == (2, 3)
+    assert (withheld.counts, withheld.comments, withheld.mean) == ((0, 0, 0, 0, 0), (), None)
+    shown = (
+        await evaluations.evaluation_results(uow, AFTER, KEY, SECRETARIAT, ROSTER, min_answers=2)
+    ).results
+    assert shown is not None and not shown.withheld and shown.comments == ("Skuffende",)
+    built = await report.build_report(uow, AFTER, SLUG, None, None)
+    md = report.report_markdown(built, translator("en"))
+    assert "2 answer(s) so far; totals are shown from 3" in md and "Skuffende" not in md
+    views = [e.action for e in sparring_state(store).audit if e.action == "evaluation.view"]
+    assert views == ["evaluation.view", "evaluation.view"]
 
 
 async def test_the_evaluation_card_goes_to_attendees_with_a_chat_who_have_not_answered(

@@ -142,10 +142,13 @@ async def test_the_migrations_create_exactly_the_models_schema(engine: Any) -> N
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
+    from storage.material import in_models
     from storage.schema import metadata
 
     def diff(connection: Any) -> list[Any]:
-        return list(compare_metadata(MigrationContext.configure(connection), metadata))
+        # The full-text objects of migration 0014 live outside the models, per database.
+        context = MigrationContext.configure(connection, opts={"include_object": in_models})
+        return list(compare_metadata(context, metadata))
 
     async with engine.connect() as connection:
         assert await connection.run_sync(diff) == []

@@ -8,6 +8,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from storage.engine import create_engine
+from storage.material import in_models
 from storage.schema import metadata
 
 config = context.config
@@ -19,6 +20,7 @@ def _run(connection: Connection) -> None:
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
+        include_object=in_models,
     )
     with context.begin_transaction():
         context.run_migrations()

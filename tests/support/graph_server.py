@@ -10,6 +10,8 @@
   ``Content-Range``: fragments in order, each a multiple of 320 KiB except the last, under
   60 MiB, and no ``Authorization`` header on the upload URL.
 - ``GET /download/{key}``: a pre-authorised download URL, as Teams hands the bot for a file.
+- Channel messages (and replies) with file references, ``/shares/{u!…}/driveItem`` and moves by
+  ``PATCH`` of ``parentReference``: tests.support.graph_messages.
 - Injected failures (429 with ``Retry-After``, 503, ...) and Graph's error body shape.
 """
 
@@ -25,7 +27,9 @@ from urllib.parse import unquote
 
 from aiohttp import web
 
+from tests.support.graph_calendar import Directory
 from tests.support.graph_drive import Drive, DriveError, Item
+from tests.support.graph_messages import ChannelMessages
 
 TENANT = "00000000-0000-0000-0000-0000000000aa"
 CLIENT_ID = "11111111-2222-3333-4444-555555555555"
@@ -80,6 +84,8 @@ class FakeGraph:
     """State behind the stand-in; tests read it and inject failures."""
 
     drive: Drive = field(default_factory=Drive)
+    channel_messages: ChannelMessages = field(default_factory=ChannelMessages)
+    directory: Directory = field(default_factory=Directory)  # mailboxes, events, team members
     channels: dict[tuple[str, str], str] = field(default_factory=dict)
     downloads: dict[str, tuple[bytes, bool]] = field(default_factory=dict)
     sessions: dict[str, Session] = field(default_factory=dict)
@@ -168,11 +174,16 @@ class FakeGraph:
         if authorization.removeprefix("Bearer ") not in self.tokens:
             return error(request, 401, "InvalidAuthenticationToken", "Access token is empty.")
         path = request.rel_url.raw_path.removeprefix("/v1.0")
+        if (answer := await self.directory.handle(request, path, error)) is not None:
+            return answer
         if match := FILES_FOLDER.match(path):
             key = (unquote(match["team"]), unquote(match["channel"]))
             if request.method != "GET" or key not in self.channels:
                 return error(request, 404, "NotFound", "No such team or channel.")
             return web.json_response(self.drive.as_json(self.drive.get(self.channels[key])))
+        served = await self.channel_messages.route(request, path, self.drive)
+        if served is not None:  # channel messages, shared links, moves
+            return served
         match = ITEMS.match(path)
         if match is None or unquote(match["drive"]) != self.drive.id:
             return error(request, 400, "BadRequest", f"Unsupported request: {path}")

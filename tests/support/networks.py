@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
-from domain.model import NetworkFile
+from domain.model import NetworkFile, Person, RoleKind
 from services.network_file import parse_network_file
 
 SMALL = """\
@@ -46,3 +47,18 @@ meetings:
 def small_network() -> NetworkFile:
     """The small Plan22+-shaped network."""
     return parse_network_file(SMALL, name="small.yaml", today=date(2024, 3, 1))
+
+
+COLLEAGUE_ODENSE = Person(
+    key="colleague.odense@example.org",
+    name="Kollega Odense",
+    email="colleague.odense@example.org",
+    municipality="odense",
+    roles=frozenset({RoleKind.PARTICIPANT}),
+)
+
+
+def small_network_with_colleague() -> NetworkFile:
+    """The small network with a second participant from Odense, Kollega Odense."""
+    declared = small_network()
+    return dataclasses.replace(declared, people=(*declared.people, COLLEAGUE_ODENSE))
