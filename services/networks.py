@@ -188,6 +188,13 @@ async def preferred_language(
 
 async def _language(uow: UnitOfWork, conversation_id: str, actor: Actor, default: str) -> str:
     chosen = await uow.preferences.language(actor.teams_user_id)
+    return await _language_after(uow, conversation_id, actor, default, chosen)
+
+
+async def _language_after(
+    uow: UnitOfWork, conversation_id: str, actor: Actor, default: str, chosen: str | None
+) -> str:
+    """The language once the reader's own choice (`chosen`, or None) has been read."""
     if chosen:
         return chosen
     client = normalise_language(actor.locale)
@@ -221,9 +228,11 @@ async def begin_turn(
     async with uow:
         if activity_id and not await uow.activities.claim(ref.conversation_id, activity_id):
             return TurnStart(False, default)
-        if await uow.conversations.get(ref.conversation_id) is None:
+        # One read for both: is the chat stored, and did the reader choose a language.
+        look = await uow.conversations.first_look(ref.conversation_id, actor.teams_user_id)
+        if not look.known:
             await uow.conversations.save(ref)
-        language = await _language(uow, ref.conversation_id, actor, default)
+        language = await _language_after(uow, ref.conversation_id, actor, default, look.language)
         await uow.commit()
     return TurnStart(True, language)
 

@@ -37,6 +37,14 @@ from services.sparring_ports import (
 
 
 @dataclass(frozen=True, slots=True)
+class FirstLook:
+    """What a message turn reads first: is the conversation stored, the reader's own language."""
+
+    known: bool
+    language: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class ImportCounts:
     """What an import created, updated and withdrew."""
 
@@ -79,6 +87,7 @@ class ConversationRepository(Protocol):
 
     async def save(self, ref: ConversationRef) -> None: ...
     async def get(self, conversation_id: str) -> ConversationRef | None: ...
+    async def first_look(self, conversation_id: str, teams_user_id: str) -> FirstLook: ...
     async def link(self, conversation_id: str, network_slug: str) -> bool: ...
     async def linked_to(self, network_slug: str) -> list[ConversationRef]: ...
     async def mark_uninstalled(self, conversation_id: str) -> None: ...

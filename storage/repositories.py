@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,7 +20,7 @@ from domain.model import (
     Phase,
     RoleKind,
 )
-from services.ports import ImportCounts
+from services.ports import FirstLook, ImportCounts
 from storage.mapping import (
     conversation_from_row,
     meeting_from_row,
@@ -421,6 +421,17 @@ class SqlPeopleRepository:
             )
 
 
+# Built once: building a statement and its cache key costs more than running it.
+_FIRST_LOOK = select(
+    select(ConversationRow.id)
+    .where(ConversationRow.conversation_id == bindparam("conversation_id"))
+    .scalar_subquery(),
+    select(PreferenceRow.language)
+    .where(PreferenceRow.teams_user_id == bindparam("teams_user_id"))
+    .scalar_subquery(),
+)
+
+
 class SqlConversationRepository:
     """Stored conversation references and which network each is linked to."""
 
@@ -461,6 +472,12 @@ class SqlConversationRepository:
             )
         ).first()
         return conversation_from_row(row) if row else None
+
+    async def first_look(self, conversation_id: str, teams_user_id: str) -> FirstLook:
+        """Whether the conversation is stored, and the user's chosen language: one statement."""
+        parameters = {"conversation_id": conversation_id, "teams_user_id": teams_user_id}
+        row = (await self._s.execute(_FIRST_LOOK, parameters)).one()
+        return FirstLook(known=row[0] is not None, language=row[1])
 
     async def link(self, conversation_id: str, network_slug: str) -> bool:
         """Link a stored conversation to a network; False if either is unknown."""
@@ -505,6 +522,14 @@ class SqlConversationRepository:
         return conversation_from_row(row) if row else None
 
 
+# The same SQL on SQLite (>= 3.24) and PostgreSQL.
+_CLAIM = text(
+    "INSERT INTO inbound_activities (conversation_id, activity_id, received_at)"
+    " VALUES (:conversation_id, :activity_id, :at)"
+    " ON CONFLICT (conversation_id, activity_id) DO NOTHING"
+).bindparams(bindparam("at", type_=InboundActivityRow.__table__.c.received_at.type))
+
+
 class SqlActivityLog:
     """Inbound activity ids already handled, claimed under a unique constraint."""
 
@@ -513,12 +538,12 @@ class SqlActivityLog:
 
     async def claim(self, conversation_id: str, activity_id: str) -> bool:
         """True the first time this activity is seen; False for a redelivery."""
-        stmt = (
-            _insert(self._s, InboundActivityRow)
-            .values(conversation_id=conversation_id, activity_id=activity_id, received_at=utcnow())
-            .on_conflict_do_nothing(index_elements=["conversation_id", "activity_id"])
+        # Every message turn runs this: text with typed parameters is compiled once per process
+        # (SQLAlchemy's dialect INSERT ... ON CONFLICT has no cache key and compiles every time).
+        result = await self._s.execute(
+            _CLAIM,
+            {"conversation_id": conversation_id, "activity_id": activity_id, "at": utcnow()},
         )
-        result = await self._s.execute(stmt)
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def release(self, conversation_id: str, activity_id: str) -> None:
@@ -539,8 +564,10 @@ class SqlPreferences:
 
     async def language(self, teams_user_id: str) -> str | None:
         """The language this user chose, if any."""
-        row = await self._s.get(PreferenceRow, teams_user_id)
-        return row.language if row else None
+        language: str | None = await self._s.scalar(
+            select(PreferenceRow.language).where(PreferenceRow.teams_user_id == teams_user_id)
+        )
+        return language
 
     async def set_language(self, teams_user_id: str, language: str) -> None:
         """Remember the user's language."""

@@ -19,7 +19,7 @@ from domain.model import (
     RoleKind,
 )
 from domain.rsvp import Rsvp
-from services.ports import DeliveryResult, DeliveryStatus, ImportCounts, Outbound
+from services.ports import DeliveryResult, DeliveryStatus, FirstLook, ImportCounts, Outbound
 from tests.fakes_engagement import attach_engagement_fakes
 from tests.fakes_material import attach_material_fakes
 from tests.fakes_membership import attach_membership_fakes
@@ -139,6 +139,12 @@ class FakeConversations:
 
     async def get(self, conversation_id: str) -> ConversationRef | None:
         return self._s.conversations.get(conversation_id)
+
+    async def first_look(self, conversation_id: str, teams_user_id: str) -> FirstLook:
+        return FirstLook(
+            known=conversation_id in self._s.conversations,
+            language=self._s.languages.get(teams_user_id),
+        )
 
     async def link(self, conversation_id: str, network_slug: str) -> bool:
         ref = self._s.conversations.get(conversation_id)

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select
 
 from domain.model import ConversationKind, ConversationRef, MeetingStatus, RoleKind
 from services.networks import import_network
-from storage.models import MeetingRow, PersonRow, ProgrammeItemRow, RoleRow, SeatRow
+from services.ports import FirstLook
+from storage.models import (
+    InboundActivityRow,
+    MeetingRow,
+    PersonRow,
+    ProgrammeItemRow,
+    RoleRow,
+    SeatRow,
+)
 from tests.support.networks import small_network
 
 REF = ConversationRef(
@@ -162,3 +171,36 @@ async def test_a_chosen_language_is_remembered_per_teams_user(uow_factory: Any) 
     async with uow_factory() as uow:
         assert await uow.preferences.language("29:a") == "da"
         assert await uow.preferences.language("29:b") is None
+
+
+async def test_a_first_look_tells_a_stored_chat_and_the_readers_own_language(
+    uow_factory: Any,
+) -> None:
+    async with uow_factory() as uow:
+        assert await uow.conversations.first_look(REF.conversation_id, "29:a") == FirstLook(
+            known=False, language=None
+        )
+        await uow.conversations.save(REF)
+        await uow.preferences.set_language("29:a", "sv")
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.conversations.first_look(REF.conversation_id, "29:a") == FirstLook(
+            known=True, language="sv"
+        )
+        assert await uow.conversations.first_look("19:other@thread.tacv2", "29:b") == FirstLook(
+            known=False, language=None
+        )
+
+
+async def test_a_claim_records_when_the_activity_arrived(uow_factory: Any) -> None:
+    before = datetime.now(UTC)
+    async with uow_factory() as uow:
+        assert await uow.activities.claim("conv", "act-2")
+        await uow.commit()
+    async with uow_factory() as uow:
+        received = await uow._session.scalar(
+            select(InboundActivityRow.received_at).where(InboundActivityRow.activity_id == "act-2")
+        )
+    if received.tzinfo is None:  # SQLite keeps the UTC wall time without the offset
+        received = received.replace(tzinfo=UTC)
+    assert received is not None and before <= received <= datetime.now(UTC)
