@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Row, Table, and_, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.rsvp import Answer, Rsvp, Standing
 from storage.models import (
     MeetingRow,
+    MunicipalityRow,
     NetworkRow,
     PersonRow,
     PostedCardRow,
@@ -19,18 +21,81 @@ from storage.models import (
 )
 from storage.sparring import meeting_id_of
 
+# Answering is the busiest write: its statements are built once per process, with bound
+# parameters, and read plain rows (building a statement, its cache key and ORM entities cost
+# more than running the SQL). Parameter names avoid the tables' column names, which
+# SQLAlchemy reserves in INSERT and UPDATE.
+_NETWORK_ID = select(NetworkRow.id).where(NetworkRow.slug == bindparam("n_slug")).scalar_subquery()
+_MEETING_ID = (
+    select(MeetingRow.id)
+    .where(MeetingRow.network_id == _NETWORK_ID, MeetingRow.number == bindparam("m_number"))
+    .scalar_subquery()
+)
+_LOCK = (
+    update(MeetingRow)
+    .where(MeetingRow.network_id == _NETWORK_ID, MeetingRow.number == bindparam("m_number"))
+    .values(updated_at=bindparam("at"))
+)
+_ANSWERS = (
+    select(
+        PersonRow.key,
+        PersonRow.name,
+        MunicipalityRow.key,
+        MunicipalityRow.name,
+        RsvpRow.answer,
+        RsvpRow.standing,
+        RsvpRow.answered_at,
+        RsvpRow.dietary,
+        RsvpRow.note,
+    )
+    .join(PersonRow, PersonRow.id == RsvpRow.person_id)
+    .join(MunicipalityRow, MunicipalityRow.id == RsvpRow.municipality_id)
+    .where(RsvpRow.meeting_id == _MEETING_ID)
+    .order_by(RsvpRow.answered_at, RsvpRow.id)
+)
+# The person, their municipality, the meeting and the person's current answer, if any.
+_CURRENT = (
+    select(
+        PersonRow.id,
+        PersonRow.municipality_id,
+        _MEETING_ID,
+        RsvpRow.id,
+        RsvpRow.answer,
+        RsvpRow.standing,
+    )
+    .select_from(PersonRow)
+    .outerjoin(RsvpRow, and_(RsvpRow.person_id == PersonRow.id, RsvpRow.meeting_id == _MEETING_ID))
+    .where(PersonRow.key == bindparam("p_key"))
+)
+_RSVPS = cast(Table, RsvpRow.__table__)
+_NEW = insert(_RSVPS).returning(_RSVPS.c.id)
+_CHANGE = (
+    update(_RSVPS)
+    .where(_RSVPS.c.id == bindparam("r_id"))
+    .values(
+        answer=bindparam("v_answer"),
+        standing=bindparam("v_standing"),
+        dietary=bindparam("v_dietary"),
+        note=bindparam("v_note"),
+        answered_at=bindparam("v_answered_at", type_=_RSVPS.c.answered_at.type),
+        updated_at=bindparam("v_updated_at", type_=_RSVPS.c.updated_at.type),
+    )
+)
+_LOG = insert(cast(Table, RsvpChangeRow.__table__))
 
-def _rsvp(row: RsvpRow) -> Rsvp:
+
+def _answer(row: Row[Any]) -> Rsvp:
+    person, person_name, town, town_name, answer, standing, answered_at, dietary, note = row
     return Rsvp(
-        person=row.person.key,
-        person_name=row.person.name,
-        municipality=row.municipality.key,
-        municipality_name=row.municipality.name,
-        answer=Answer(row.answer),
-        standing=Standing(row.standing),
-        answered_at=row.answered_at,
-        dietary=row.dietary,
-        note=row.note,
+        person=person,
+        person_name=person_name,
+        municipality=town,
+        municipality_name=town_name,
+        answer=Answer(answer),
+        standing=Standing(standing),
+        answered_at=answered_at,
+        dietary=dietary,
+        note=note,
     )
 
 
@@ -47,63 +112,65 @@ class SqlRsvpRepository:
         database write lock, so concurrent answers to one meeting run one after the other and
         the seat rule is checked against committed answers only.
         """
-        network_id = select(NetworkRow.id).where(NetworkRow.slug == slug).scalar_subquery()
-        result = await self._s.execute(
-            update(MeetingRow)
-            .where(MeetingRow.network_id == network_id, MeetingRow.number == number)
-            .values(updated_at=utcnow())
-        )
+        result = await self._s.execute(_LOCK, {"n_slug": slug, "m_number": number, "at": utcnow()})
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def for_meeting(self, slug: str, number: int) -> list[Rsvp]:
         """Every current answer to a meeting, in answer order."""
-        rows = await self._s.scalars(
-            select(RsvpRow)
-            .join(MeetingRow)
-            .join(NetworkRow)
-            .where(NetworkRow.slug == slug, MeetingRow.number == number)
-            .order_by(RsvpRow.answered_at, RsvpRow.id)
-        )
-        return [_rsvp(r) for r in rows]
+        rows = await self._s.execute(_ANSWERS, {"n_slug": slug, "m_number": number})
+        return [_answer(row) for row in rows]
 
     async def save(
         self, slug: str, number: int, rsvp: Rsvp, *, changed_by: str, at: datetime
     ) -> None:
         """Store an answer and log the change (who, when, from, to)."""
-        meeting_id = await meeting_id_of(self._s, slug, number)
-        person = (
-            await self._s.scalars(select(PersonRow).where(PersonRow.key == rsvp.person))
-        ).one()
-        row = (
-            await self._s.scalars(
-                select(RsvpRow).where(
-                    RsvpRow.meeting_id == meeting_id, RsvpRow.person_id == person.id
-                )
+        current = await self._s.execute(
+            _CURRENT, {"n_slug": slug, "m_number": number, "p_key": rsvp.person}
+        )
+        person_id, municipality_id, meeting_id, rsvp_id, *before = current.one()
+        if rsvp_id is None:
+            assert meeting_id is not None and municipality_id is not None
+            created = await self._s.execute(
+                _NEW,
+                {
+                    "meeting_id": meeting_id,
+                    "person_id": person_id,
+                    "municipality_id": municipality_id,
+                    "answer": rsvp.answer.value,
+                    "standing": rsvp.standing.value,
+                    "dietary": rsvp.dietary,
+                    "note": rsvp.note,
+                    "answered_at": rsvp.answered_at,
+                    "updated_at": at,
+                },
             )
-        ).first()
-        before = (row.answer, row.standing) if row else (None, None)
-        if row is None:
-            assert meeting_id is not None and person.municipality_id is not None
-            row = RsvpRow(
-                meeting_id=meeting_id, person_id=person.id, municipality_id=person.municipality_id
+            rsvp_id = created.scalar_one()
+        else:
+            await self._s.execute(
+                _CHANGE,
+                {
+                    "r_id": rsvp_id,
+                    "v_answer": rsvp.answer.value,
+                    "v_standing": rsvp.standing.value,
+                    "v_dietary": rsvp.dietary,
+                    "v_note": rsvp.note,
+                    "v_answered_at": rsvp.answered_at,
+                    "v_updated_at": at,
+                },
             )
-            self._s.add(row)
-        row.answer, row.standing = rsvp.answer.value, rsvp.standing.value
-        row.dietary, row.note = rsvp.dietary, rsvp.note
-        row.answered_at, row.updated_at = rsvp.answered_at, at
-        await self._s.flush()
-        self._s.add(
-            RsvpChangeRow(
-                rsvp_id=row.id,
-                changed_by=changed_by,
-                changed_at=at,
-                from_answer=before[0],
-                to_answer=rsvp.answer.value,
-                from_standing=before[1],
-                to_standing=rsvp.standing.value,
-                dietary=rsvp.dietary,
-                note=rsvp.note,
-            )
+        await self._s.execute(
+            _LOG,
+            {
+                "rsvp_id": rsvp_id,
+                "changed_by": changed_by,
+                "changed_at": at,
+                "from_answer": before[0],
+                "to_answer": rsvp.answer.value,
+                "from_standing": before[1],
+                "to_standing": rsvp.standing.value,
+                "dietary": rsvp.dietary,
+                "note": rsvp.note,
+            },
         )
 
     async def history(self, slug: str, number: int, person: str) -> list[tuple[str | None, str]]:

@@ -97,3 +97,27 @@ async def test_the_agenda_card_is_remembered_per_conversation(uow_factory: Any) 
         assert await uow.posted.get("agenda", SLUG, 1, "19:c@thread") == "act-1"
         assert await uow.posted.where("agenda", SLUG, 1) == [("19:c@thread", "act-1")]
         assert await uow.posted.get("agenda", SLUG, 2, "19:c@thread") is None
+
+
+async def test_answers_come_back_whole_and_in_the_order_they_were_given(uow_factory: Any) -> None:
+    (first, _), (second, _), *_ = await plan22_with_colleagues(uow_factory)
+    later = FixedClock(datetime(2024, 3, 1, 13, tzinfo=UTC))
+    await rsvp.respond(
+        uow_factory(),
+        later,
+        KEY,
+        Actor(teams_user_id=f"29:{first}"),
+        Roster(),
+        "attending",
+        "vegetarian",
+        "arriving at 10:30",
+    )
+    await answer(uow_factory, second)  # an hour earlier on the clock: listed first
+    state = await rsvp.meeting_state(uow_factory(), CLOCK, KEY)
+    assert [r.person for r in state.rsvps] == [second, first]
+    mine = state.rsvps[1]
+    assert (mine.answer, mine.standing) == (Answer.ATTENDING, Standing.CONFIRMED)
+    assert (mine.dietary, mine.note) == ("vegetarian", "arriving at 10:30")
+    assert mine.answered_at.replace(tzinfo=UTC) == datetime(2024, 3, 1, 13, tzinfo=UTC)
+    assert mine.person_name and mine.municipality and mine.municipality_name
+    assert mine.municipality_name != mine.municipality  # the name, not the key
