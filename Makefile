@@ -20,7 +20,9 @@ $(UV):
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
 $(PY_STAMP): uv.lock pyproject.toml | $(UV)
-	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --python $(PYTHON)
+	# --compile-bytecode: start-up must not depend on Python writing .pyc files as it imports
+	# (PYTHONDONTWRITEBYTECODE=1 would make every process compile msgraph-sdk anew).
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --compile-bytecode --python $(PYTHON)
 	touch $@
 
 $(NODE_STAMP): package-lock.json package.json
