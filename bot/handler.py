@@ -37,6 +37,7 @@ from domain.errors import DomainError
 from netpuls.i18n import Translator, translator
 from services import networks
 from services.ports import Clock, UnitOfWorkFactory
+from services.turns import TurnGate
 
 log = logging.getLogger(__name__)
 GREETING_KEY = "netpuls:greeting"
@@ -75,6 +76,7 @@ class NetpulsBot(TeamsActivityHandler):  # type: ignore[misc]
         self._default_language = default_language
         self._edge = edge
         self._actions = edge.actions
+        self._turns = TurnGate(uow, default_language)
 
     async def translator_for(self, turn_context: TurnContext) -> Translator:
         """The reader's translator for this turn."""
@@ -86,15 +88,10 @@ class NetpulsBot(TeamsActivityHandler):  # type: ignore[misc]
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
-        # Claim, first-message reference and language in one transaction: Teams may deliver
-        # an activity twice, and a chat can start without an install event reaching us.
-        start = await networks.begin_turn(
-            self._uow(),
-            conversation_ref(activity),
-            activity.id,
-            actor(activity),
-            self._default_language,
-        )
+        # Claim, first-message reference and language in one transaction, shared with the
+        # turns arriving at the same time: Teams may deliver an activity twice, and a chat can
+        # start without an install event reaching us.
+        start = await self._turns.begin(conversation_ref(activity), activity.id, actor(activity))
         if not start.fresh:
             log.info("duplicate activity %s ignored", activity.id)
             return

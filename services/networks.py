@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -221,20 +222,61 @@ class TurnStart:
     language: str
 
 
+@dataclass(frozen=True, slots=True)
+class TurnRequest:
+    """A message turn about to start: where, which activity, from whom."""
+
+    ref: ConversationRef
+    activity_id: str | None
+    actor: Actor
+
+
 async def begin_turn(
     uow: UnitOfWork, ref: ConversationRef, activity_id: str | None, actor: Actor, default: str
 ) -> TurnStart:
     """One transaction per turn: claim the activity, store an unknown chat, pick the language."""
+    return (await begin_turns(uow, [TurnRequest(ref, activity_id, actor)], default))[0]
+
+
+async def begin_turns(
+    uow: UnitOfWork, requests: Sequence[TurnRequest], default: str
+) -> list[TurnStart]:
+    """Start several turns in one transaction (a group commit); one result per request.
+
+    Each activity is claimed once: a redelivery, whether stored earlier or a second copy in
+    this batch, is not fresh. Unknown chats are stored, each reader's language picked.
+    """
     async with uow:
-        if activity_id and not await uow.activities.claim(ref.conversation_id, activity_id):
-            return TurnStart(False, default)
-        # One read for both: is the chat stored, and did the reader choose a language.
-        look = await uow.conversations.first_look(ref.conversation_id, actor.teams_user_id)
-        if not look.known:
-            await uow.conversations.save(ref)
-        language = await _language_after(uow, ref.conversation_id, actor, default, look.language)
+        keys = [(r.ref.conversation_id, r.activity_id) for r in requests if r.activity_id]
+        claimed = await uow.activities.claim_many(keys) if keys else set()
+        live: list[TurnRequest | None] = []
+        for request in requests:
+            key = (request.ref.conversation_id, request.activity_id)
+            if request.activity_id and key not in claimed:
+                live.append(None)
+                continue
+            claimed.discard(key)  # a second copy in the same batch is a redelivery
+            live.append(request)
+        starts = [TurnStart(False, default)] * len(requests)
+        fresh = [r for r in live if r is not None]
+        if not fresh:
+            return starts
+        looks = await uow.conversations.first_looks(
+            {r.ref.conversation_id for r in fresh}, {r.actor.teams_user_id for r in fresh}
+        )
+        stored = set(looks.known)
+        for n, turn in enumerate(live):
+            if turn is None:
+                continue
+            conversation_id = turn.ref.conversation_id
+            if conversation_id not in stored:
+                await uow.conversations.save(turn.ref)
+                stored.add(conversation_id)
+            chosen = looks.languages.get(turn.actor.teams_user_id)
+            language = await _language_after(uow, conversation_id, turn.actor, default, chosen)
+            starts[n] = TurnStart(True, language)
         await uow.commit()
-    return TurnStart(True, language)
+    return starts
 
 
 async def choose_language(uow: UnitOfWork, actor: Actor, language: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import TracebackType
@@ -37,11 +38,11 @@ from services.sparring_ports import (
 
 
 @dataclass(frozen=True, slots=True)
-class FirstLook:
-    """What a message turn reads first: is the conversation stored, the reader's own language."""
+class FirstLooks:
+    """What message turns read first: which chats are stored, which readers chose a language."""
 
-    known: bool
-    language: str | None
+    known: frozenset[str]
+    languages: Mapping[str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +88,9 @@ class ConversationRepository(Protocol):
 
     async def save(self, ref: ConversationRef) -> None: ...
     async def get(self, conversation_id: str) -> ConversationRef | None: ...
-    async def first_look(self, conversation_id: str, teams_user_id: str) -> FirstLook: ...
+    async def first_looks(
+        self, conversation_ids: Collection[str], teams_user_ids: Collection[str]
+    ) -> FirstLooks: ...
     async def link(self, conversation_id: str, network_slug: str) -> bool: ...
     async def linked_to(self, network_slug: str) -> list[ConversationRef]: ...
     async def mark_uninstalled(self, conversation_id: str) -> None: ...
@@ -98,6 +101,7 @@ class ActivityLog(Protocol):
     """Inbound activities already handled."""
 
     async def claim(self, conversation_id: str, activity_id: str) -> bool: ...
+    async def claim_many(self, keys: Sequence[tuple[str, str]]) -> set[tuple[str, str]]: ...
     async def release(self, conversation_id: str, activity_id: str) -> None: ...
 
 

@@ -3,9 +3,23 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
+from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select, text, update
+from sqlalchemy import (
+    String,
+    TextClause,
+    bindparam,
+    cast,
+    delete,
+    literal,
+    null,
+    select,
+    text,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,7 +34,7 @@ from domain.model import (
     Phase,
     RoleKind,
 )
-from services.ports import FirstLook, ImportCounts
+from services.ports import FirstLooks, ImportCounts
 from storage.mapping import (
     conversation_from_row,
     meeting_from_row,
@@ -421,14 +435,15 @@ class SqlPeopleRepository:
             )
 
 
-# Built once: building a statement and its cache key costs more than running it.
-_FIRST_LOOK = select(
-    select(ConversationRow.id)
-    .where(ConversationRow.conversation_id == bindparam("conversation_id"))
-    .scalar_subquery(),
-    select(PreferenceRow.language)
-    .where(PreferenceRow.teams_user_id == bindparam("teams_user_id"))
-    .scalar_subquery(),
+# Built once: building a statement and its cache key costs more than running it. One statement
+# answers for a batch of turns: which chats are stored, and the languages readers chose.
+_FIRST_LOOKS = union_all(
+    select(literal("c"), ConversationRow.conversation_id, cast(null(), String)).where(
+        ConversationRow.conversation_id.in_(bindparam("conversation_ids", expanding=True))
+    ),
+    select(literal("p"), PreferenceRow.teams_user_id, PreferenceRow.language).where(
+        PreferenceRow.teams_user_id.in_(bindparam("teams_user_ids", expanding=True))
+    ),
 )
 
 
@@ -473,11 +488,22 @@ class SqlConversationRepository:
         ).first()
         return conversation_from_row(row) if row else None
 
-    async def first_look(self, conversation_id: str, teams_user_id: str) -> FirstLook:
-        """Whether the conversation is stored, and the user's chosen language: one statement."""
-        parameters = {"conversation_id": conversation_id, "teams_user_id": teams_user_id}
-        row = (await self._s.execute(_FIRST_LOOK, parameters)).one()
-        return FirstLook(known=row[0] is not None, language=row[1])
+    async def first_looks(
+        self, conversation_ids: Collection[str], teams_user_ids: Collection[str]
+    ) -> FirstLooks:
+        """Which of these conversations are stored, and the languages these users chose."""
+        rows = await self._s.execute(
+            _FIRST_LOOKS,
+            {"conversation_ids": list(conversation_ids), "teams_user_ids": list(teams_user_ids)},
+        )
+        known: set[str] = set()
+        languages: dict[str, str] = {}
+        for kind, key, language in rows:
+            if kind == "c":
+                known.add(key)
+            else:
+                languages[key] = language
+        return FirstLooks(frozenset(known), languages)
 
     async def link(self, conversation_id: str, network_slug: str) -> bool:
         """Link a stored conversation to a network; False if either is unknown."""
@@ -530,6 +556,18 @@ _CLAIM = text(
 ).bindparams(bindparam("at", type_=InboundActivityRow.__table__.c.received_at.type))
 
 
+@functools.lru_cache(maxsize=64)
+def _claims(count: int) -> TextClause:
+    """INSERT of `count` claims returning the ones inserted (SQLite >= 3.35, PostgreSQL)."""
+    values = ", ".join(f"(:c{n}, :a{n}, :at)" for n in range(count))
+    return text(
+        "INSERT INTO inbound_activities (conversation_id, activity_id, received_at)"
+        f" VALUES {values}"
+        " ON CONFLICT (conversation_id, activity_id) DO NOTHING"
+        " RETURNING conversation_id, activity_id"
+    ).bindparams(bindparam("at", type_=InboundActivityRow.__table__.c.received_at.type))
+
+
 class SqlActivityLog:
     """Inbound activity ids already handled, claimed under a unique constraint."""
 
@@ -545,6 +583,22 @@ class SqlActivityLog:
             {"conversation_id": conversation_id, "activity_id": activity_id, "at": utcnow()},
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def claim_many(self, keys: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Claim several (conversation id, activity id) keys at once; the ones seen first now.
+
+        One statement for the batch: the rows inserted come back, redeliveries do not. Keys go
+        in sorted order, so two batches that share keys wait for each other instead of
+        deadlocking on PostgreSQL's unique index.
+        """
+        unique = sorted(set(keys))
+        if not unique:
+            return set()
+        parameters: dict[str, Any] = {"at": utcnow()}
+        for n, (conversation_id, activity_id) in enumerate(unique):
+            parameters[f"c{n}"], parameters[f"a{n}"] = conversation_id, activity_id
+        rows = await self._s.execute(_claims(len(unique)), parameters)
+        return {(conversation_id, activity_id) for conversation_id, activity_id in rows}
 
     async def release(self, conversation_id: str, activity_id: str) -> None:
         """Forget a claim so the key can be claimed again."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Self
@@ -19,7 +20,7 @@ from domain.model import (
     RoleKind,
 )
 from domain.rsvp import Rsvp
-from services.ports import DeliveryResult, DeliveryStatus, FirstLook, ImportCounts, Outbound
+from services.ports import DeliveryResult, DeliveryStatus, FirstLooks, ImportCounts, Outbound
 from tests.fakes_engagement import attach_engagement_fakes
 from tests.fakes_material import attach_material_fakes
 from tests.fakes_membership import attach_membership_fakes
@@ -140,10 +141,12 @@ class FakeConversations:
     async def get(self, conversation_id: str) -> ConversationRef | None:
         return self._s.conversations.get(conversation_id)
 
-    async def first_look(self, conversation_id: str, teams_user_id: str) -> FirstLook:
-        return FirstLook(
-            known=conversation_id in self._s.conversations,
-            language=self._s.languages.get(teams_user_id),
+    async def first_looks(
+        self, conversation_ids: Collection[str], teams_user_ids: Collection[str]
+    ) -> FirstLooks:
+        return FirstLooks(
+            known=frozenset(c for c in conversation_ids if c in self._s.conversations),
+            languages={u: self._s.languages[u] for u in teams_user_ids if u in self._s.languages},
         )
 
     async def link(self, conversation_id: str, network_slug: str) -> bool:
@@ -181,6 +184,9 @@ class FakeActivities:
         fresh = key not in self._s.claims
         self._s.claims.add(key)
         return fresh
+
+    async def claim_many(self, keys: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+        return {key for key in dict.fromkeys(keys) if await self.claim(*key)}
 
     async def release(self, conversation_id: str, activity_id: str) -> None:
         self._s.claims.discard((conversation_id, activity_id))

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from domain.model import ConversationKind, ConversationRef, MeetingStatus, RoleKind
 from services.networks import import_network
-from services.ports import FirstLook
+from services.ports import FirstLooks
 from storage.models import (
     InboundActivityRow,
     MeetingRow,
@@ -173,23 +173,54 @@ async def test_a_chosen_language_is_remembered_per_teams_user(uow_factory: Any) 
         assert await uow.preferences.language("29:b") is None
 
 
-async def test_a_first_look_tells_a_stored_chat_and_the_readers_own_language(
+async def test_first_looks_tell_stored_chats_and_the_readers_own_languages(
+    uow_factory: Any,
+) -> None:
+    other = "19:other@thread.tacv2"
+    async with uow_factory() as uow:
+        looks = await uow.conversations.first_looks([REF.conversation_id], ["29:a"])
+        assert looks == FirstLooks(known=frozenset(), languages={})
+        await uow.conversations.save(REF)
+        await uow.preferences.set_language("29:a", "sv")
+        await uow.preferences.set_language("29:c", "da")
+        await uow.commit()
+    async with uow_factory() as uow:
+        looks = await uow.conversations.first_looks(
+            [REF.conversation_id, other], ["29:a", "29:b", "29:c"]
+        )
+    assert looks == FirstLooks(
+        known=frozenset({REF.conversation_id}), languages={"29:a": "sv", "29:c": "da"}
+    )
+
+
+async def test_claiming_a_batch_returns_only_the_activities_seen_first_now(
     uow_factory: Any,
 ) -> None:
     async with uow_factory() as uow:
-        assert await uow.conversations.first_look(REF.conversation_id, "29:a") == FirstLook(
-            known=False, language=None
-        )
-        await uow.conversations.save(REF)
-        await uow.preferences.set_language("29:a", "sv")
+        assert await uow.activities.claim("conv", "old")
         await uow.commit()
     async with uow_factory() as uow:
-        assert await uow.conversations.first_look(REF.conversation_id, "29:a") == FirstLook(
-            known=True, language="sv"
-        )
-        assert await uow.conversations.first_look("19:other@thread.tacv2", "29:b") == FirstLook(
-            known=False, language=None
-        )
+        keys = [("conv", "old"), ("conv", "new"), ("conv", "new"), ("other", "new")]
+        assert await uow.activities.claim_many(keys) == {("conv", "new"), ("other", "new")}
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.activities.claim_many([("conv", "new"), ("conv", "newer")]) == {
+            ("conv", "newer")
+        }
+
+
+async def test_batches_of_claims_racing_claim_each_activity_once(uow_factory: Any) -> None:
+    async def claim(offset: int) -> set[tuple[str, str]]:
+        async with uow_factory() as uow:
+            won = await uow.activities.claim_many(
+                [("conv", f"a{(offset + n) % 12}") for n in range(6)]
+            )
+            await uow.commit()
+            return won
+
+    results = await asyncio.gather(*(claim(k) for k in range(8)))
+    won = [key for batch in results for key in batch]
+    assert sorted(won) == sorted({key for key in won}) and len(won) == 12
 
 
 async def test_a_claim_records_when_the_activity_arrived(uow_factory: Any) -> None:
