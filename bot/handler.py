@@ -81,10 +81,7 @@ class NetpulsBot(TeamsActivityHandler):  # type: ignore[misc]
     async def translator_for(self, turn_context: TurnContext) -> Translator:
         """The reader's translator for this turn."""
         activity = turn_context.activity
-        language = await networks.preferred_language(
-            self._uow(), activity.conversation.id, actor(activity), self._default_language
-        )
-        return translator(language)
+        return translator(await self._turns.language(conversation_ref(activity), actor(activity)))
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity

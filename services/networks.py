@@ -229,6 +229,8 @@ class TurnRequest:
     ref: ConversationRef
     activity_id: str | None
     actor: Actor
+    # False: only the reader's language is wanted (a card action); an unknown chat is not stored.
+    record: bool = True
 
 
 async def begin_turn(
@@ -269,7 +271,7 @@ async def begin_turns(
             if turn is None:
                 continue
             conversation_id = turn.ref.conversation_id
-            if conversation_id not in stored:
+            if turn.record and conversation_id not in stored:
                 await uow.conversations.save(turn.ref)
                 stored.add(conversation_id)
             chosen = looks.languages.get(turn.actor.teams_user_id)

@@ -42,7 +42,14 @@ class TurnGate:
 
     async def begin(self, ref: ConversationRef, activity_id: str | None, actor: Actor) -> TurnStart:
         """Claim the activity, store an unknown chat and pick the reader's language."""
-        waiting = _Waiting(TurnRequest(ref, activity_id, actor))
+        return await self._join(TurnRequest(ref, activity_id, actor))
+
+    async def language(self, ref: ConversationRef, actor: Actor) -> str:
+        """Only the reader's language (a card action): read with the batch, nothing written."""
+        return (await self._join(TurnRequest(ref, None, actor, record=False))).language
+
+    async def _join(self, request: TurnRequest) -> TurnStart:
+        waiting = _Waiting(request)
         self._queue.append(waiting)
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._write(), name="netpuls:turn-gate")

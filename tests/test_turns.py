@@ -141,3 +141,19 @@ async def test_turns_through_the_gate_on_a_real_database_start_each_activity_onc
     async with uow_factory() as uow:
         looks = await uow.conversations.first_looks([chat(n).conversation_id for n in range(7)], [])
     assert len(looks.known) == 7
+
+
+async def test_a_language_read_writes_nothing_and_joins_the_batch() -> None:
+    store = FakeStore()
+    store.languages["29:user-2"] = "sv"
+    factory = Counted(lambda: FakeUnitOfWork(store))
+    gate = TurnGate(factory, "en")
+    started, swedish, english = await asyncio.gather(
+        gate.begin(chat(1), "act-1", reader(1)),
+        gate.language(chat(2), reader(2)),
+        gate.language(chat(3), reader(3, locale="")),
+    )
+    assert started.fresh and (swedish, english) == ("sv", "en")
+    assert factory.made == 1
+    assert set(store.conversations) == {"a:chat-1"}  # card actions store no chat
+    assert store.claims == {("a:chat-1", "act-1")}
