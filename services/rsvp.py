@@ -80,11 +80,7 @@ def parse_meeting_key(key: object) -> tuple[str, int]:
 async def load_state(uow: UnitOfWork, clock: Clock, slug: str, number: int) -> MeetingState:
     """The meeting's state inside an open unit of work."""
     network = await uow.networks.get(slug)
-    meeting = (
-        next((m for m in await uow.networks.meetings(slug) if m.number == number), None)
-        if network
-        else None
-    )
+    meeting = await uow.networks.meeting(slug, number) if network else None
     if network is None or meeting is None:
         raise NotFound(N_("This card does not belong to a meeting I know."))
     deadline = rsvp_deadline(meeting, network)
@@ -187,8 +183,8 @@ async def _member(
     """The person answering, who must hold (or share) a seat in the meeting's network."""
     slug = state.network.slug
     if conversation_id is not None:
-        ref = await uow.conversations.get(channel_conversation_id(conversation_id))
-        if ref is not None and ref.network_slug not in (None, slug):
+        linked = await uow.conversations.linked_network(channel_conversation_id(conversation_id))
+        if linked not in (None, slug):
             raise InvalidInput(N_("This card belongs to another network than this channel."))
     person = await identify(uow, actor, directory)
     seats = {m.key for m in state.municipalities if m.seat_status is SeatStatus.MEMBER}

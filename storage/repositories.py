@@ -65,6 +65,18 @@ def _insert(session: AsyncSession, table: Any) -> Any:
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
+_ONE_MEETING = (
+    select(MeetingRow)
+    .join(NetworkRow)
+    .where(NetworkRow.slug == bindparam("n_slug"), MeetingRow.number == bindparam("m_number"))
+)
+_LINKED_NETWORK = (
+    select(NetworkRow.slug)
+    .join(ConversationRow, ConversationRow.network_id == NetworkRow.id)
+    .where(ConversationRow.conversation_id == bindparam("conversation"))
+)
+
+
 class SqlNetworkRepository:
     """Networks with their municipalities, meetings, phases and people."""
 
@@ -93,6 +105,11 @@ class SqlNetworkRepository:
             .order_by(MeetingRow.day, MeetingRow.number)
         )
         return [meeting_from_row(r) for r in rows]
+
+    async def meeting(self, slug: str, number: int) -> Meeting | None:
+        """One meeting of the network, or None."""
+        row = (await self._s.scalars(_ONE_MEETING, {"n_slug": slug, "m_number": number})).first()
+        return meeting_from_row(row) if row else None
 
     async def municipalities(self, slug: str) -> list[Municipality]:
         """The municipalities holding or seeking a seat, by name."""
@@ -487,6 +504,11 @@ class SqlConversationRepository:
             )
         ).first()
         return conversation_from_row(row) if row else None
+
+    async def linked_network(self, conversation_id: str) -> str | None:
+        """The slug of the network a conversation is linked to, if any (nothing else loaded)."""
+        slug: str | None = await self._s.scalar(_LINKED_NETWORK, {"conversation": conversation_id})
+        return slug
 
     async def first_looks(
         self, conversation_ids: Collection[str], teams_user_ids: Collection[str]

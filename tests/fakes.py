@@ -58,6 +58,9 @@ class FakeNetworks:
         f = self._s.files.get(slug)
         return sorted(f.meetings, key=lambda m: (m.day, m.number)) if f else []
 
+    async def meeting(self, slug: str, number: int) -> Meeting | None:
+        return next((m for m in await self.meetings(slug) if m.number == number), None)
+
     async def municipalities(self, slug: str) -> list[Municipality]:
         f = self._s.files.get(slug)
         return list(f.municipalities) if f else []
@@ -140,6 +143,10 @@ class FakeConversations:
 
     async def get(self, conversation_id: str) -> ConversationRef | None:
         return self._s.conversations.get(conversation_id)
+
+    async def linked_network(self, conversation_id: str) -> str | None:
+        ref = self._s.conversations.get(conversation_id)
+        return ref.network_slug if ref else None
 
     async def first_looks(
         self, conversation_ids: Collection[str], teams_user_ids: Collection[str]

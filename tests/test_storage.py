@@ -235,3 +235,26 @@ async def test_a_claim_records_when_the_activity_arrived(uow_factory: Any) -> No
     if received.tzinfo is None:  # SQLite keeps the UTC wall time without the offset
         received = received.replace(tzinfo=UTC)
     assert received is not None and before <= received <= datetime.now(UTC)
+
+
+async def test_one_meeting_is_read_whole_and_an_unknown_one_is_none(uow_factory: Any) -> None:
+    await import_network(uow_factory(), small_network())
+    async with uow_factory() as uow:
+        every = await uow.networks.meetings("kompakte-groenne-byer")
+        assert any(m.programme for m in every)
+        for meeting in every:
+            assert await uow.networks.meeting("kompakte-groenne-byer", meeting.number) == meeting
+        assert await uow.networks.meeting("kompakte-groenne-byer", 99) is None
+        assert await uow.networks.meeting("another-network", every[0].number) is None
+
+
+async def test_the_linked_network_of_a_conversation_is_its_slug_or_none(uow_factory: Any) -> None:
+    await import_network(uow_factory(), small_network())
+    async with uow_factory() as uow:
+        await uow.conversations.save(REF)
+        assert await uow.conversations.linked_network(REF.conversation_id) is None
+        assert await uow.conversations.link(REF.conversation_id, "kompakte-groenne-byer")
+        assert await uow.conversations.linked_network(REF.conversation_id) == (
+            "kompakte-groenne-byer"
+        )
+        assert await uow.conversations.linked_network("19:unknown@thread.tacv2") is None
