@@ -65,6 +65,15 @@ def _insert(session: AsyncSession, table: Any) -> Any:
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
+# Statements an RSVP click runs, built once with bound parameters.
+_NETWORK = select(NetworkRow).where(NetworkRow.slug == bindparam("n_slug"))
+_SEATS = (
+    select(SeatRow)
+    .join(NetworkRow)
+    .join(MunicipalityRow)
+    .where(NetworkRow.slug == bindparam("n_slug"))
+    .order_by(MunicipalityRow.name)
+)
 _ONE_MEETING = (
     select(MeetingRow)
     .join(NetworkRow)
@@ -84,7 +93,7 @@ class SqlNetworkRepository:
         self._s = session
 
     async def _row(self, slug: str) -> NetworkRow | None:
-        return (await self._s.scalars(select(NetworkRow).where(NetworkRow.slug == slug))).first()
+        return (await self._s.scalars(_NETWORK, {"n_slug": slug})).first()
 
     async def get(self, slug: str) -> Network | None:
         """The network with this slug, or None."""
@@ -113,13 +122,7 @@ class SqlNetworkRepository:
 
     async def municipalities(self, slug: str) -> list[Municipality]:
         """The municipalities holding or seeking a seat, by name."""
-        rows = await self._s.scalars(
-            select(SeatRow)
-            .join(NetworkRow)
-            .join(MunicipalityRow)
-            .where(NetworkRow.slug == slug)
-            .order_by(MunicipalityRow.name)
-        )
+        rows = await self._s.scalars(_SEATS, {"n_slug": slug})
         return [municipality_from_seat(r) for r in rows]
 
     async def phases(self, slug: str) -> list[Phase]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy import case as when
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -76,6 +76,28 @@ def _case(row: CaseRow, slug: str) -> Case:
     )
 
 
+def _cases() -> Select[tuple[CaseRow, str]]:
+    accepted_first = when((CaseRow.status == CaseStatus.ACCEPTED.value, 0), else_=1)
+    return (
+        select(CaseRow, NetworkRow.slug)
+        .join(MeetingRow, MeetingRow.id == CaseRow.meeting_id)
+        .join(NetworkRow, NetworkRow.id == MeetingRow.network_id)
+        .order_by(
+            MeetingRow.number,
+            accepted_first,
+            func.coalesce(CaseRow.position, 0),
+            CaseRow.submitted_at,
+            CaseRow.id,
+        )
+    )
+
+
+# The cases of one meeting are read on every RSVP click: built once, with bound parameters.
+_CASES_OF_MEETING = _cases().where(
+    NetworkRow.slug == bindparam("n_slug"), MeetingRow.number == bindparam("m_number")
+)
+
+
 class SqlCaseRepository:
     """Problem statements: accepted ones in the facilitator's order, then the rest."""
 
@@ -83,19 +105,7 @@ class SqlCaseRepository:
         self._s = session
 
     def _select(self) -> Select[tuple[CaseRow, str]]:
-        accepted_first = when((CaseRow.status == CaseStatus.ACCEPTED.value, 0), else_=1)
-        return (
-            select(CaseRow, NetworkRow.slug)
-            .join(MeetingRow, MeetingRow.id == CaseRow.meeting_id)
-            .join(NetworkRow, NetworkRow.id == MeetingRow.network_id)
-            .order_by(
-                MeetingRow.number,
-                accepted_first,
-                func.coalesce(CaseRow.position, 0),
-                CaseRow.submitted_at,
-                CaseRow.id,
-            )
-        )
+        return _cases()
 
     async def add(self, case: Case) -> int:
         """Store a new case; returns its id."""
@@ -125,9 +135,7 @@ class SqlCaseRepository:
 
     async def for_meeting(self, slug: str, number: int) -> list[Case]:
         """Every case for one meeting."""
-        rows = await self._s.execute(
-            self._select().where(NetworkRow.slug == slug, MeetingRow.number == number)
-        )
+        rows = await self._s.execute(_CASES_OF_MEETING, {"n_slug": slug, "m_number": number})
         return [_case(row, s) for row, s in rows]
 
     async def for_network(self, slug: str) -> list[Case]:
