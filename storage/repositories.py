@@ -66,6 +66,10 @@ def _insert(session: AsyncSession, table: Any) -> Any:
 
 
 # Statements an RSVP click runs, built once with bound parameters.
+_PERSON_BY_AAD = select(PersonRow).where(PersonRow.aad_object_id == bindparam("value"))
+_PERSON_BY_TEAMS_ID = select(PersonRow).where(PersonRow.teams_user_id == bindparam("value"))
+_PERSON_BY_KEY = select(PersonRow).where(PersonRow.key == bindparam("value"))
+_ROLE_KINDS = select(RoleRow.kind).where(RoleRow.person_id == bindparam("person"))
 _NETWORK = select(NetworkRow).where(NetworkRow.slug == bindparam("n_slug"))
 _SEATS = (
     select(SeatRow)
@@ -375,29 +379,20 @@ class SqlPeopleRepository:
         email: str | None = None,
     ) -> Person | None:
         """The person with this Teams identity or e-mail, or None."""
-        clauses = []
-        if aad_object_id:
-            clauses.append(PersonRow.aad_object_id == aad_object_id)
-        if teams_user_id:
-            clauses.append(PersonRow.teams_user_id == teams_user_id)
-        for clause in clauses:
-            row = (await self._s.scalars(select(PersonRow).where(clause))).first()
-            if row:
-                return await self._person(row)
-        if email:
-            row = (
-                await self._s.scalars(
-                    select(PersonRow).where(PersonRow.key == email.strip().lower())
-                )
-            ).first()
-            if row:
-                return await self._person(row)
+        lookups = (
+            (_PERSON_BY_AAD, aad_object_id),
+            (_PERSON_BY_TEAMS_ID, teams_user_id),
+            (_PERSON_BY_KEY, email.strip().lower() if email else None),
+        )
+        for statement, value in lookups:
+            if value:
+                row = (await self._s.scalars(statement, {"value": value})).first()
+                if row:
+                    return await self._person(row)
         return None
 
     async def _person(self, row: PersonRow) -> Person:
-        kinds = (
-            await self._s.scalars(select(RoleRow.kind).where(RoleRow.person_id == row.id))
-        ).all()
+        kinds = (await self._s.scalars(_ROLE_KINDS, {"person": row.id})).all()
         return Person(
             key=row.key,
             name=row.name,
