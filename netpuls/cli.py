@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import sys
 from collections.abc import Sequence
@@ -99,6 +100,10 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     except InsecureConfiguration as exc:
         print(f"netpuls: {exc}", file=sys.stderr)
         return 2
+    # Everything imported so far lives as long as the process: keep it out of the garbage
+    # collector's full passes, which otherwise walk it all and stall the turns in flight.
+    gc.collect()
+    gc.freeze()
     web.run_app(
         app,
         host=settings.host,

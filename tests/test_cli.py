@@ -125,3 +125,26 @@ def test_the_log_does_not_repeat_every_scheduler_run(capsys: pytest.CaptureFixtu
     executors.setLevel(logging.NOTSET)
     assert main([]) == 2  # prints the help, after logging is configured
     assert executors.level == logging.WARNING
+
+
+def test_serving_keeps_what_start_up_loaded_out_of_the_garbage_collectors_passes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import argparse
+    import gc
+
+    from aiohttp import web
+
+    from netpuls import cli
+    from netpuls.settings import Settings
+
+    frozen: list[int] = []
+    monkeypatch.setattr(web, "run_app", lambda *_a, **_k: frozen.append(gc.get_freeze_count()))
+    settings = Settings(
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'x.db'}", app_id="", host="127.0.0.1"
+    )
+    try:
+        assert cli._serve(argparse.Namespace(host=None, port=None), settings) == 0
+    finally:
+        gc.unfreeze()
+    assert frozen and frozen[0] > 0
