@@ -7,21 +7,16 @@ from typing import Any
 
 import pytest
 
-from domain.model import ConversationKind, ConversationRef
+from domain.model import ConversationRef
 from services import networks
 from services.networks import Actor, TurnRequest, TurnStart
 from services.turns import MAX_BATCH, TurnGate
 from tests.fakes import FakeStore, FakeUnitOfWork
+from tests.support.sparring import personal_ref
 
 
 def chat(n: int) -> ConversationRef:
-    return ConversationRef(
-        conversation_id=f"a:chat-{n}",
-        kind=ConversationKind.PERSONAL,
-        service_url="http://127.0.0.1:9/",
-        channel_id="msteams",
-        user_id=f"29:user-{n}",
-    )
+    return personal_ref(f"29:user-{n}")
 
 
 def reader(n: int, locale: str = "en-US") -> Actor:
@@ -59,8 +54,12 @@ async def test_a_batch_claims_each_activity_once_stores_new_chats_and_picks_lang
         TurnStart(True, "sv"),
         TurnStart(True, "en"),
     ]
-    assert {"a:chat-2", "a:chat-3", "a:chat-4"} <= set(store.conversations)
-    assert "a:chat-1" not in store.conversations  # its turn was a redelivery: nothing written
+    assert {chat(2).conversation_id, chat(3).conversation_id, chat(4).conversation_id} <= set(
+        store.conversations
+    )
+    assert (
+        chat(1).conversation_id not in store.conversations
+    )  # its turn was a redelivery: nothing written
 
 
 async def test_turns_arriving_together_share_one_transaction() -> None:
@@ -155,5 +154,5 @@ async def test_a_language_read_writes_nothing_and_joins_the_batch() -> None:
     )
     assert started.fresh and (swedish, english) == ("sv", "en")
     assert factory.made == 1
-    assert set(store.conversations) == {"a:chat-1"}  # card actions store no chat
-    assert store.claims == {("a:chat-1", "act-1")}
+    assert set(store.conversations) == {chat(1).conversation_id}  # card actions store no chat
+    assert store.claims == {(chat(1).conversation_id, "act-1")}
