@@ -88,15 +88,37 @@ class SigningKeys:
             log.info("signing keys refreshed: %d keys from %s", len(keys), self._url)
 
 
+# The Bot Connector sends the same bearer token with every activity until it renews it (about
+# an hour). A token whose signature, issuer, audience and expiry were checked is remembered for
+# at most this long (bounding how long a withdrawn signing key is still honoured) and never
+# past its expiry; the per-activity checks (channel endorsement, serviceurl) run every time.
+VERIFIED_FOR_SECONDS = 300.0
+VERIFIED_TOKENS_KEPT = 1024
+
+
+@dataclass(frozen=True, slots=True)
+class _Verified:
+    claims: dict[str, Any]
+    endorsements: tuple[str, ...]
+    until: float
+
+
 class InboundAuthenticator:
     """Checks the Bot Framework JWT on every request when an app id is set."""
 
     def __init__(
-        self, settings: Settings, keys: SigningKeys, framework: BotFrameworkAuthentication
+        self,
+        settings: Settings,
+        keys: SigningKeys,
+        framework: BotFrameworkAuthentication,
+        *,
+        clock: Callable[[], float] = _time.time,
     ) -> None:
         self._settings = settings
         self._keys = keys
         self._framework = framework
+        self._clock = clock
+        self._verified: dict[str, _Verified] = {}
 
     async def authenticate(
         self, auth_header: str | None, activity: Activity
@@ -117,6 +139,18 @@ class InboundAuthenticator:
         scheme, _, token = (auth_header or "").partition(" ")
         if scheme.lower() != "bearer" or not token:
             raise Unauthorized("missing bearer token")
+        now = self._clock()
+        known = self._verified.get(token)
+        if known is None or known.until <= now:
+            known = await self._verify(token, now)
+        if known.endorsements and activity.channel_id not in known.endorsements:
+            raise Unauthorized("key not endorsed for this channel")
+        if known.claims.get("serviceurl") != activity.service_url:
+            raise Unauthorized("serviceurl claim does not match the activity")
+        return dict(known.claims)
+
+    async def _verify(self, token: str, now: float) -> _Verified:
+        """Check the signature, issuer, audience and expiry, and remember the outcome."""
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as exc:
@@ -129,8 +163,6 @@ class InboundAuthenticator:
         except (aiohttp.ClientError, TimeoutError, KeyError, ValueError) as exc:
             log.warning("could not load signing keys: %s", exc)
             raise Unauthorized("signing keys unavailable") from None
-        if key.endorsements and activity.channel_id not in key.endorsements:
-            raise Unauthorized("key not endorsed for this channel")
         try:
             claims: dict[str, Any] = jwt.decode(
                 token,
@@ -143,9 +175,14 @@ class InboundAuthenticator:
             )
         except jwt.PyJWTError as exc:
             raise Unauthorized(f"invalid token: {exc}") from None
-        if claims.get("serviceurl") != activity.service_url:
-            raise Unauthorized("serviceurl claim does not match the activity")
-        return claims
+        until = min(now + VERIFIED_FOR_SECONDS, float(claims["exp"]) + CLOCK_SKEW_SECONDS)
+        verified = _Verified(claims, key.endorsements, until)
+        if len(self._verified) >= VERIFIED_TOKENS_KEPT:
+            self._verified = {t: v for t, v in self._verified.items() if v.until > now}
+            if len(self._verified) >= VERIFIED_TOKENS_KEPT:
+                self._verified.clear()
+        self._verified[token] = verified
+        return verified
 
 
 @dataclass(frozen=True, slots=True)
