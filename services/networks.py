@@ -179,20 +179,7 @@ async def claim_activity(uow: UnitOfWork, conversation_id: str, activity_id: str
     return fresh
 
 
-async def preferred_language(
-    uow: UnitOfWork, conversation_id: str, actor: Actor, default: str
-) -> str:
-    """The reader's language: own choice, Teams client, network file entry, the network's."""
-    async with uow:
-        return await _language(uow, conversation_id, actor, default)
-
-
-async def _language(uow: UnitOfWork, conversation_id: str, actor: Actor, default: str) -> str:
-    chosen = await uow.preferences.language(actor.teams_user_id)
-    return await _language_after(uow, conversation_id, actor, default, chosen)
-
-
-async def _language_after(
+async def _language(
     uow: UnitOfWork, conversation_id: str, actor: Actor, default: str, chosen: str | None
 ) -> str:
     """The language once the reader's own choice (`chosen`, or None) has been read."""
@@ -233,13 +220,6 @@ class TurnRequest:
     record: bool = True
 
 
-async def begin_turn(
-    uow: UnitOfWork, ref: ConversationRef, activity_id: str | None, actor: Actor, default: str
-) -> TurnStart:
-    """One transaction per turn: claim the activity, store an unknown chat, pick the language."""
-    return (await begin_turns(uow, [TurnRequest(ref, activity_id, actor)], default))[0]
-
-
 async def begin_turns(
     uow: UnitOfWork, requests: Sequence[TurnRequest], default: str
 ) -> list[TurnStart]:
@@ -275,7 +255,7 @@ async def begin_turns(
                 await uow.conversations.save(turn.ref)
                 stored.add(conversation_id)
             chosen = looks.languages.get(turn.actor.teams_user_id)
-            language = await _language_after(uow, conversation_id, turn.actor, default, chosen)
+            language = await _language(uow, conversation_id, turn.actor, default, chosen)
             starts[n] = TurnStart(True, language)
         await uow.commit()
     return starts

@@ -568,14 +568,6 @@ class SqlConversationRepository:
         return conversation_from_row(row) if row else None
 
 
-# The same SQL on SQLite (>= 3.24) and PostgreSQL.
-_CLAIM = text(
-    "INSERT INTO inbound_activities (conversation_id, activity_id, received_at)"
-    " VALUES (:conversation_id, :activity_id, :at)"
-    " ON CONFLICT (conversation_id, activity_id) DO NOTHING"
-).bindparams(bindparam("at", type_=InboundActivityRow.__table__.c.received_at.type))
-
-
 @functools.lru_cache(maxsize=64)
 def _claims(count: int) -> TextClause:
     """INSERT of `count` claims returning the ones inserted (SQLite >= 3.35, PostgreSQL)."""
@@ -596,13 +588,7 @@ class SqlActivityLog:
 
     async def claim(self, conversation_id: str, activity_id: str) -> bool:
         """True the first time this activity is seen; False for a redelivery."""
-        # Every message turn runs this: text with typed parameters is compiled once per process
-        # (SQLAlchemy's dialect INSERT ... ON CONFLICT has no cache key and compiles every time).
-        result = await self._s.execute(
-            _CLAIM,
-            {"conversation_id": conversation_id, "activity_id": activity_id, "at": utcnow()},
-        )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return bool(await self.claim_many([(conversation_id, activity_id)]))
 
     async def claim_many(self, keys: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
         """Claim several (conversation id, activity id) keys at once; the ones seen first now.

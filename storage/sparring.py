@@ -104,9 +104,6 @@ class SqlCaseRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
 
-    def _select(self) -> Select[tuple[CaseRow, str]]:
-        return _cases()
-
     async def add(self, case: Case) -> int:
         """Store a new case; returns its id."""
         meeting_id = await meeting_id_of(self._s, case.network, case.meeting)
@@ -130,7 +127,7 @@ class SqlCaseRepository:
 
     async def get(self, case_id: int) -> Case | None:
         """The case with this id, or None."""
-        found = (await self._s.execute(self._select().where(CaseRow.id == case_id))).first()
+        found = (await self._s.execute(_cases().where(CaseRow.id == case_id))).first()
         return _case(found[0], found[1]) if found else None
 
     async def for_meeting(self, slug: str, number: int) -> list[Case]:
@@ -140,7 +137,7 @@ class SqlCaseRepository:
 
     async def for_network(self, slug: str) -> list[Case]:
         """Every case of a network, meeting by meeting."""
-        rows = await self._s.execute(self._select().where(NetworkRow.slug == slug))
+        rows = await self._s.execute(_cases().where(NetworkRow.slug == slug))
         return [_case(row, s) for row, s in rows]
 
     async def update(self, case: Case) -> None:

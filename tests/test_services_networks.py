@@ -109,17 +109,29 @@ async def test_linking_to_an_unknown_network_lists_the_known(uow: FakeUnitOfWork
     assert refused.value.params["known"] == "kompakte-groenne-byer"
 
 
+async def language_of(uow: FakeUnitOfWork, actor: Actor) -> str:
+    """The reader's language as a card action reads it: with the turns, writing nothing."""
+    ref = ConversationRef(
+        conversation_id=CHANNEL,
+        kind=ConversationKind.CHANNEL,
+        service_url="http://127.0.0.1:9/",
+        channel_id="msteams",
+    )
+    request = networks.TurnRequest(ref, None, actor, record=False)
+    return (await networks.begin_turns(uow, [request], "en"))[0].language
+
+
 async def test_language_follows_the_client_then_the_person_then_the_network(
     uow: FakeUnitOfWork, store: FakeStore
 ) -> None:
     swede = Actor(teams_user_id="29:x", locale="sv-SE")
-    assert await networks.preferred_language(uow, CHANNEL, swede, "en") == "sv"
+    assert await language_of(uow, swede) == "sv"
     german = Actor(teams_user_id="29:x", aad_object_id="aad-fac", locale="de-DE")
-    assert await networks.preferred_language(uow, CHANNEL, german, "en") == "da"
+    assert await language_of(uow, german) == "da"
     store.people["facilitator@example.org"] = dataclasses.replace(
         store.people["facilitator@example.org"], aad_object_id="aad-fac", locale="en"
     )
-    assert await networks.preferred_language(uow, CHANNEL, german, "en") == "en"
+    assert await language_of(uow, german) == "en"
 
 
 async def test_reimport_cancels_meetings_no_longer_declared(uow: FakeUnitOfWork) -> None:
