@@ -94,6 +94,18 @@ COMPOSER = '[data-lexical-editor="true"][role="textbox"]'
 OUTPUT_CARD = ".fai-OutputCard"
 ADAPTIVE_CARD = ".ac-adaptiveCard"
 CHANNEL_POST = ".fui-Card"
+# The Playground marks the open chat only by its background: it is the one
+# tree item whose background differs from every other's. A click made while
+# the page is still settling its own first install can be dropped, so
+# select_chat checks and clicks again.
+_IS_SELECTED = """item => {
+    const bg = e => getComputedStyle(e).backgroundColor;
+    const others = [...document.querySelectorAll('[role="treeitem"]')].filter(e => e !== item);
+    return others.length > 0 && others.every(e => bg(e) !== bg(item));
+}"""
+SELECT_ATTEMPTS = 4
+INSTALL_ANSWERED = re.compile(r"User Application conversationUpdate \d{3}")
+SELECT_WAIT_MS = 3_000
 
 # Environment every start of the Playground must carry, whatever else is set.
 _PLAYGROUND_ENV_PREFIXES = ("M365_AGENTS_PLAYGROUND_", "TEAMSAPPTESTER_", "TEAMS_APP_TEST_TOOL_")
@@ -413,6 +425,9 @@ async def open_playground(
     """
     await page.goto(playground.base_url + "/", wait_until="domcontentloaded", timeout=timeout_ms)
     await page.locator(COMPOSER).first.wait_for(state="visible", timeout=timeout_ms)
+    # The log panel lists the install's conversationUpdate once the bot has
+    # answered it; until then the page is still settling Personal Chat.
+    await page.get_by_text(INSTALL_ANSWERED).first.wait_for(state="visible", timeout=timeout_ms)
 
 
 class PlaygroundUI:
@@ -434,8 +449,20 @@ class PlaygroundUI:
         Selecting a chat the first time in a page load installs the bot there
         (installationUpdate + conversationUpdate).
         """
+        from playwright.async_api import TimeoutError as PlaywrightTimeout
+
         item = self.page.get_by_role("treeitem", name=name, exact=True)
-        await item.click()
+        for _ in range(SELECT_ATTEMPTS):
+            await item.click()
+            # Off the tree, so hovering does not look like being selected.
+            await self.page.mouse.move(0, 0)
+            with contextlib.suppress(PlaywrightTimeout):
+                await item.page.wait_for_function(
+                    _IS_SELECTED, arg=await item.element_handle(), timeout=SELECT_WAIT_MS
+                )
+                break
+        else:
+            raise AssertionError(f"{name!r} stayed unselected after {SELECT_ATTEMPTS} clicks")
         await self.composer.wait_for(state="visible")
 
     async def send(self, text: str, *, mention: bool = False) -> None:

@@ -168,6 +168,24 @@ async def test_browser_personal_group_and_channel(
     assert all(not playground.is_own_url(url) for url in blocked_requests)
 
 
+async def test_select_chat_opens_the_channel_even_when_the_first_click_is_dropped(
+    playground_ui: PlaygroundUI, echo_bot: EchoBot
+) -> None:
+    ui = playground_ui
+    # Swallow the next click before the Playground's own handlers see it, as a
+    # page still settling its first install can.
+    await ui.page.evaluate(
+        """() => window.addEventListener('click', e => {
+            e.stopImmediatePropagation(); e.preventDefault();
+        }, {capture: true, once: true})"""
+    )
+    await ui.select_chat(TEAM_GENERAL)
+    await ui.send("still here", mention=True)
+    await ui.channel_post("still here").get_by_text(re.compile(r"^echo: ")).wait_for()
+    heard = echo_bot.of_type("message")[-1]
+    assert heard["conversation"]["id"].startswith(f"{GENERAL_CHANNEL_ID};messageid=")
+
+
 async def test_headless_chat(playground_chat: HeadlessChat, echo_bot: EchoBot) -> None:
     chat = playground_chat
     ids = chat.conversations
