@@ -127,6 +127,8 @@ async def messages(request: web.Request) -> web.Response:
         body = await request.json()
     except (json.JSONDecodeError, UnicodeDecodeError):
         return _bad_request("the body is not JSON")
+    except RecursionError:  # e.g. 100,000 nested lists: json gives up, so do we
+        return _bad_request("the body is nested too deeply")
     activity = _activity(body)
     if isinstance(activity, str):
         return _bad_request(activity)
@@ -144,8 +146,8 @@ async def messages(request: web.Request) -> web.Response:
     if response is None:
         return web.Response(status=201)
     body = response.body
-    if hasattr(body, "serialize"):
-        body = body.serialize()
+    if hasattr(body, "serialize"):  # a schema object, e.g. an AdaptiveCardInvokeResponse
+        body = codec().to_json(body)
     return web.json_response(body, status=response.status)
 
 

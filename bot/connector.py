@@ -29,9 +29,10 @@ from botbuilder.schema import (
 from botbuilder.schema.teams import TeamDetails, TeamsPagedMembersResult
 from botframework.connector import models as connector_models
 from botframework.connector.auth import AppCredentials, ConnectorFactory
-from msrest import Deserializer, Serializer
 from msrest.exceptions import ClientException
 from yarl import URL
+
+from bot.codec import Codec
 
 log = logging.getLogger(__name__)
 USER_AGENT = "netpuls (Microsoft-BotFramework/3.1)"
@@ -85,28 +86,11 @@ class ConnectorError(ErrorResponseException):  # type: ignore[misc]
             return None
 
 
-@dataclass(frozen=True, slots=True)
-class Codec:
-    """msrest's (de)serializers for the Connector schema (botbuilder's objects <-> JSON)."""
-
-    serializer: Serializer
-    deserializer: Deserializer
-
-    def to_json(self, model: Any) -> Any:
-        """A schema object as JSON data, exactly as `model.serialize()` makes it."""
-        # Model.serialize() is this call on a Serializer it builds first; msrest is frozen.
-        return self.serializer._serialize(model)  # type: ignore[no-untyped-call]
-
-    def from_json(self, type_name: str, data: Any) -> Any:
-        """A schema object (e.g. "Activity", "[ChannelAccount]") from JSON data."""
-        return self.deserializer(type_name, data) if data is not None else None
-
-
 @functools.cache
 def codec() -> Codec:
-    """Built once per process: msrest builds both anew on every serialize() and deserialize()."""
+    """Built once per process: msrest builds its (de)serializers anew on every call."""
     models = {k: v for k, v in connector_models.__dict__.items() if isinstance(v, type)}
-    return Codec(Serializer(models), Deserializer(models))  # type: ignore[no-untyped-call]
+    return Codec(models)
 
 
 @dataclass(slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -147,6 +148,22 @@ async def test_a_malformed_body_gets_400(bot: Any, body: str) -> None:
         "/api/messages", data=body, headers={"Content-Type": "application/json"}
     )
     assert response.status == 400
+
+
+@pytest.mark.parametrize("shape", ["activity", "bare"])
+async def test_a_deeply_nested_body_gets_400_not_500(bot: Any, connector: Any, shape: str) -> None:
+    _, url = connector
+    if shape == "activity":  # channelData 5,000 objects deep
+        activity = act.message(act.personal(url), "help")
+        activity["channelData"] = "@"
+        body = json.dumps(activity).replace('"@"', '{"a": ' * 5_000 + "1" + "}" * 5_000)
+    else:  # 100,000 nested lists, still under the 256 KB limit
+        body = "[" * 100_000 + "]" * 100_000
+    response = await bot.post(
+        "/api/messages", data=body, headers={"Content-Type": "application/json"}
+    )
+    assert response.status == 400
+    assert "nested" in (await response.json())["message"]
 
 
 async def test_anonymous_mode_refuses_a_service_url_off_loopback(bot: Any) -> None:
