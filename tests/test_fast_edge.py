@@ -86,6 +86,28 @@ async def test_a_second_turn_reuses_the_client_the_session_and_the_connection(
     assert len(set(fake.peers)) == 1, "both replies should travel on one pooled connection"
 
 
+async def test_a_card_action_s_answer_skips_the_send_pipeline_and_copies_no_card(
+    bot: Any, connector: tuple[FakeConnector, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake, url = connector
+    sent: list[str] = []
+    send = TurnContext.send_activity
+
+    async def spy(self: TurnContext, activity: Any, *args: Any, **kwargs: Any) -> Any:
+        sent.append(getattr(activity, "type", "text"))
+        return await send(self, activity, *args, **kwargs)
+
+    monkeypatch.setattr(TurnContext, "send_activity", spy)
+    where = act.personal(url)
+    invoke = act.card_invoke(where, "rsvp", {"meeting": "nowhere:1", "answer": "attending"})
+    response = await bot.post("/api/messages", json=invoke)
+    assert response.status == 200
+    body = await response.json()
+    assert body["statusCode"] == 400  # "a meeting I do not know", as a card message
+    assert sent == []  # handed to the adapter directly
+    assert fake.sent == []
+
+
 async def test_many_concurrent_turns_fetch_the_outbound_token_once(
     secured_bot: Any, connector: tuple[FakeConnector, str], issuer: TokenIssuer
 ) -> None:
