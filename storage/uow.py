@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -48,7 +49,7 @@ from storage.repositories import (
     SqlPeopleRepository,
     SqlPreferences,
 )
-from storage.rsvps import SqlPostedCards, SqlRsvpRepository
+from storage.rsvps import MeetingQueues, SqlPostedCards, SqlRsvpRepository
 from storage.sparring import SqlCaseRepository, SqlHostPlanRepository, SqlSummaryRepository
 
 
@@ -80,6 +81,7 @@ class SqlUnitOfWork:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
         self._session: AsyncSession | None = None
+        self._queues = _meeting_queues(sessions)
 
     async def __aenter__(self) -> SqlUnitOfWork:
         session = self._sessions()
@@ -89,7 +91,7 @@ class SqlUnitOfWork:
         self.people = SqlPeopleRepository(session)
         self.activities = SqlActivityLog(session)
         self.preferences = SqlPreferences(session)
-        self.rsvps = SqlRsvpRepository(session)
+        self.rsvps = self._rsvps = SqlRsvpRepository(session, self._queues)
         self.posted = SqlPostedCards(session)
         self.cadence = SqlCadence(session)
         self.outbox = SqlOutbox(session)
@@ -117,8 +119,11 @@ class SqlUnitOfWork:
         try:
             await self._session.rollback()
         finally:
-            await self._session.close()
-            self._session = None
+            try:
+                await self._session.close()
+            finally:
+                self._session = None
+                self._rsvps.end()  # after the transaction: the row lock is gone too
 
     async def commit(self) -> None:
         """Make everything done in this unit durable."""
@@ -129,3 +134,22 @@ class SqlUnitOfWork:
         """Discard everything done in this unit since the last commit."""
         assert self._session is not None
         await self._session.rollback()
+
+
+_QUEUES: weakref.WeakKeyDictionary[async_sessionmaker[AsyncSession], MeetingQueues] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _meeting_queues(sessions: async_sessionmaker[AsyncSession]) -> MeetingQueues | None:
+    """The process's meeting lines for this database, on PostgreSQL only.
+
+    SQLite has one pooled connection per process, handed out first come, first served: the
+    pool is the line already (a second line there made the tail twice as long, measured)."""
+    bind = sessions.kw.get("bind")
+    if bind is None or bind.dialect.name != "postgresql":
+        return None
+    queues = _QUEUES.get(sessions)
+    if queues is None:
+        queues = _QUEUES[sessions] = MeetingQueues()
+    return queues

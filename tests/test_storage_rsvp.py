@@ -7,11 +7,16 @@ import dataclasses
 from datetime import UTC, date, datetime
 from typing import Any
 
+import pytest
+from sqlalchemy import text
+
 from domain.model import Person, RoleKind
 from domain.rsvp import Answer, SeatTaken, Standing
 from services import rsvp
 from services.network_file import load_network_file
 from services.networks import Actor, import_network
+from storage.rsvps import MeetingQueues
+from storage.uow import _meeting_queues
 from tests.conftest import EXAMPLES, FixedClock
 
 SLUG = "kompakte-groenne-byer"
@@ -121,3 +126,65 @@ async def test_answers_come_back_whole_and_in_the_order_they_were_given(uow_fact
     assert mine.answered_at.replace(tzinfo=UTC) == datetime(2024, 3, 1, 13, tzinfo=UTC)
     assert mine.person_name and mine.municipality and mine.municipality_name
     assert mine.municipality_name != mine.municipality  # the name, not the key
+
+
+async def test_answers_to_one_meeting_wait_in_line_in_the_process_not_on_the_row(
+    uow_factory: Any, engine: Any
+) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's one pooled connection is the line already")
+    pairs = await plan22_with_colleagues(uow_factory)
+    waiting_on_locks: list[int] = []
+    done = asyncio.Event()
+
+    async def watch() -> None:
+        async with engine.connect() as watcher:
+            while not done.is_set():
+                count = await watcher.scalar(
+                    text(
+                        "SELECT count(*) FROM pg_stat_activity"
+                        " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                    )
+                )
+                waiting_on_locks.append(int(count or 0))
+                await asyncio.sleep(0.001)
+
+    watcher = asyncio.create_task(watch())
+    try:
+        outcomes = await asyncio.gather(
+            *(answer(uow_factory, planner) for planner, _ in pairs),
+            *(answer(uow_factory, "nobody@example.org") for _ in range(3)),
+            rsvp.respond(uow_factory(), CLOCK, f"{SLUG}:99", Actor("29:x"), Roster(), "attending"),
+            return_exceptions=True,
+        )
+    finally:
+        done.set()
+        await watcher
+    assert sum(isinstance(o, rsvp.Answered) for o in outcomes) == len(pairs)
+    assert len(waiting_on_locks) > 3 and max(waiting_on_locks) == 0
+    state = await rsvp.meeting_state(uow_factory(), CLOCK, KEY)
+    assert sum(r.standing is Standing.CONFIRMED for r in state.rsvps) == len(pairs)
+    assert len(_meeting_queues(uow_factory()._sessions) or ()) == 0  # nothing left behind
+
+
+async def test_the_meeting_line_is_first_come_first_served_and_leaves_nothing_behind() -> None:
+    queues = MeetingQueues()
+    order: list[int] = []
+
+    async def turn(n: int) -> None:
+        await queues.enter(("net", 1))
+        order.append(n)
+        await asyncio.sleep(0)
+        queues.leave(("net", 1))
+
+    await asyncio.gather(*(turn(n) for n in range(5)))
+    assert order == [0, 1, 2, 3, 4]
+    assert len(queues) == 0
+    await queues.enter(("net", 1))
+    late = asyncio.create_task(queues.enter(("net", 1)))
+    await asyncio.sleep(0)
+    late.cancel()  # a turn cancelled while in line leaves it
+    with pytest.raises(asyncio.CancelledError):
+        await late
+    queues.leave(("net", 1))
+    assert len(queues) == 0
