@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from domain.errors import N_, DomainError, NotAllowed, NotFound
+from domain.errors import N_, DomainError, NotAllowed
 from domain.material import (
     MAX_TITLE,
     FileRules,
@@ -20,7 +20,7 @@ from domain.material import (
 )
 from domain.model import ConversationKind, Meeting, MeetingStatus, Network, Person, next_meeting
 from services.graph_port import Content, DriveFile, GraphFailure, GraphPort, TooLarge
-from services.networks import Actor, Directory, identify, network_for
+from services.networks import Actor, Directory, identify, network_for, no_linked_channel
 from services.ports import Clock, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -135,14 +135,7 @@ async def _channel(uow: UnitOfWork, network: Network) -> tuple[str, str]:
         usable = ref.kind is ConversationKind.CHANNEL and ref.installed
         if usable and ref.team_aad_group_id and ref.teams_channel_id:
             return ref.team_aad_group_id, ref.teams_channel_id
-    raise NotFound(
-        N_(
-            "No channel is linked to {network} yet. Write link {slug} in the "
-            "network's channel first."
-        ),
-        network=network.name,
-        slug=network.slug,
-    )
+    raise no_linked_channel(network)
 
 
 async def plan_filing(

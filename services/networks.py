@@ -88,6 +88,19 @@ async def identify(uow: UnitOfWork, actor: Actor, directory: Directory | None) -
     return person
 
 
+def no_linked_channel(network: Network) -> NotFound:
+    """The error for something that must be posted in the network's channel, before any
+    channel is linked to the network."""
+    return NotFound(
+        N_(
+            "No channel is linked to {network} yet. Write link {slug} in the "
+            "network's channel first."
+        ),
+        network=network.name,
+        slug=network.slug,
+    )
+
+
 async def network_for(uow: UnitOfWork, conversation_id: str, person: Person | None) -> Network:
     """The network a conversation speaks for: its link, the person's, or the only one."""
     ref = await uow.conversations.get(channel_conversation_id(conversation_id))

@@ -22,7 +22,7 @@ from domain.questions import (
     rotation,
     split_tags,
 )
-from services.networks import Actor, Directory, identify, network_for
+from services.networks import Actor, Directory, identify, network_for, no_linked_channel
 from services.ports import Clock, NewDelivery, Notifier, Outbound, UnitOfWork
 from services.question_ports import POST_KEY
 from services.sparring_support import channels, member
@@ -108,14 +108,7 @@ async def ask(
         themes = pick_themes(tags, network.themes)
         targets = await channels(uow, network.slug)
         if not targets:
-            raise NotFound(
-                N_(
-                    "No channel is linked to {network} yet. Write link {slug} in the "
-                    "network's channel first."
-                ),
-                network=network.name,
-                slug=network.slug,
-            )
+            raise no_linked_channel(network)
         asked = await _whom(uow, network.slug, themes, who.person.municipality)
         question = Question(
             number=0,

@@ -17,7 +17,7 @@ from domain.sparring import (
     reminder_due,
 )
 from services.cases import accepted_cases
-from services.networks import Actor, Directory, personal_chat
+from services.networks import Actor, Directory, no_linked_channel, personal_chat
 from services.ports import Clock, Notifier, Outbound, UnitOfWork
 from services.rsvp import AGENDA, parse_meeting_key
 from services.sparring_support import channels, meeting_of, organiser, record
@@ -124,14 +124,7 @@ async def save_summary(
         publish = summary.posted
         targets = await channels(uow, slug) if publish else []
         if publish and not targets:
-            raise NotFound(
-                N_(
-                    "No channel is linked to {network} yet. Write link {slug} in the "
-                    "network's channel first."
-                ),
-                network=state.network.name,
-                slug=slug,
-            )
+            raise no_linked_channel(state.network)
         await uow.summaries.save(slug, number, summary)
         action = "summary.edit" if old.posted else "summary.post" if post else "summary.draft"
         await record(uow, clock, slug, who.person.key, action, f"meeting {number}")
