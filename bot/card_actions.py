@@ -74,6 +74,7 @@ class CardActions:
         self._notifier = notifier
         self._links = links
         self._background = background
+        self._agendas = rsvp.AgendaRefresher(uow, clock, notifier, self.shared_copy)
         self._verbs: dict[str, Callable[[CardAction], Awaitable[dict[str, Any]]]] = {
             VERB_RSVP: self._rsvp,
             VERB_REFRESH: self._refresh,
@@ -84,7 +85,7 @@ class CardActions:
         MembershipActions(uow, clock, notifier, background, links).register(self._verbs)
         from bot.sparring_actions import SparringActions  # it imports this module
 
-        SparringActions(uow, clock, notifier, background, self.shared_copy).register(self._verbs)
+        SparringActions(uow, clock, notifier, background, self._agendas).register(self._verbs)
         from bot.pairs_actions import PairsActions  # it imports this module
 
         PairsActions(uow, clock).register(self._verbs)
@@ -149,7 +150,7 @@ class CardActions:
 
     async def _after_answer(self, answered: rsvp.Answered) -> None:
         """Update every posted copy of the card and tell anyone promoted from the waitlist."""
-        await rsvp.refresh_posted(self._uow(), self._notifier, answered.state, self.shared_copy)
+        await self._agendas.refresh(answered.state.key)
         if answered.outcome.promoted:
             await rsvp.tell_promoted(
                 self._uow(),

@@ -55,13 +55,13 @@ class SparringActions:
         clock: Clock,
         notifier: Notifier,
         background: Background,
-        agenda: Callable[[rsvp.MeetingState], Outbound],
+        agenda: rsvp.AgendaRefresher,
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._notifier = notifier
         self._background = background
-        self._agenda = agenda  # the agenda card's shared copy, refreshed when cases change
+        self._agenda = agenda  # the posted agenda cards list the accepted cases
 
     def verbs(self) -> dict[str, Verb]:
         """The verbs this object answers."""
@@ -179,8 +179,7 @@ class SparringActions:
         """Tell the submitter and refresh the posted agenda (its list of accepted cases)."""
         case = decided.case
         await cases.tell_submitter(self._uow(), self._notifier, case, message)
-        state = await rsvp.meeting_state(self._uow(), self._clock, f"{case.network}:{case.meeting}")
-        await rsvp.refresh_posted(self._uow(), self._notifier, state, self._agenda)
+        await self._agenda.refresh(f"{case.network}:{case.meeting}")
 
     async def _case_notes(self, action: CardAction) -> dict[str, Any]:
         cid = str(action.data.get(ids.DATA_CASE, ""))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -24,9 +25,17 @@ from domain.model import (
 )
 from domain.rsvp import MAX_DIETARY, MAX_NOTE, Answer, Outcome, Rsvp, SeatPolicy, Standing, decide
 from domain.sparring import Case, CaseStatus
-from services.networks import Actor, Directory, identify, network_for, personal_chat
-from services.ports import Clock, Notifier, Outbound, UnitOfWork
+from services.networks import (
+    Actor,
+    Directory,
+    identify,
+    network_for,
+    no_linked_channel,
+    personal_chat,
+)
+from services.ports import Clock, Notifier, Outbound, UnitOfWork, UnitOfWorkFactory
 
+log = logging.getLogger(__name__)
 AGENDA = "agenda"
 # The agenda card and the D-14 material pack list this much of a meeting's material.
 MATERIAL_SHOWN = 15
@@ -275,14 +284,7 @@ async def post_agenda(
         }
         await uow.commit()
     if not channels:
-        raise NotFound(
-            N_(
-                "No channel is linked to {network} yet. Write link {slug} in the "
-                "network's channel first."
-            ),
-            network=state.network.name,
-            slug=slug,
-        )
+        raise no_linked_channel(state.network)
     message = render(state)
     created = updated = 0
     for ref in channels:
@@ -299,23 +301,74 @@ async def post_agenda(
     return created, updated
 
 
-async def refresh_posted(
-    uow: UnitOfWork,
-    notifier: Notifier,
-    state: MeetingState,
-    render: Callable[[MeetingState], Outbound],
-) -> int:
-    """Update every posted copy of the agenda card after a change; returns how many."""
-    async with uow:
-        places = await uow.posted.where(AGENDA, state.network.slug, state.meeting.number)
-        refs = [await uow.conversations.get(c) for c, _ in places]
-    message = render(state)
-    count = 0
-    for ref, (_, activity_id) in zip(refs, places, strict=True):
-        if ref is not None and ref.installed:
-            await notifier.update(ref, activity_id, message)
-            count += 1
-    return count
+class AgendaRefresher:
+    """Brings the posted copies of a meeting's agenda card up to date after a change.
+
+    Refreshes of one meeting run one after the other in this process, each reading the
+    meeting's state as committed when it starts, so an older state never lands after a newer
+    one (two refreshes with the states of two clicks used to race, and the channel's card could
+    keep the older). Asks that arrive while a refresh runs fold into one more: 25 municipalities
+    answering within a minute make a few updates of the channel's card, not 25 racing ones.
+    Nothing is read beyond the posted places, and nothing rendered, when no copy is posted.
+    """
+
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        notifier: Notifier,
+        render: Callable[[MeetingState], Outbound],
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._notifier = notifier
+        self._render = render
+        self._running: set[str] = set()
+        self._again: set[str] = set()
+
+    async def refresh(self, key: str) -> int:
+        """Refresh the meeting's posted copies (or have the running refresh go once more);
+        how many copies this call updated."""
+        if key in self._running:
+            self._again.add(key)
+            return 0
+        self._running.add(key)
+        count = 0
+        try:
+            while True:
+                self._again.discard(key)
+                try:
+                    count += await self._once(key)
+                except Exception:
+                    if key not in self._again:
+                        raise
+                    log.exception("refreshing the agenda card of %s failed; trying again", key)
+                if key not in self._again:
+                    return count
+        finally:
+            self._running.discard(key)
+            self._again.discard(key)
+
+    async def _once(self, key: str) -> int:
+        slug, number = parse_meeting_key(key)
+        uow = self._uow()
+        async with uow:
+            places = await uow.posted.where(AGENDA, slug, number)
+            if not places:
+                return 0
+            refs = [await uow.conversations.get(c) for c, _ in places]
+            state = await load_state(uow, self._clock, slug, number)
+        live = [
+            (ref, activity_id)
+            for ref, (_, activity_id) in zip(refs, places, strict=True)
+            if ref is not None and ref.installed
+        ]
+        if not live:
+            return 0
+        message = self._render(state)
+        for ref, activity_id in live:
+            await self._notifier.update(ref, activity_id, message)
+        return len(live)
 
 
 async def tell_promoted(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from aiohttp.test_utils import TestClient
 
+from bot.wiring import BACKGROUND
 from tests.support import activities as act
 from tests.support.bot_app import BotStarter
 from tests.support.http import link_channel, post_activity
@@ -194,3 +196,26 @@ async def test_the_calendar_link_on_the_card_serves_the_meeting_as_ics(
     ics = await response.text()
     assert "DTSTART;TZID=Europe/Copenhagen:20240314T100000" in ics
     assert "UID:kompakte-groenne-byer-1@netpuls" in ics
+
+
+async def test_a_slow_card_update_never_leaves_the_channel_card_older_than_the_last_answer(
+    bot: Any, connector: Any
+) -> None:
+    fake, url = connector
+    where = await linked_channel_with_agenda(bot, url)
+    odense = who(url, "29:odense", channel=True)
+    fake.update_delays = [0.3]  # the first click's card update is answered slowly
+    first = await bot.post(
+        "/api/messages", json=invoke(odense, "rsvp", {"meeting": KEY, "answer": "attending"})
+    )
+    await asyncio.sleep(0.05)
+    second = await bot.post(
+        "/api/messages", json=invoke(odense, "rsvp", {"meeting": KEY, "answer": "not_attending"})
+    )
+    assert first.status == second.status == 200
+    await bot.app[BACKGROUND].drain()
+    await asyncio.sleep(0.4)
+    await bot.app[BACKGROUND].drain()
+    last_after_clicks = fake.updated[-1][2]["attachments"]
+    await post(bot, act.message(where, "agenda 1", mention=True))  # the card as it should be
+    assert last_after_clicks == fake.updated[-1][2]["attachments"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from datetime import UTC, datetime
 
@@ -176,6 +177,84 @@ async def test_posting_the_agenda_twice_updates_the_first_post(uow: FakeUnitOfWo
     assert [c for c, _ in notifier.sent] == [CHANNEL]
     assert notifier.updated[0][1] == "activity-1"
     assert notifier.updated[0][2].text == f"agenda {KEY} 1"
+
+
+async def test_the_card_is_rendered_once_for_all_posted_copies_and_not_at_all_without_one(
+    uow: FakeUnitOfWork,
+) -> None:
+    rendered: list[str] = []
+
+    def counting(state: rsvp.MeetingState) -> Outbound:
+        rendered.append(state.key)
+        return render(state)
+
+    notifier = FakeNotifier()
+    refresher = rsvp.AgendaRefresher(lambda: uow, CLOCK, notifier, counting)
+    await say(uow, ODENSE)
+    assert await refresher.refresh(KEY) == 0
+    assert rendered == []  # nothing posted: a click renders no shared card
+    await rsvp.post_agenda(uow, CLOCK, notifier, KEY, FACILITATOR, ROSTER, render)
+    await say(uow, ODENSE, "maybe")
+    assert await refresher.refresh(KEY) == 1
+    assert rendered == [KEY]
+
+
+class SlowNotifier(FakeNotifier):
+    """Updates wait until the test lets them through, as a slow Bot Connector would."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = asyncio.Event()
+        self.failures = 0
+
+    async def update(self, ref: ConversationRef, activity_id: str, message: Outbound) -> None:
+        await self.gate.wait()
+        if self.failures:
+            self.failures -= 1
+            raise ConnectionError("the connector went away")
+        await super().update(ref, activity_id, message)
+
+
+async def posted_agenda_with_slow_updates(uow: FakeUnitOfWork) -> SlowNotifier:
+    """The agenda posted in the channel; its updates then wait for the test's gate."""
+    notifier = SlowNotifier()
+    notifier.gate.set()
+    await rsvp.post_agenda(uow, CLOCK, notifier, KEY, FACILITATOR, ROSTER, render)
+    notifier.gate.clear()
+    return notifier
+
+
+async def test_a_burst_of_answers_updates_the_card_a_few_times_and_the_newest_state_lands_last(
+    uow: FakeUnitOfWork,
+) -> None:
+    notifier = await posted_agenda_with_slow_updates(uow)
+    refresher = rsvp.AgendaRefresher(lambda: uow, CLOCK, notifier, render)
+    first = asyncio.create_task(refresher.refresh(KEY))  # reads 0 answers, then waits
+    await asyncio.sleep(0)
+    await say(uow, ODENSE)
+    later = [refresher.refresh(KEY) for _ in range(10)]  # asked while the first one runs
+    assert await asyncio.gather(*later) == [0] * 10
+    notifier.gate.set()
+    assert await first == 2  # its own update, then one more for everything asked meanwhile
+    assert [m.text for _, _, m in notifier.updated] == [f"agenda {KEY} 0", f"agenda {KEY} 1"]
+
+
+async def test_a_failed_refresh_with_a_newer_change_waiting_still_brings_the_card_up_to_date(
+    uow: FakeUnitOfWork,
+) -> None:
+    notifier = await posted_agenda_with_slow_updates(uow)
+    notifier.failures = 1
+    refresher = rsvp.AgendaRefresher(lambda: uow, CLOCK, notifier, render)
+    first = asyncio.create_task(refresher.refresh(KEY))
+    await asyncio.sleep(0)
+    await say(uow, ODENSE)
+    await refresher.refresh(KEY)
+    notifier.gate.set()
+    assert await first == 1
+    assert [m.text for _, _, m in notifier.updated] == [f"agenda {KEY} 1"]
+    notifier.failures = 1  # alone, a failure is the caller's to log
+    with pytest.raises(ConnectionError):
+        await refresher.refresh(KEY)
 
 
 async def test_only_organisers_post_the_agenda(uow: FakeUnitOfWork) -> None:

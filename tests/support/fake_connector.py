@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import threading
 from collections import Counter
@@ -45,6 +46,7 @@ class FakeConnector:
     created: list[dict[str, Any]] = field(default_factory=list)
     teams: dict[str, dict[str, Any]] = field(default_factory=dict)
     failures: list[Failure] = field(default_factory=list)
+    update_delays: list[float] = field(default_factory=list)  # seconds, for the next updates
     peers: list[tuple[str, int]] = field(default_factory=list)
     limits: ConnectorLimits | None = None  # Teams' rate limits and random failures, if set
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -123,6 +125,10 @@ class FakeConnector:
 
     async def _update(self, request: web.Request) -> web.Response:
         body = await request.json()
+        with self._lock:
+            delay = self.update_delays.pop(0) if self.update_delays else 0.0
+        if delay:  # a slow answer: updates sent later may be applied first
+            await asyncio.sleep(delay)
         with self._lock:
             self.updated.append((request.match_info["cid"], request.match_info["aid"], body))
         return web.json_response({"id": request.match_info["aid"]})
