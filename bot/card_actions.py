@@ -75,6 +75,7 @@ class CardActions:
         self._links = links
         self._background = background
         self._agendas = rsvp.AgendaRefresher(uow, clock, notifier, self.shared_copy)
+        self._states = rsvp.MeetingStates()
         self._verbs: dict[str, Callable[[CardAction], Awaitable[dict[str, Any]]]] = {
             VERB_RSVP: self._rsvp,
             VERB_REFRESH: self._refresh,
@@ -141,6 +142,7 @@ class CardActions:
             data.get(INPUT_DIETARY, ""),
             data.get(INPUT_NOTE, ""),
             action.conversation_id,
+            self._states,
         )
         mine = answered.outcome.rsvp
         notice = _confirmation(action.t, mine.answer, mine.standing)

@@ -117,7 +117,13 @@ class Preferences(Protocol):
 class RsvpRepository(Protocol):
     """Answers to meetings."""
 
-    async def lock(self, slug: str, number: int) -> bool: ...
+    async def lock(self, slug: str, number: int) -> int | None:
+        """Lock the meeting for this unit of work; the network's revision, None if no meeting.
+
+        The revision changes whenever anything a meeting card shows changes, but its answers.
+        """
+        ...
+
     async def for_meeting(self, slug: str, number: int) -> list[Rsvp]: ...
     async def save(
         self, slug: str, number: int, rsvp: Rsvp, *, changed_by: str, at: datetime

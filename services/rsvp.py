@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -86,6 +87,62 @@ def parse_meeting_key(key: object) -> tuple[str, int]:
     raise InvalidInput(N_("This card does not belong to a meeting I know."))
 
 
+class MeetingStates:
+    """Meeting cards' rarely-changing part (network, meeting, seats, cases, material), kept in
+    the process per network revision.
+
+    `RsvpRepository.lock` returns the network's revision, which database triggers bump on any
+    change to those tables by any writer, so a kept state is used only while it is current.
+    Answers and whether answering has closed are never kept. One instance per database.
+    """
+
+    def __init__(self, limit: int = 256) -> None:
+        self._limit = limit
+        self._kept: OrderedDict[tuple[str, int], tuple[int, MeetingState]] = OrderedDict()
+
+    def get(self, slug: str, number: int, revision: int) -> MeetingState | None:
+        """The state kept at exactly this revision, or None."""
+        kept = self._kept.get((slug, number))
+        if kept is None or kept[0] != revision:
+            return None
+        self._kept.move_to_end((slug, number))
+        return kept[1]
+
+    def keep(self, slug: str, number: int, revision: int, state: MeetingState) -> None:
+        """Keep a state read under the meeting's lock at this revision (its answers dropped)."""
+        self._kept[(slug, number)] = (revision, replace(state, rsvps=()))
+        self._kept.move_to_end((slug, number))
+        while len(self._kept) > self._limit:
+            self._kept.popitem(last=False)
+
+
+def _closed(clock: Clock, meeting: Meeting, deadline: datetime) -> bool:
+    return clock.now() > deadline or meeting.status is not MeetingStatus.PLANNED
+
+
+async def _locked_state(
+    uow: UnitOfWork,
+    clock: Clock,
+    slug: str,
+    number: int,
+    revision: int,
+    states: MeetingStates | None,
+) -> MeetingState:
+    """The state of a meeting locked at `revision`: the kept part if it is current, plus the
+    answers read now."""
+    kept = states.get(slug, number, revision) if states is not None else None
+    if kept is None:
+        state = await load_state(uow, clock, slug, number)
+        if states is not None:
+            states.keep(slug, number, revision, state)
+        return state
+    return replace(
+        kept,
+        rsvps=tuple(await uow.rsvps.for_meeting(slug, number)),
+        closed=_closed(clock, kept.meeting, kept.deadline),
+    )
+
+
 async def load_state(uow: UnitOfWork, clock: Clock, slug: str, number: int) -> MeetingState:
     """The meeting's state inside an open unit of work."""
     network = await uow.networks.get(slug)
@@ -99,7 +156,7 @@ async def load_state(uow: UnitOfWork, clock: Clock, slug: str, number: int) -> M
         municipalities=tuple(await uow.networks.municipalities(slug)),
         rsvps=tuple(await uow.rsvps.for_meeting(slug, number)),
         deadline=deadline,
-        closed=clock.now() > deadline or meeting.status is not MeetingStatus.PLANNED,
+        closed=_closed(clock, meeting, deadline),
         cases=tuple(
             c for c in await uow.cases.for_meeting(slug, number) if c.status is CaseStatus.ACCEPTED
         ),
@@ -133,8 +190,12 @@ async def respond(
     dietary: object = "",
     note: object = "",
     conversation_id: str | None = None,
+    states: MeetingStates | None = None,
 ) -> Answered:
-    """Answer a meeting for your municipality's seat; every rule checked, nothing half-saved."""
+    """Answer a meeting for your municipality's seat; every rule checked, nothing half-saved.
+
+    With `states`, the meeting's rarely-changing part is read once per network revision.
+    """
     slug, number = parse_meeting_key(key)
     if answer not in {a.value for a in Answer}:
         raise InvalidInput(N_("That answer is not one I know."))
@@ -145,9 +206,10 @@ async def respond(
     )
     text = _clean(note, MAX_NOTE, N_("The note is too long: {length} characters, at most {limit}."))
     async with uow:
-        if not await uow.rsvps.lock(slug, number):
+        revision = await uow.rsvps.lock(slug, number)
+        if revision is None:
             raise NotFound(N_("This card does not belong to a meeting I know."))
-        state = await load_state(uow, clock, slug, number)
+        state = await _locked_state(uow, clock, slug, number, revision, states)
         person = await _member(uow, state, actor, directory, conversation_id)
         if state.meeting.status is not MeetingStatus.PLANNED:
             raise InvalidInput(N_("This meeting is cancelled."))

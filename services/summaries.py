@@ -108,7 +108,7 @@ async def save_summary(
         # The meeting's write lock first: saves of one summary run one after the other, so
         # of two "post" clicks (or replicas) exactly one claims the post and sends new cards;
         # the other finds it posted and only updates the posted cards.
-        if not await uow.rsvps.lock(slug, number):
+        if await uow.rsvps.lock(slug, number) is None:
             raise NotFound(N_("This card does not belong to a meeting I know."))
         who = await organiser(uow, slug, actor, directory, WRITERS_ONLY)
         state = await _state(uow, slug, number)

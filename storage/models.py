@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -69,6 +70,9 @@ class NetworkRow(Stamped, Base):
     evaluation: Mapped[str] = mapped_column(Text, default="")
     cadence: Mapped[dict[str, Any]] = mapped_column(default=dict)
     fees: Mapped[list[Any]] = mapped_column(default=list)
+    # Bumped by database triggers (migration 0015) on any change to what a meeting card shows
+    # except its answers; never written by the application.
+    revision: Mapped[int] = mapped_column(BigInteger, server_default="1")
 
 
 class MunicipalityRow(Stamped, Base):

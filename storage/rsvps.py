@@ -36,6 +36,9 @@ _LOCK = (
     update(MeetingRow)
     .where(MeetingRow.network_id == _NETWORK_ID, MeetingRow.number == bindparam("m_number"))
     .values(updated_at=bindparam("at"))
+    .returning(
+        select(NetworkRow.revision).where(NetworkRow.id == MeetingRow.network_id).scalar_subquery()
+    )
 )
 _ANSWERS = (
     select(
@@ -153,18 +156,21 @@ class SqlRsvpRepository:
             self._queues.leave(self._holding)
         self._holding = None
 
-    async def lock(self, slug: str, number: int) -> bool:
-        """Take the meeting's write lock for this transaction; False if there is no meeting.
+    async def lock(self, slug: str, number: int) -> int | None:
+        """Take the meeting's write lock for this transaction and return the network's revision
+        (None if there is no meeting).
 
         A write as the first statement: PostgreSQL locks the meeting's row, SQLite takes its
         database write lock, so concurrent answers to one meeting run one after the other and
-        the seat rule is checked against committed answers only.
+        the seat rule is checked against committed answers only. The revision changes with
+        anything the meeting's card shows but its answers (migration 0015's triggers).
         """
         if self._queues is not None and self._holding is None:  # one line per unit of work
             await self._queues.enter((slug, number))
             self._holding = (slug, number)
         result = await self._s.execute(_LOCK, {"n_slug": slug, "m_number": number, "at": utcnow()})
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        revision: int | None = result.scalar_one_or_none()
+        return revision
 
     async def for_meeting(self, slug: str, number: int) -> list[Rsvp]:
         """Every current answer to a meeting, in answer order."""

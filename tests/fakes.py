@@ -38,6 +38,7 @@ class FakeStore:
         self.claims: set[tuple[str, str]] = set()
         self.languages: dict[str, str] = {}
         self.rsvps: dict[tuple[str, int], dict[str, Rsvp]] = {}
+        self.revisions = 0
         self.changes: list[tuple[str, int, str, str | None, str]] = []
         self.posted: dict[tuple[str, str, int, str], str] = {}
         self.commits = 0
@@ -214,9 +215,13 @@ class FakeRsvps:
     def __init__(self, store: FakeStore) -> None:
         self._s = store
 
-    async def lock(self, slug: str, number: int) -> bool:
+    async def lock(self, slug: str, number: int) -> int | None:
         f = self._s.files.get(slug)
-        return bool(f and any(m.number == number for m in f.meetings))
+        if not (f and any(m.number == number for m in f.meetings)):
+            return None
+        # The fake keeps no revision: a new one every time, so nothing is ever reused.
+        self._s.revisions += 1
+        return self._s.revisions
 
     async def for_meeting(self, slug: str, number: int) -> list[Rsvp]:
         return sorted(self._s.rsvps.get((slug, number), {}).values(), key=lambda r: r.answered_at)

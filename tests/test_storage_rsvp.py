@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+from domain.errors import InvalidInput, NotAllowed
+from domain.material import Material, MaterialKind
 from domain.model import Person, RoleKind
 from domain.rsvp import Answer, SeatTaken, Standing
 from services import rsvp
@@ -188,3 +190,143 @@ async def test_the_meeting_line_is_first_come_first_served_and_leaves_nothing_be
         await late
     queues.leave(("net", 1))
     assert len(queues) == 0
+
+
+async def _revision(engine: Any) -> int:
+    async with engine.connect() as conn:
+        found = await conn.scalar(
+            text("SELECT revision FROM networks WHERE slug = :s"), {"s": SLUG}
+        )
+    assert isinstance(found, int)
+    return int(found)
+
+
+async def _run(engine: Any, sql: str) -> None:
+    async with engine.begin() as conn:
+        await conn.execute(text(sql))
+
+
+MEETING = f"(SELECT m.id FROM meetings m JOIN networks n ON n.id = m.network_id WHERE n.slug = '{SLUG}' AND m.number = 1)"  # noqa: E501
+NETWORK = f"(SELECT id FROM networks WHERE slug = '{SLUG}')"
+# Every kind of change a meeting card shows, but its answers, by any writer.
+CARD_CHANGES = {
+    "network": f"UPDATE networks SET name = name || ' ' WHERE slug = '{SLUG}'",
+    "seat": f"UPDATE seats SET status = status WHERE network_id = {NETWORK}",
+    "municipality name": "UPDATE municipalities SET name = name || ' ' "
+    f"WHERE id IN (SELECT municipality_id FROM seats WHERE network_id = {NETWORK})",
+    "programme item added": "INSERT INTO programme_items (meeting_id, position, title, kind, "
+    f"speaker) VALUES ({MEETING}, 99, 'Extra', 'talk', '')",
+    "programme item changed": "UPDATE programme_items SET title = title "
+    f"WHERE meeting_id = {MEETING}",
+    "programme item removed": f"DELETE FROM programme_items WHERE meeting_id = {MEETING}",
+    "case removed": f"DELETE FROM cases WHERE meeting_id = {MEETING}",
+    "material removed": f"DELETE FROM material WHERE network_id = {NETWORK}",
+    "meeting removed": f"DELETE FROM meetings WHERE id = {MEETING}",
+}
+MEETING_COLUMNS = [
+    *("network_id", "number", "kind", "day", "end_day", "starts", "ends", "region", "place"),
+    *("title", "field_visit", "status", "host_municipality_id", "capacity"),
+    *("seats_per_municipality", "skip_steps", "created_at"),
+]
+
+
+async def test_answers_and_the_lock_leave_the_revision_and_every_other_change_bumps_it(
+    uow_factory: Any, engine: Any
+) -> None:
+    pairs = await plan22_with_colleagues(uow_factory)
+    before = await _revision(engine)
+    async with uow_factory() as uow:
+        assert await uow.rsvps.lock(SLUG, 1) == before
+        assert await uow.rsvps.lock(SLUG, 99) is None
+    await answer(uow_factory, pairs[0][0])
+    await answer(uow_factory, pairs[1][0], "not_attending")
+    assert await _revision(engine) == before
+
+    from storage.models import MeetingRow
+
+    content = {c.name for c in MeetingRow.__table__.columns} - {"id", "updated_at"}
+    assert content == set(MEETING_COLUMNS), "a new meetings column must bump the revision"
+    for column in MEETING_COLUMNS:
+        await _run(engine, f"UPDATE meetings SET {column} = {column} WHERE id = {MEETING}")
+        after = await _revision(engine)
+        assert after == before + 1, column
+        before = after
+    person = f"(SELECT id FROM people WHERE key = '{pairs[0][0]}')"
+    await _run(
+        engine,
+        "INSERT INTO cases (meeting_id, person_id, title, description, themes, status, "
+        "decision_note, sparring_notes, notes_by, submitted_at, updated_at) VALUES "
+        f"({MEETING}, {person}, 'Case', 'Text', '[]', 'accepted', '', '', '', "
+        "'2024-03-01 12:00:00+00:00', '2024-03-01 12:00:00+00:00')",
+    )
+    assert await _revision(engine) == before + 1, "case added"
+    async with uow_factory() as uow:
+        stamp = datetime(2024, 3, 1, 12, tzinfo=UTC)
+        await uow.material.add(
+            SLUG, Material("Plan", MaterialKind.LINK, "https://example.org/p", "a", "A", stamp, 1)
+        )
+        await uow.commit()
+    assert await _revision(engine) == before + 2, "material added"
+    before += 2
+    for change, sql in CARD_CHANGES.items():
+        await _run(engine, sql)
+        after = await _revision(engine)
+        assert after > before, change
+        before = after
+
+
+async def test_a_kept_meeting_state_is_used_until_another_writer_changes_the_meeting(
+    uow_factory: Any, engine: Any
+) -> None:
+    pairs = await plan22_with_colleagues(uow_factory)
+    states = rsvp.MeetingStates()
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        statements.append(str(args[2]))
+
+    from sqlalchemy import event
+
+    async def respond(email: str, what: str = "attending") -> rsvp.Answered:
+        return await rsvp.respond(
+            uow_factory(),
+            CLOCK,
+            KEY,
+            Actor(teams_user_id=f"29:{email}"),
+            Roster(),
+            what,
+            states=states,
+        )
+
+    event.listen(engine.sync_engine, "before_cursor_execute", count)
+    try:
+        first = await respond(pairs[0][0])
+        cold = len(statements)
+        statements.clear()
+        second = await respond(pairs[1][0])
+        warm = len(statements)
+        # The same card as a full read would give, answers included.
+        fresh = await rsvp.meeting_state(uow_factory(), CLOCK, KEY)
+        assert second.state == fresh
+        assert [r.person for r in second.state.rsvps] == [pairs[0][0], pairs[1][0]]
+        assert warm <= cold - 5, (cold, warm)
+        assert first.state.meeting == second.state.meeting
+
+        # Another writer (a replica, the CLI, psql) changes the capacity, cancels the
+        # meeting, withdraws a seat: the next answer sees each change.
+        await _run(engine, f"UPDATE meetings SET capacity = 3 WHERE id = {MEETING}")
+        third = await respond(pairs[2][0])
+        assert third.state.meeting.capacity == 3
+        await _run(engine, f"UPDATE meetings SET status = 'cancelled' WHERE id = {MEETING}")
+        with pytest.raises(InvalidInput):
+            await respond(pairs[3][0])
+        await _run(engine, f"UPDATE meetings SET status = 'planned' WHERE id = {MEETING}")
+        await _run(
+            engine,
+            "UPDATE seats SET status = 'withdrawn' WHERE municipality_id = "
+            f"(SELECT municipality_id FROM people WHERE key = '{pairs[4][0]}')",
+        )
+        with pytest.raises(NotAllowed):
+            await respond(pairs[4][0])
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", count)
