@@ -146,13 +146,15 @@ class CardActions:
         )
         mine = answered.outcome.rsvp
         notice = _confirmation(action.t, mine.answer, mine.standing)
-        self._background.spawn(self._after_answer(answered), name=f"rsvp:{answered.state.key}")
+        if answered.cards_posted or answered.outcome.promoted:
+            self._background.spawn(self._after_answer(answered), name=f"rsvp:{answered.state.key}")
         view = agenda_view(answered.state, self._links, answered.person.key, notice=notice)
         return invoke_body(agenda_card(view, action.t))
 
     async def _after_answer(self, answered: rsvp.Answered) -> None:
         """Update every posted copy of the card and tell anyone promoted from the waitlist."""
-        await self._agendas.refresh(answered.state.key)
+        if answered.cards_posted:
+            await self._agendas.refresh(answered.state.key)
         if answered.outcome.promoted:
             await rsvp.tell_promoted(
                 self._uow(),

@@ -114,13 +114,26 @@ class Preferences(Protocol):
     async def set_language(self, teams_user_id: str, language: str) -> None: ...
 
 
+@dataclass(frozen=True, slots=True)
+class MeetingLock:
+    """What an answer needs to know beside the meeting's lock, read in the lock's round trip."""
+
+    revision: int  # the network's: changes with anything a meeting card shows but its answers
+    cards_posted: bool  # some card of the meeting is posted somewhere (copies to refresh)
+    conversation_network: str | None = None  # the asking conversation's linked network
+
+
 class RsvpRepository(Protocol):
     """Answers to meetings."""
 
-    async def lock(self, slug: str, number: int) -> int | None:
-        """Lock the meeting for this unit of work; the network's revision, None if no meeting.
+    async def lock(
+        self, slug: str, number: int, conversation_id: str | None = None
+    ) -> MeetingLock | None:
+        """Lock the meeting for this unit of work; None if there is no such meeting.
 
-        The revision changes whenever anything a meeting card shows changes, but its answers.
+        With `conversation_id`, the lock also tells which network that conversation is linked
+        to. The revision changes whenever anything a meeting card shows changes, but its
+        answers.
         """
         ...
 

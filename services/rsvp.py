@@ -76,6 +76,7 @@ class Answered:
     state: MeetingState
     person: Person
     outcome: Outcome
+    cards_posted: bool = True  # False: no card of the meeting is posted, none to refresh
 
 
 def parse_meeting_key(key: object) -> tuple[str, int]:
@@ -205,12 +206,15 @@ async def respond(
         N_("The dietary needs are too long: {length} characters, at most {limit}."),
     )
     text = _clean(note, MAX_NOTE, N_("The note is too long: {length} characters, at most {limit}."))
+    channel = channel_conversation_id(conversation_id) if conversation_id is not None else None
     async with uow:
-        revision = await uow.rsvps.lock(slug, number)
-        if revision is None:
+        locked = await uow.rsvps.lock(slug, number, channel)
+        if locked is None:
             raise NotFound(N_("This card does not belong to a meeting I know."))
-        state = await _locked_state(uow, clock, slug, number, revision, states)
-        person = await _member(uow, state, actor, directory, conversation_id)
+        state = await _locked_state(uow, clock, slug, number, locked.revision, states)
+        if channel is not None and locked.conversation_network not in (None, slug):
+            raise InvalidInput(N_("This card belongs to another network than this channel."))
+        person = await _member(uow, state, actor, directory)
         if state.meeting.status is not MeetingStatus.PLANNED:
             raise InvalidInput(N_("This meeting is cancelled."))
         assert person.municipality is not None
@@ -241,22 +245,13 @@ async def respond(
         rsvps = tuple(await uow.rsvps.for_meeting(slug, number))
         fresh = replace(state, rsvps=rsvps)
         await uow.commit()
-    return Answered(fresh, person, outcome)
+    return Answered(fresh, person, outcome, locked.cards_posted)
 
 
 async def _member(
-    uow: UnitOfWork,
-    state: MeetingState,
-    actor: Actor,
-    directory: Directory | None,
-    conversation_id: str | None,
+    uow: UnitOfWork, state: MeetingState, actor: Actor, directory: Directory | None
 ) -> Person:
     """The person answering, who must hold (or share) a seat in the meeting's network."""
-    slug = state.network.slug
-    if conversation_id is not None:
-        linked = await uow.conversations.linked_network(channel_conversation_id(conversation_id))
-        if linked not in (None, slug):
-            raise InvalidInput(N_("This card belongs to another network than this channel."))
     person = await identify(uow, actor, directory)
     seats = {m.key for m in state.municipalities if m.seat_status is SeatStatus.MEMBER}
     if person is None or person.municipality not in seats:

@@ -13,6 +13,7 @@ from sqlalchemy import (
     bindparam,
     cast,
     delete,
+    exists,
     literal,
     null,
     select,
@@ -55,6 +56,7 @@ from storage.models import (
     ProgrammeItemRow,
     RoleRow,
     SeatRow,
+    table_of,
     utcnow,
 )
 
@@ -66,9 +68,36 @@ def _insert(session: AsyncSession, table: Any) -> Any:
 
 
 # Statements an RSVP click runs, built once with bound parameters.
-_PERSON_BY_AAD = select(PersonRow).where(PersonRow.aad_object_id == bindparam("value"))
-_PERSON_BY_TEAMS_ID = select(PersonRow).where(PersonRow.teams_user_id == bindparam("value"))
-_PERSON_BY_KEY = select(PersonRow).where(PersonRow.key == bindparam("value"))
+_PEOPLE = table_of(PersonRow)
+
+
+def _person_by(column: Any) -> Any:
+    """A person by one unique column, with their municipality and the kinds of role they hold,
+    in one Core statement (the ORM loaded an entity, its municipality and then the roles)."""
+    towns, roles = table_of(MunicipalityRow), table_of(RoleRow)
+    return (
+        select(
+            _PEOPLE.c.key,
+            _PEOPLE.c.name,
+            _PEOPLE.c.email,
+            towns.c.key,
+            _PEOPLE.c.locale,
+            _PEOPLE.c.teams_user_id,
+            _PEOPLE.c.aad_object_id,
+            *(
+                exists().where(roles.c.person_id == _PEOPLE.c.id, roles.c.kind == kind.value)
+                for kind in RoleKind
+            ),
+        )
+        .select_from(_PEOPLE)
+        .outerjoin(towns, towns.c.id == _PEOPLE.c.municipality_id)
+        .where(column == bindparam("value"))
+    )
+
+
+_PERSON_BY_AAD = _person_by(_PEOPLE.c.aad_object_id)
+_PERSON_BY_TEAMS_ID = _person_by(_PEOPLE.c.teams_user_id)
+_PERSON_BY_KEY = _person_by(_PEOPLE.c.key)
 _ROLE_KINDS = select(RoleRow.kind).where(RoleRow.person_id == bindparam("person"))
 _NETWORK = select(NetworkRow).where(NetworkRow.slug == bindparam("n_slug"))
 _SEATS = (
@@ -83,10 +112,11 @@ _ONE_MEETING = (
     .join(NetworkRow)
     .where(NetworkRow.slug == bindparam("n_slug"), MeetingRow.number == bindparam("m_number"))
 )
+_CONVERSATIONS = table_of(ConversationRow)
 _LINKED_NETWORK = (
-    select(NetworkRow.slug)
-    .join(ConversationRow, ConversationRow.network_id == NetworkRow.id)
-    .where(ConversationRow.conversation_id == bindparam("conversation"))
+    select(table_of(NetworkRow).c.slug)
+    .join(_CONVERSATIONS, _CONVERSATIONS.c.network_id == table_of(NetworkRow).c.id)
+    .where(_CONVERSATIONS.c.conversation_id == bindparam("conversation"))
 )
 
 
@@ -379,6 +409,8 @@ class SqlPeopleRepository:
         email: str | None = None,
     ) -> Person | None:
         """The person with this Teams identity or e-mail, or None."""
+        if self._s.new or self._s.dirty:  # Core statements do not flush the unit of work
+            await self._s.flush()
         lookups = (
             (_PERSON_BY_AAD, aad_object_id),
             (_PERSON_BY_TEAMS_ID, teams_user_id),
@@ -386,9 +418,19 @@ class SqlPeopleRepository:
         )
         for statement, value in lookups:
             if value:
-                row = (await self._s.scalars(statement, {"value": value})).first()
+                row = (await self._s.execute(statement, {"value": value})).first()
                 if row:
-                    return await self._person(row)
+                    key, name, email_, town, locale, teams_id, aad, *held = row
+                    return Person(
+                        key=key,
+                        name=name,
+                        email=email_,
+                        municipality=town,
+                        locale=locale,
+                        teams_user_id=teams_id,
+                        aad_object_id=aad,
+                        roles=frozenset(k for k, h in zip(RoleKind, held, strict=True) if h),
+                    )
         return None
 
     async def _person(self, row: PersonRow) -> Person:
@@ -450,14 +492,16 @@ class SqlPeopleRepository:
             )
 
 
-# Built once: building a statement and its cache key costs more than running it. One statement
-# answers for a batch of turns: which chats are stored, and the languages readers chose.
+# Built once, on the tables (Core, not the ORM): building a statement and its cache key costs
+# more than running it. One statement answers for a batch of turns: which chats are stored,
+# and the languages readers chose.
+_PREFERENCES = table_of(PreferenceRow)
 _FIRST_LOOKS = union_all(
-    select(literal("c"), ConversationRow.conversation_id, cast(null(), String)).where(
-        ConversationRow.conversation_id.in_(bindparam("conversation_ids", expanding=True))
+    select(literal("c"), _CONVERSATIONS.c.conversation_id, cast(null(), String)).where(
+        _CONVERSATIONS.c.conversation_id.in_(bindparam("conversation_ids", expanding=True))
     ),
-    select(literal("p"), PreferenceRow.teams_user_id, PreferenceRow.language).where(
-        PreferenceRow.teams_user_id.in_(bindparam("teams_user_ids", expanding=True))
+    select(literal("p"), _PREFERENCES.c.teams_user_id, _PREFERENCES.c.language).where(
+        _PREFERENCES.c.teams_user_id.in_(bindparam("teams_user_ids", expanding=True))
     ),
 )
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Row, Table, and_, bindparam, insert, select, update
+from sqlalchemy import Row, and_, bindparam, exists, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.rsvp import Answer, Rsvp, Standing
+from services.ports import MeetingLock
 from storage.models import (
+    ConversationRow,
     MeetingRow,
     MunicipalityRow,
     NetworkRow,
@@ -18,60 +20,88 @@ from storage.models import (
     PostedCardRow,
     RsvpChangeRow,
     RsvpRow,
+    table_of,
     utcnow,
 )
 from storage.sparring import meeting_id_of
 
 # Answering is the busiest write: its statements are built once per process, with bound
 # parameters, and read plain rows (building a statement, its cache key and ORM entities cost
-# more than running the SQL). Parameter names avoid the tables' column names, which
-# SQLAlchemy reserves in INSERT and UPDATE.
-_NETWORK_ID = select(NetworkRow.id).where(NetworkRow.slug == bindparam("n_slug")).scalar_subquery()
+# more than running the SQL). They are Core statements on the tables, not on the mapped
+# classes: an ORM-enabled statement goes through the ORM's compile and result machinery even
+# when it selects only columns, and an ORM UPDATE first looks for the rows it changes among
+# the session's objects. Parameter names avoid the tables' column names, which SQLAlchemy
+# reserves in INSERT and UPDATE.
+_NETWORKS = table_of(NetworkRow)
+_MEETINGS = table_of(MeetingRow)
+_PEOPLE = table_of(PersonRow)
+_TOWNS = table_of(MunicipalityRow)
+_RSVPS = table_of(RsvpRow)
+_POSTED = table_of(PostedCardRow)
+_NETWORK_ID = (
+    select(_NETWORKS.c.id).where(_NETWORKS.c.slug == bindparam("n_slug")).scalar_subquery()
+)
 _MEETING_ID = (
-    select(MeetingRow.id)
-    .where(MeetingRow.network_id == _NETWORK_ID, MeetingRow.number == bindparam("m_number"))
+    select(_MEETINGS.c.id)
+    .where(_MEETINGS.c.network_id == _NETWORK_ID, _MEETINGS.c.number == bindparam("m_number"))
     .scalar_subquery()
 )
+_CONVERSATIONS = table_of(ConversationRow)
+# The lock's one round trip also answers what a click needs besides: the network's revision,
+# whether any card of the meeting is posted (copies to refresh after the answer), and the
+# network the clicking conversation is linked to. SQLite's RETURNING names columns without
+# their tables, so each subquery reads one table and finds the others by nested subqueries.
 _LOCK = (
-    update(MeetingRow)
-    .where(MeetingRow.network_id == _NETWORK_ID, MeetingRow.number == bindparam("m_number"))
+    update(_MEETINGS)
+    .where(_MEETINGS.c.network_id == _NETWORK_ID, _MEETINGS.c.number == bindparam("m_number"))
     .values(updated_at=bindparam("at"))
     .returning(
-        select(NetworkRow.revision).where(NetworkRow.id == MeetingRow.network_id).scalar_subquery()
+        select(_NETWORKS.c.revision)
+        .where(_NETWORKS.c.id == _MEETINGS.c.network_id)
+        .scalar_subquery(),
+        exists().where(_POSTED.c.meeting_id == _MEETING_ID, _POSTED.c.activity_id.is_not(None)),
+        select(_NETWORKS.c.slug)
+        .where(
+            _NETWORKS.c.id
+            == select(_CONVERSATIONS.c.network_id)
+            .where(_CONVERSATIONS.c.conversation_id == bindparam("conversation"))
+            .scalar_subquery()
+        )
+        .scalar_subquery(),
     )
 )
 _ANSWERS = (
     select(
-        PersonRow.key,
-        PersonRow.name,
-        MunicipalityRow.key,
-        MunicipalityRow.name,
-        RsvpRow.answer,
-        RsvpRow.standing,
-        RsvpRow.answered_at,
-        RsvpRow.dietary,
-        RsvpRow.note,
+        _PEOPLE.c.key,
+        _PEOPLE.c.name,
+        _TOWNS.c.key,
+        _TOWNS.c.name,
+        _RSVPS.c.answer,
+        _RSVPS.c.standing,
+        _RSVPS.c.answered_at,
+        _RSVPS.c.dietary,
+        _RSVPS.c.note,
     )
-    .join(PersonRow, PersonRow.id == RsvpRow.person_id)
-    .join(MunicipalityRow, MunicipalityRow.id == RsvpRow.municipality_id)
-    .where(RsvpRow.meeting_id == _MEETING_ID)
-    .order_by(RsvpRow.answered_at, RsvpRow.id)
+    .select_from(_RSVPS)
+    .join(_PEOPLE, _PEOPLE.c.id == _RSVPS.c.person_id)
+    .join(_TOWNS, _TOWNS.c.id == _RSVPS.c.municipality_id)
+    .where(_RSVPS.c.meeting_id == _MEETING_ID)
+    .order_by(_RSVPS.c.answered_at, _RSVPS.c.id)
 )
 # The person, their municipality, the meeting and the person's current answer, if any.
 _CURRENT = (
     select(
-        PersonRow.id,
-        PersonRow.municipality_id,
+        _PEOPLE.c.id,
+        _PEOPLE.c.municipality_id,
         _MEETING_ID,
-        RsvpRow.id,
-        RsvpRow.answer,
-        RsvpRow.standing,
+        _RSVPS.c.id,
+        _RSVPS.c.answer,
+        _RSVPS.c.standing,
     )
-    .select_from(PersonRow)
-    .outerjoin(RsvpRow, and_(RsvpRow.person_id == PersonRow.id, RsvpRow.meeting_id == _MEETING_ID))
-    .where(PersonRow.key == bindparam("p_key"))
+    .select_from(_PEOPLE)
+    .outerjoin(_RSVPS, and_(_RSVPS.c.person_id == _PEOPLE.c.id, _RSVPS.c.meeting_id == _MEETING_ID))
+    .where(_PEOPLE.c.key == bindparam("p_key"))
 )
-_RSVPS = cast(Table, RsvpRow.__table__)
 _NEW = insert(_RSVPS).returning(_RSVPS.c.id)
 _CHANGE = (
     update(_RSVPS)
@@ -85,7 +115,17 @@ _CHANGE = (
         updated_at=bindparam("v_updated_at", type_=_RSVPS.c.updated_at.type),
     )
 )
-_LOG = insert(cast(Table, RsvpChangeRow.__table__))
+_LOG = insert(table_of(RsvpChangeRow))
+# Where a meeting's card is posted (every click asks, to refresh the copies).
+_POSTED_AT = (
+    select(_POSTED.c.conversation_id, _POSTED.c.activity_id)
+    .where(
+        _POSTED.c.kind == bindparam("kind"),
+        _POSTED.c.meeting_id == _MEETING_ID,
+        _POSTED.c.activity_id.is_not(None),
+    )
+    .order_by(_POSTED.c.id)
+)
 
 
 def _answer(row: Row[Any]) -> Rsvp:
@@ -156,21 +196,30 @@ class SqlRsvpRepository:
             self._queues.leave(self._holding)
         self._holding = None
 
-    async def lock(self, slug: str, number: int) -> int | None:
-        """Take the meeting's write lock for this transaction and return the network's revision
-        (None if there is no meeting).
+    async def lock(
+        self, slug: str, number: int, conversation_id: str | None = None
+    ) -> MeetingLock | None:
+        """Take the meeting's write lock for this transaction (None if there is no meeting).
 
         A write as the first statement: PostgreSQL locks the meeting's row, SQLite takes its
         database write lock, so concurrent answers to one meeting run one after the other and
-        the seat rule is checked against committed answers only. The revision changes with
-        anything the meeting's card shows but its answers (migration 0015's triggers).
+        the seat rule is checked against committed answers only. The same round trip returns
+        the network's revision (it changes with anything the meeting's card shows but its
+        answers: migration 0015's triggers), whether a card of the meeting is posted, and the
+        network `conversation_id` is linked to.
         """
         if self._queues is not None and self._holding is None:  # one line per unit of work
             await self._queues.enter((slug, number))
             self._holding = (slug, number)
-        result = await self._s.execute(_LOCK, {"n_slug": slug, "m_number": number, "at": utcnow()})
-        revision: int | None = result.scalar_one_or_none()
-        return revision
+        result = await self._s.execute(
+            _LOCK,
+            {"n_slug": slug, "m_number": number, "at": utcnow(), "conversation": conversation_id},
+        )
+        row = result.first()
+        if row is None:
+            return None
+        revision, posted, linked = row
+        return MeetingLock(int(revision), bool(posted), linked)
 
     async def for_meeting(self, slug: str, number: int) -> list[Rsvp]:
         """Every current answer to a meeting, in answer order."""
@@ -279,16 +328,6 @@ class SqlPostedCards:
         )
 
     async def where(self, kind: str, slug: str, number: int) -> list[tuple[str, str]]:
-        """Every (conversation id, activity id) holding this card."""
-        rows = await self._s.execute(
-            select(PostedCardRow.conversation_id, PostedCardRow.activity_id)
-            .join(MeetingRow)
-            .join(NetworkRow)
-            .where(
-                PostedCardRow.kind == kind,
-                NetworkRow.slug == slug,
-                MeetingRow.number == number,
-                PostedCardRow.activity_id.is_not(None),
-            )
-        )
+        """Every (conversation id, activity id) holding this card, in the order posted."""
+        rows = await self._s.execute(_POSTED_AT, {"kind": kind, "n_slug": slug, "m_number": number})
         return [(c, a) for c, a in rows if a]

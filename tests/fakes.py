@@ -20,7 +20,14 @@ from domain.model import (
     RoleKind,
 )
 from domain.rsvp import Rsvp
-from services.ports import DeliveryResult, DeliveryStatus, FirstLooks, ImportCounts, Outbound
+from services.ports import (
+    DeliveryResult,
+    DeliveryStatus,
+    FirstLooks,
+    ImportCounts,
+    MeetingLock,
+    Outbound,
+)
 from tests.fakes_engagement import attach_engagement_fakes
 from tests.fakes_material import attach_material_fakes
 from tests.fakes_membership import attach_membership_fakes
@@ -215,13 +222,17 @@ class FakeRsvps:
     def __init__(self, store: FakeStore) -> None:
         self._s = store
 
-    async def lock(self, slug: str, number: int) -> int | None:
+    async def lock(
+        self, slug: str, number: int, conversation_id: str | None = None
+    ) -> MeetingLock | None:
         f = self._s.files.get(slug)
         if not (f and any(m.number == number for m in f.meetings)):
             return None
         # The fake keeps no revision: a new one every time, so nothing is ever reused.
         self._s.revisions += 1
-        return self._s.revisions
+        posted = any((s, n) == (slug, number) and a for (_, s, n, _), a in self._s.posted.items())
+        ref = self._s.conversations.get(conversation_id) if conversation_id else None
+        return MeetingLock(self._s.revisions, posted, ref.network_slug if ref else None)
 
     async def for_meeting(self, slug: str, number: int) -> list[Rsvp]:
         return sorted(self._s.rsvps.get((slug, number), {}).values(), key=lambda r: r.answered_at)

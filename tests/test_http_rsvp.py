@@ -219,3 +219,28 @@ async def test_a_slow_card_update_never_leaves_the_channel_card_older_than_the_l
     last_after_clicks = fake.updated[-1][2]["attachments"]
     await post(bot, act.message(where, "agenda 1", mention=True))  # the card as it should be
     assert last_after_clicks == fake.updated[-1][2]["attachments"]
+
+
+async def test_a_click_on_a_meeting_whose_card_is_posted_nowhere_starts_no_background_work(
+    bot: Any, connector: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake, url = connector
+    spawned: list[str] = []
+    background = bot.app[BACKGROUND]
+    spawn = background.spawn
+
+    def counting(work: Any, *, name: str) -> None:
+        spawned.append(name)
+        spawn(work, name=name)
+
+    monkeypatch.setattr(background, "spawn", counting)
+    odense = who(url, "29:odense")
+    status, body = await post(bot, invoke(odense, "rsvp", {"meeting": KEY, "answer": "attending"}))
+    assert status == 200 and body["value"]["body"][0]["text"] == "Thank you: you are attending."
+    assert [s for s in spawned if s.startswith("rsvp:")] == []
+    await linked_channel_with_agenda(bot, url)  # now a copy is posted in the channel
+    updates = len(fake.updated)
+    await post(bot, invoke(odense, "rsvp", {"meeting": KEY, "answer": "not_attending"}))
+    await background.drain()
+    assert [s for s in spawned if s.startswith("rsvp:")] == [f"rsvp:{KEY}"]
+    assert len(fake.updated) == updates + 1

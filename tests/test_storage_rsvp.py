@@ -12,11 +12,12 @@ from sqlalchemy import text
 
 from domain.errors import InvalidInput, NotAllowed
 from domain.material import Material, MaterialKind
-from domain.model import Person, RoleKind
+from domain.model import ConversationKind, ConversationRef, Person, RoleKind
 from domain.rsvp import Answer, SeatTaken, Standing
 from services import rsvp
 from services.network_file import load_network_file
 from services.networks import Actor, import_network
+from services.ports import MeetingLock
 from storage.rsvps import MeetingQueues
 from storage.uow import _meeting_queues
 from tests.conftest import EXAMPLES, FixedClock
@@ -236,7 +237,8 @@ async def test_answers_and_the_lock_leave_the_revision_and_every_other_change_bu
     pairs = await plan22_with_colleagues(uow_factory)
     before = await _revision(engine)
     async with uow_factory() as uow:
-        assert await uow.rsvps.lock(SLUG, 1) == before
+        locked = await uow.rsvps.lock(SLUG, 1)
+        assert locked is not None and locked.revision == before
         assert await uow.rsvps.lock(SLUG, 99) is None
     await answer(uow_factory, pairs[0][0])
     await answer(uow_factory, pairs[1][0], "not_attending")
@@ -330,3 +332,55 @@ async def test_a_kept_meeting_state_is_used_until_another_writer_changes_the_mee
             await respond(pairs[4][0])
     finally:
         event.remove(engine.sync_engine, "before_cursor_execute", count)
+
+
+async def test_the_lock_tells_if_a_card_is_posted_and_where_the_click_came_from(
+    uow_factory: Any, engine: Any
+) -> None:
+    pairs = await plan22_with_colleagues(uow_factory)
+    channel = ConversationRef(
+        conversation_id="19:general@thread.tacv2",
+        kind=ConversationKind.CHANNEL,
+        service_url="http://127.0.0.1:9/",
+        channel_id="msteams",
+        tenant_id="tenant-1",
+    )
+    async with uow_factory() as uow:
+        await uow.conversations.save(channel)
+        await uow.commit()
+    revision = await _revision(engine)
+    async with uow_factory() as uow:
+        assert await uow.rsvps.lock(SLUG, 1, channel.conversation_id) == MeetingLock(
+            revision, cards_posted=False, conversation_network=None
+        )
+    async with uow_factory() as uow:
+        assert await uow.conversations.link(channel.conversation_id, SLUG)
+        await uow.posted.remember("agenda", SLUG, 1, channel.conversation_id, "1:posted")
+        await uow.commit()
+    async with uow_factory() as uow:
+        locked = await uow.rsvps.lock(SLUG, 1, channel.conversation_id)
+        assert locked is not None and locked.cards_posted
+        assert locked.conversation_network == SLUG
+        unknown = await uow.rsvps.lock(SLUG, 1, "19:unknown@thread.tacv2")
+        assert unknown is not None and unknown.conversation_network is None
+        other = await uow.rsvps.lock(SLUG, 2)  # nothing of meeting 2 is posted
+        assert other is not None and not other.cards_posted
+
+    # A channel linked to another network refuses this network's card, and saves nothing.
+    other = load_network_file(EXAMPLES / "demo.yaml", today=date(2024, 3, 1))
+    await import_network(uow_factory(), other)
+    async with uow_factory() as uow:
+        assert await uow.conversations.link(channel.conversation_id, other.network.slug)
+        await uow.commit()
+    with pytest.raises(InvalidInput):
+        await rsvp.respond(
+            uow_factory(),
+            CLOCK,
+            KEY,
+            Actor(teams_user_id=f"29:{pairs[0][0]}"),
+            Roster(),
+            "attending",
+            conversation_id=channel.conversation_id + ";messageid=7",
+        )
+    async with uow_factory() as uow:
+        assert await uow.rsvps.for_meeting(SLUG, 1) == []
