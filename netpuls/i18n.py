@@ -48,11 +48,13 @@ class Translator:
 
     def date(self, value: date, fmt: str = "full") -> str:
         """A date as people write it in this language."""
+        if type(value) is date:  # a datetime (a subclass) may carry a zone: not kept
+            return _date(self.language, value, fmt)
         return format_date(value, format=fmt, locale=self.locale)
 
     def time(self, value: time | datetime) -> str:
-        """A clock time, 24-hour style in all three languages."""
-        return format_time(value, format="HH:mm", locale=self.locale)
+        """A clock time, 24-hour style in all three languages (the value's own wall time)."""
+        return _clock(self.language, value.hour, value.minute)
 
     def datetime(self, value: datetime, fmt: str = "medium") -> str:
         """A point in time, in the zone the value carries."""
@@ -61,7 +63,24 @@ class Translator:
     @property
     def locale(self) -> Locale:
         """The Babel locale for this language."""
-        return Locale.parse(_BABEL_LOCALES[self.language])
+        return _locale(self.language)
+
+
+# Cards show the same few dates and clock times over and over (an agenda card has a dozen),
+# and Babel parses its pattern and looks up the locale's names for every call.
+@lru_cache(maxsize=len(LANGUAGES))
+def _locale(language: str) -> Locale:
+    return Locale.parse(_BABEL_LOCALES[language])
+
+
+@lru_cache(maxsize=2048)
+def _date(language: str, value: date, fmt: str) -> str:
+    return format_date(value, format=fmt, locale=_locale(language))
+
+
+@lru_cache(maxsize=len(LANGUAGES) * 24 * 60)
+def _clock(language: str, hour: int, minute: int) -> str:
+    return format_time(time(hour, minute), format="HH:mm", locale=_locale(language))
 
 
 def pick_language(*candidates: str | None, default: str = "en") -> str:

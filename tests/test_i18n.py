@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+from babel.dates import format_date, format_time
 from babel.messages.extract import extract_from_dir
 
+from domain.model import LANGUAGES
 from netpuls.i18n import pick_language, read_catalog, translator
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,3 +70,21 @@ def test_teams_locales_map_onto_the_three_languages() -> None:
 def test_an_unsupported_language_is_refused() -> None:
     with pytest.raises(ValueError):
         translator("de")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_kept_dates_and_clock_times_read_as_babel_writes_them(language: str) -> None:
+    t = translator(language)
+    zones = [ZoneInfo("Europe/Copenhagen"), ZoneInfo("America/Nuuk"), UTC, None]
+    moment = datetime(2024, 3, 31, 0, 59, tzinfo=UTC)  # the night the clocks go forward
+    for step in range(0, 26 * 60, 7):
+        for zone in zones:
+            value = (moment + timedelta(minutes=step)).astimezone(zone) if zone else moment
+            wall = value if zone else value.replace(tzinfo=None)
+            for shown in (wall, wall.timetz(), wall.time()):
+                assert t.time(shown) == format_time(shown, "HH:mm", locale=t.locale), shown
+            # The same instant in another zone is another wall time, and another day.
+            assert t.date(wall.date(), "medium") == format_date(
+                wall.date(), "medium", locale=t.locale
+            )
+            assert t.date(wall) == format_date(wall, "full", locale=t.locale)
