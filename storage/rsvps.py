@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Row, and_, bindparam, exists, insert, select, update
@@ -81,6 +82,7 @@ _ANSWERS = (
         _RSVPS.c.answered_at,
         _RSVPS.c.dietary,
         _RSVPS.c.note,
+        _RSVPS.c.id,
     )
     .select_from(_RSVPS)
     .join(_PEOPLE, _PEOPLE.c.id == _RSVPS.c.person_id)
@@ -88,7 +90,8 @@ _ANSWERS = (
     .where(_RSVPS.c.meeting_id == _MEETING_ID)
     .order_by(_RSVPS.c.answered_at, _RSVPS.c.id)
 )
-# The person, their municipality, the meeting and the person's current answer, if any.
+# The person, their municipality, the meeting and the person's current answer, if any; the
+# names too, for the kept answers (a read joins the same rows).
 _CURRENT = (
     select(
         _PEOPLE.c.id,
@@ -97,9 +100,13 @@ _CURRENT = (
         _RSVPS.c.id,
         _RSVPS.c.answer,
         _RSVPS.c.standing,
+        _PEOPLE.c.name,
+        _TOWNS.c.key,
+        _TOWNS.c.name,
     )
     .select_from(_PEOPLE)
     .outerjoin(_RSVPS, and_(_RSVPS.c.person_id == _PEOPLE.c.id, _RSVPS.c.meeting_id == _MEETING_ID))
+    .outerjoin(_TOWNS, _TOWNS.c.id == _PEOPLE.c.municipality_id)
     .where(_PEOPLE.c.key == bindparam("p_key"))
 )
 _NEW = insert(_RSVPS).returning(_RSVPS.c.id)
@@ -128,15 +135,19 @@ _POSTED_AT = (
 )
 
 
+_ANSWER_OF = {a.value: a for a in Answer}  # a dict look-up; Answer(value) costs ten times more
+_STANDING_OF = {s.value: s for s in Standing}
+
+
 def _answer(row: Row[Any]) -> Rsvp:
-    person, person_name, town, town_name, answer, standing, answered_at, dietary, note = row
+    person, person_name, town, town_name, answer, standing, answered_at, dietary, note, _ = row
     return Rsvp(
         person=person,
         person_name=person_name,
         municipality=town,
         municipality_name=town_name,
-        answer=Answer(answer),
-        standing=Standing(standing),
+        answer=_ANSWER_OF[answer],
+        standing=_STANDING_OF[standing],
         answered_at=answered_at,
         dietary=dietary,
         note=note,
@@ -183,18 +194,35 @@ class MeetingQueues:
 
 
 class SqlRsvpRepository:
-    """Answers to meetings. `lock()` first: it serialises answers to one meeting."""
+    """Answers to meetings. `lock()` first: it serialises answers to one meeting.
+
+    Answers read while this transaction holds the meeting's lock are kept with their row ids,
+    and `save()` brings them up to date, so reading them again after answering costs no
+    statement: under the lock no one else changes them. The kept answers are what a read
+    would return, value for value (answer order, names, and times as the dialect gives them
+    back); they are dropped when the transaction ends.
+    """
 
     def __init__(self, session: AsyncSession, queues: MeetingQueues | None = None) -> None:
         self._s = session
         self._queues = queues
         self._holding: tuple[str, int] | None = None
+        self._locked: tuple[str, int] | None = None
+        self._kept: list[tuple[int, Rsvp]] | None = None  # the locked meeting's, in order
+        # SQLite's DATETIME keeps the wall time and gives it back without its zone.
+        self._naive_times = session.get_bind().dialect.name == "sqlite"
 
     def end(self) -> None:
         """The unit of work is over (committed or rolled back): let the next one in."""
+        self.forget()
         if self._holding is not None and self._queues is not None:
             self._queues.leave(self._holding)
         self._holding = None
+
+    def forget(self) -> None:
+        """The transaction ended: the lock is gone, and so is what was read under it."""
+        self._locked = None
+        self._kept = None
 
     async def lock(
         self, slug: str, number: int, conversation_id: str | None = None
@@ -218,13 +246,42 @@ class SqlRsvpRepository:
         row = result.first()
         if row is None:
             return None
+        if self._locked != (slug, number):
+            self._locked, self._kept = (slug, number), None
         revision, posted, linked = row
         return MeetingLock(int(revision), bool(posted), linked)
 
     async def for_meeting(self, slug: str, number: int) -> list[Rsvp]:
         """Every current answer to a meeting, in answer order."""
+        if self._kept is not None and self._locked == (slug, number):
+            return [answer for _, answer in self._kept]
         rows = await self._s.execute(_ANSWERS, {"n_slug": slug, "m_number": number})
-        return [_answer(row) for row in rows]
+        read = [(row[-1], _answer(row)) for row in rows]
+        if self._locked == (slug, number):
+            self._kept = read
+        return [answer for _, answer in read]
+
+    def _keep_saved(self, rsvp_id: int, rsvp: Rsvp) -> None:
+        """Put a saved answer among the kept ones where a read would put it."""
+        if self._kept is None:
+            return
+        before = next((a for i, a in self._kept if i == rsvp_id), None)
+        at = rsvp.answered_at
+        if self._naive_times:
+            at = at.replace(tzinfo=None)
+        elif at.tzinfo is not None:
+            at = at.astimezone(UTC)
+        stored = replace(
+            rsvp,
+            # An update leaves the row's municipality as it was.
+            municipality=before.municipality if before else rsvp.municipality,
+            municipality_name=before.municipality_name if before else rsvp.municipality_name,
+            answered_at=at,
+        )
+        kept = [(i, a) for i, a in self._kept if i != rsvp_id]
+        kept.append((rsvp_id, stored))
+        kept.sort(key=lambda entry: (entry[1].answered_at, entry[0]))
+        self._kept = kept
 
     async def save(
         self, slug: str, number: int, rsvp: Rsvp, *, changed_by: str, at: datetime
@@ -233,7 +290,9 @@ class SqlRsvpRepository:
         current = await self._s.execute(
             _CURRENT, {"n_slug": slug, "m_number": number, "p_key": rsvp.person}
         )
-        person_id, municipality_id, meeting_id, rsvp_id, *before = current.one()
+        person_id, municipality_id, meeting_id, rsvp_id, *before, name, town, town_name = (
+            current.one()
+        )
         if rsvp_id is None:
             assert meeting_id is not None and municipality_id is not None
             created = await self._s.execute(
@@ -278,6 +337,11 @@ class SqlRsvpRepository:
                 "note": rsvp.note,
             },
         )
+        if self._locked == (slug, number):
+            self._keep_saved(
+                rsvp_id,
+                replace(rsvp, person_name=name, municipality=town, municipality_name=town_name),
+            )
 
     async def history(self, slug: str, number: int, person: str) -> list[tuple[str | None, str]]:
         """The (from, to) answers a person went through for a meeting, oldest first."""

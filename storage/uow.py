@@ -129,11 +129,13 @@ class SqlUnitOfWork:
         """Make everything done in this unit durable."""
         assert self._session is not None
         await self._session.commit()
+        self._rsvps.forget()
 
     async def rollback(self) -> None:
         """Discard everything done in this unit since the last commit."""
         assert self._session is not None
         await self._session.rollback()
+        self._rsvps.forget()
 
 
 _QUEUES: weakref.WeakKeyDictionary[async_sessionmaker[AsyncSession], MeetingQueues] = (

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from domain.errors import InvalidInput, NotAllowed
 from domain.material import Material, MaterialKind
@@ -384,3 +385,59 @@ async def test_the_lock_tells_if_a_card_is_posted_and_where_the_click_came_from(
         )
     async with uow_factory() as uow:
         assert await uow.rsvps.for_meeting(SLUG, 1) == []
+
+
+async def test_the_answers_after_a_click_are_what_a_fresh_read_gives_without_reading_them_again(
+    uow_factory: Any, engine: Any
+) -> None:
+    pairs = await plan22_with_colleagues(uow_factory)
+    await _run(engine, f"UPDATE meetings SET capacity = 3 WHERE id = {MEETING}")
+    # Local time, not UTC: SQLite gives the wall time back without a zone, PostgreSQL in UTC.
+    clock = FixedClock(datetime(2024, 3, 1, 13, tzinfo=ZoneInfo("Europe/Copenhagen")))
+    states = rsvp.MeetingStates()
+    reads: list[str] = []
+
+    def count(*args: Any) -> None:
+        if "rsvps.dietary" in str(args[2]) and str(args[2]).lstrip().startswith("SELECT"):
+            reads.append(str(args[2]))
+
+    async def click(email: str, what: str, dietary: str = "", at: int = 0) -> None:
+        clock.current = clock.current + timedelta(minutes=at)
+        reads.clear()
+        answered = await rsvp.respond(
+            uow_factory(),
+            clock,
+            KEY,
+            Actor(teams_user_id=f"29:{email}"),
+            Roster(),
+            what,
+            dietary,
+            states=states,
+        )
+        assert len(reads) == 1, "the answers are read once per click"
+        async with uow_factory() as uow:
+            fresh = await uow.rsvps.for_meeting(SLUG, 1)
+        assert answered.state.rsvps == tuple(fresh)
+        shown = [(r.person, r.answered_at.isoformat(), r.municipality_name) for r in fresh]
+        kept = [
+            (r.person, r.answered_at.isoformat(), r.municipality_name) for r in answered.state.rsvps
+        ]
+        assert kept == shown
+
+    event.listen(engine.sync_engine, "before_cursor_execute", count)
+    try:
+        await click(pairs[0][0], "attending")
+        await click(pairs[1][0], "attending", at=1)
+        await click(pairs[2][0], "maybe")  # the same minute: the row id orders them
+        await click(pairs[2][0], "attending", at=1)
+        await click(pairs[0][0], "attending", "vegetarian", at=1)  # keeps its place and time
+        await click(pairs[3][0], "attending", at=1)  # the fourth place: waitlisted
+        await click(pairs[4][0], "attending", at=-30)  # an earlier clock: listed before others
+        await click(pairs[1][0], "not_attending", at=31)  # frees a place: a promotion
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", count)
+    async with uow_factory() as uow:
+        answers = {r.person: r.standing for r in await uow.rsvps.for_meeting(SLUG, 1)}
+    # The place went to the one waiting longest by the clock, who was listed first.
+    assert answers[pairs[4][0]] is Standing.CONFIRMED
+    assert answers[pairs[3][0]] is Standing.WAITLISTED
