@@ -209,8 +209,6 @@ class SqlRsvpRepository:
         self._holding: tuple[str, int] | None = None
         self._locked: tuple[str, int] | None = None
         self._kept: list[tuple[int, Rsvp]] | None = None  # the locked meeting's, in order
-        # SQLite's DATETIME keeps the wall time and gives it back without its zone.
-        self._naive_times = session.get_bind().dialect.name == "sqlite"
 
     def end(self) -> None:
         """The unit of work is over (committed or rolled back): let the next one in."""
@@ -267,7 +265,7 @@ class SqlRsvpRepository:
             return
         before = next((a for i, a in self._kept if i == rsvp_id), None)
         at = rsvp.answered_at
-        if self._naive_times:
+        if self._s.get_bind().dialect.name == "sqlite":  # DATETIME: the wall time, no zone
             at = at.replace(tzinfo=None)
         elif at.tzinfo is not None:
             at = at.astimezone(UTC)

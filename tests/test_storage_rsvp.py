@@ -13,7 +13,7 @@ from sqlalchemy import event, text
 
 from domain.errors import InvalidInput, NotAllowed
 from domain.material import Material, MaterialKind
-from domain.model import ConversationKind, ConversationRef, Person, RoleKind
+from domain.model import Person, RoleKind
 from domain.rsvp import Answer, SeatTaken, Standing
 from services import rsvp
 from services.network_file import load_network_file
@@ -22,6 +22,7 @@ from services.ports import MeetingLock
 from storage.rsvps import MeetingQueues
 from storage.uow import _meeting_queues
 from tests.conftest import EXAMPLES, FixedClock
+from tests.support.sparring import channel_ref
 
 SLUG = "kompakte-groenne-byer"
 KEY = f"{SLUG}:1"
@@ -339,13 +340,7 @@ async def test_the_lock_tells_if_a_card_is_posted_and_where_the_click_came_from(
     uow_factory: Any, engine: Any
 ) -> None:
     pairs = await plan22_with_colleagues(uow_factory)
-    channel = ConversationRef(
-        conversation_id="19:general@thread.tacv2",
-        kind=ConversationKind.CHANNEL,
-        service_url="http://127.0.0.1:9/",
-        channel_id="msteams",
-        tenant_id="tenant-1",
-    )
+    channel = channel_ref()
     async with uow_factory() as uow:
         await uow.conversations.save(channel)
         await uow.commit()
