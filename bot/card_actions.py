@@ -76,6 +76,7 @@ class CardActions:
         self._background = background
         self._agendas = rsvp.AgendaRefresher(uow, clock, notifier, self.shared_copy)
         self._states = rsvp.MeetingStates()
+        self._answers = rsvp.AnswerGate(uow, clock, self._states)
         self._verbs: dict[str, Callable[[CardAction], Awaitable[dict[str, Any]]]] = {
             VERB_RSVP: self._rsvp,
             VERB_REFRESH: self._refresh,
@@ -132,9 +133,7 @@ class CardActions:
 
     async def _rsvp(self, action: CardAction) -> dict[str, Any]:
         data = action.data
-        answered = await rsvp.respond(
-            self._uow(),
-            self._clock,
+        slug, number, click = rsvp.click(
             data.get("meeting"),
             action.actor,
             action.directory,
@@ -142,8 +141,8 @@ class CardActions:
             data.get(INPUT_DIETARY, ""),
             data.get(INPUT_NOTE, ""),
             action.conversation_id,
-            self._states,
         )
+        answered = await self._answers.answer(slug, number, click)
         mine = answered.outcome.rsvp
         notice = _confirmation(action.t, mine.answer, mine.standing)
         if answered.cards_posted or answered.outcome.promoted:

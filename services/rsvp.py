@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from domain.errors import N_, InvalidInput, NotAllowed, NotFound
+from domain.errors import N_, DomainError, InvalidInput, NotAllowed, NotFound
 from domain.material import Material
 from domain.model import (
     ORGANISERS,
@@ -26,6 +26,7 @@ from domain.model import (
 )
 from domain.rsvp import MAX_DIETARY, MAX_NOTE, Answer, Outcome, Rsvp, SeatPolicy, Standing, decide
 from domain.sparring import Case, CaseStatus
+from services.batches import Batches
 from services.networks import (
     Actor,
     Directory,
@@ -181,6 +182,45 @@ def _clean(text: object, limit: int, msgid: str) -> str:
     return value
 
 
+@dataclass(frozen=True, slots=True)
+class Click:
+    """One answer to a meeting, its form already checked (`click()`)."""
+
+    actor: Actor
+    directory: Directory | None
+    answer: Answer
+    dietary: str
+    note: str
+    channel: str | None = None  # the clicking conversation's channel id, if known
+
+
+def click(
+    key: object,
+    actor: Actor,
+    directory: Directory | None,
+    answer: object,
+    dietary: object = "",
+    note: object = "",
+    conversation_id: str | None = None,
+) -> tuple[str, int, Click]:
+    """The meeting and the answer a card payload names, or a refusal; nothing read yet."""
+    slug, number = parse_meeting_key(key)
+    chosen = _ANSWER_OF.get(answer) if isinstance(answer, str) else None
+    if chosen is None:
+        raise InvalidInput(N_("That answer is not one I know."))
+    diet = _clean(
+        dietary,
+        MAX_DIETARY,
+        N_("The dietary needs are too long: {length} characters, at most {limit}."),
+    )
+    text = _clean(note, MAX_NOTE, N_("The note is too long: {length} characters, at most {limit}."))
+    channel = channel_conversation_id(conversation_id) if conversation_id is not None else None
+    return slug, number, Click(actor, directory, chosen, diet, text, channel)
+
+
+_ANSWER_OF = {a.value: a for a in Answer}
+
+
 async def respond(
     uow: UnitOfWork,
     clock: Clock,
@@ -197,62 +237,113 @@ async def respond(
 
     With `states`, the meeting's rarely-changing part is read once per network revision.
     """
-    slug, number = parse_meeting_key(key)
-    if answer not in {a.value for a in Answer}:
-        raise InvalidInput(N_("That answer is not one I know."))
-    diet = _clean(
-        dietary,
-        MAX_DIETARY,
-        N_("The dietary needs are too long: {length} characters, at most {limit}."),
-    )
-    text = _clean(note, MAX_NOTE, N_("The note is too long: {length} characters, at most {limit}."))
-    channel = channel_conversation_id(conversation_id) if conversation_id is not None else None
+    slug, number, one = click(key, actor, directory, answer, dietary, note, conversation_id)
+    (result,) = await answer_clicks(uow, clock, slug, number, [one], states)
+    assert result is not None  # a click alone is never deferred
+    if isinstance(result, DomainError):
+        raise result
+    return result
+
+
+async def answer_clicks(
+    uow: UnitOfWork,
+    clock: Clock,
+    slug: str,
+    number: int,
+    clicks: Sequence[Click],
+    states: MeetingStates | None = None,
+) -> list[Answered | DomainError | None]:
+    """Answer several clicks on one meeting in one transaction, in order, each checked
+    against the answers before it; the result or refusal of each.
+
+    One lock and one read of the answers for all; a refused click writes nothing and does
+    not stop the others. Only a click alone may ask the roster who its person is (a network
+    call): in a batch, a click whose person is not known by Teams ids comes back as None, to
+    be answered alone. Raises for the whole batch when the meeting does not exist; any other
+    exception means nothing was written.
+    """
+    channels = {c.channel for c in clicks if c.channel is not None}
+    alone = len(clicks) == 1
     async with uow:
-        locked = await uow.rsvps.lock(slug, number, channel)
-        if locked is None:
+        lock = await uow.rsvps.lock(slug, number, next(iter(channels), None) if alone else None)
+        if lock is None:
             raise NotFound(N_("This card does not belong to a meeting I know."))
-        state = await _locked_state(uow, clock, slug, number, locked.revision, states)
-        if channel is not None and locked.conversation_network not in (None, slug):
-            raise InvalidInput(N_("This card belongs to another network than this channel."))
-        person = await _member(uow, state, actor, directory)
-        if state.meeting.status is not MeetingStatus.PLANNED:
-            raise InvalidInput(N_("This meeting is cancelled."))
-        assert person.municipality is not None
-        town = next(m for m in state.municipalities if m.key == person.municipality)
-        now = clock.now()
-        previous = state.answer_of(person.key)
-        wanted = Rsvp(
-            person=person.key,
-            person_name=person.name,
-            municipality=town.key,
-            municipality_name=town.name,
-            answer=Answer(str(answer)),
-            standing=Standing.CONFIRMED,
-            answered_at=now,
-            dietary=diet,
-            note=text,
+        linked = (
+            {c: lock.conversation_network for c in channels}
+            if alone
+            else await uow.conversations.linked_networks(channels)
         )
-        policy = SeatPolicy(
-            state.meeting.seats_per_municipality, state.meeting.capacity, state.deadline
-        )
-        others = [r for r in state.rsvps if r.person != person.key]
-        outcome = decide(policy, others, previous, wanted, now)
-        await uow.rsvps.save(slug, number, outcome.rsvp, changed_by=person.key, at=now)
-        for promoted in outcome.promoted:
-            await uow.rsvps.save(slug, number, promoted, changed_by="netpuls:waitlist", at=now)
-        # Only the answers changed: the meeting, members, cases and material are as loaded,
-        # under the meeting's lock, so the card is refreshed without a second full load.
-        rsvps = tuple(await uow.rsvps.for_meeting(slug, number))
-        fresh = replace(state, rsvps=rsvps)
+        state = await _locked_state(uow, clock, slug, number, lock.revision, states)
+        outcomes: list[tuple[Person, Outcome] | DomainError | None] = []
+        for one in clicks:
+            try:
+                outcome = await _answer(
+                    uow, clock, state, one, linked.get(one.channel or ""), alone
+                )
+            except DomainError as exc:
+                outcomes.append(exc)
+                continue
+            outcomes.append(outcome)
+            if outcome is not None:  # the kept answers: no statement
+                state = replace(state, rsvps=tuple(await uow.rsvps.for_meeting(slug, number)))
         await uow.commit()
-    return Answered(fresh, person, outcome, locked.cards_posted)
+    return [
+        Answered(state, *outcome, lock.cards_posted) if isinstance(outcome, tuple) else outcome
+        for outcome in outcomes
+    ]
 
 
-async def _member(
-    uow: UnitOfWork, state: MeetingState, actor: Actor, directory: Directory | None
-) -> Person:
+async def _answer(
+    uow: UnitOfWork,
+    clock: Clock,
+    state: MeetingState,
+    one: Click,
+    linked: str | None,
+    alone: bool,
+) -> tuple[Person, Outcome] | None:
+    """One click's answer saved under the meeting's lock, or a refusal before any write."""
+    slug, number = state.network.slug, state.meeting.number
+    if linked not in (None, slug):
+        raise InvalidInput(N_("This card belongs to another network than this channel."))
+    if alone:
+        person = await identify(uow, one.actor, one.directory)
+    else:
+        person = await uow.people.find(
+            aad_object_id=one.actor.aad_object_id, teams_user_id=one.actor.teams_user_id
+        )
+        if person is None and one.directory is not None:
+            return None  # the roster is asked with the meeting unlocked, alone
+    person = _member(state, person)
+    if state.meeting.status is not MeetingStatus.PLANNED:
+        raise InvalidInput(N_("This meeting is cancelled."))
+    assert person.municipality is not None
+    town = next(m for m in state.municipalities if m.key == person.municipality)
+    now = clock.now()
+    previous = state.answer_of(person.key)
+    wanted = Rsvp(
+        person=person.key,
+        person_name=person.name,
+        municipality=town.key,
+        municipality_name=town.name,
+        answer=one.answer,
+        standing=Standing.CONFIRMED,
+        answered_at=now,
+        dietary=one.dietary,
+        note=one.note,
+    )
+    policy = SeatPolicy(
+        state.meeting.seats_per_municipality, state.meeting.capacity, state.deadline
+    )
+    others = [r for r in state.rsvps if r.person != person.key]
+    outcome = decide(policy, others, previous, wanted, now)
+    await uow.rsvps.save(slug, number, outcome.rsvp, changed_by=person.key, at=now)
+    for promoted in outcome.promoted:
+        await uow.rsvps.save(slug, number, promoted, changed_by="netpuls:waitlist", at=now)
+    return person, outcome
+
+
+def _member(state: MeetingState, person: Person | None) -> Person:
     """The person answering, who must hold (or share) a seat in the meeting's network."""
-    person = await identify(uow, actor, directory)
     seats = {m.key for m in state.municipalities if m.seat_status is SeatStatus.MEMBER}
     if person is None or person.municipality not in seats:
         raise NotAllowed(
@@ -263,6 +354,56 @@ async def _member(
             network=state.network.name,
         )
     return person
+
+
+# Bounds the work one batch holds the meeting's lock for.
+MAX_CLICKS = 32
+
+
+class AnswerGate:
+    """Answers clicks on one meeting in batches (`services.batches`): the clicks that arrive
+    while one batch is written are answered together in the next, in one transaction.
+
+    On SQLite the one connection is held for each answer's whole transaction, and on
+    PostgreSQL the clicks on a meeting wait for its row lock in turn, so the lock, the read
+    of the answers and the commit are most of a click; in a batch they are paid once. Every
+    click is checked against the answers before it, as if it ran alone. A batch that fails
+    for any reason but a refusal is answered again click by click, so one click cannot fail
+    the others.
+    """
+
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, states: MeetingStates) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._states = states
+        self._batches: Batches[tuple[str, int], Click, Answered] = Batches(
+            self._run, MAX_CLICKS, "answers"
+        )
+
+    async def answer(self, slug: str, number: int, one: Click) -> Answered:
+        """As `respond` for a checked click (`click()`), answered with the clicks on the same
+        meeting around it."""
+        return await self._batches.join((slug, number), one)
+
+    async def _run(
+        self, meeting: tuple[str, int], clicks: list[Click]
+    ) -> list[Answered | BaseException]:
+        slug, number = meeting
+        try:
+            results = await answer_clicks(
+                self._uow(), self._clock, slug, number, clicks, self._states
+            )
+        except DomainError as exc:  # the meeting itself: the same for every click
+            return [exc] * len(clicks)
+        except Exception as exc:
+            if len(clicks) == 1:
+                return [exc]
+            log.warning("answering %d clicks on %s:%s together failed", len(clicks), *meeting)
+            return [(await self._run(meeting, [one]))[0] for one in clicks]
+        return [
+            result if result is not None else (await self._run(meeting, [one]))[0]
+            for one, result in zip(clicks, results, strict=True)
+        ]
 
 
 async def attendees(

@@ -118,6 +118,11 @@ _LINKED_NETWORK = (
     .join(_CONVERSATIONS, _CONVERSATIONS.c.network_id == table_of(NetworkRow).c.id)
     .where(_CONVERSATIONS.c.conversation_id == bindparam("conversation"))
 )
+_LINKED_NETWORKS = (
+    select(_CONVERSATIONS.c.conversation_id, table_of(NetworkRow).c.slug)
+    .join(_CONVERSATIONS, _CONVERSATIONS.c.network_id == table_of(NetworkRow).c.id)
+    .where(_CONVERSATIONS.c.conversation_id.in_(bindparam("conversations", expanding=True)))
+)
 
 
 class SqlNetworkRepository:
@@ -551,6 +556,13 @@ class SqlConversationRepository:
         """The slug of the network a conversation is linked to, if any (nothing else loaded)."""
         slug: str | None = await self._s.scalar(_LINKED_NETWORK, {"conversation": conversation_id})
         return slug
+
+    async def linked_networks(self, conversation_ids: Collection[str]) -> dict[str, str]:
+        """The networks these conversations are linked to, by conversation (unlinked: absent)."""
+        if not conversation_ids:
+            return {}
+        rows = await self._s.execute(_LINKED_NETWORKS, {"conversations": list(conversation_ids)})
+        return {conversation: slug for conversation, slug in rows}
 
     async def first_looks(
         self, conversation_ids: Collection[str], teams_user_ids: Collection[str]

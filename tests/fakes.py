@@ -156,6 +156,10 @@ class FakeConversations:
         ref = self._s.conversations.get(conversation_id)
         return ref.network_slug if ref else None
 
+    async def linked_networks(self, conversation_ids: Collection[str]) -> dict[str, str]:
+        refs = [self._s.conversations.get(c) for c in conversation_ids]
+        return {r.conversation_id: r.network_slug for r in refs if r and r.network_slug}
+
     async def first_looks(
         self, conversation_ids: Collection[str], teams_user_ids: Collection[str]
     ) -> FirstLooks:

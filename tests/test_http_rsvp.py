@@ -244,3 +244,36 @@ async def test_a_click_on_a_meeting_whose_card_is_posted_nowhere_starts_no_backg
     await background.drain()
     assert [s for s in spawned if s.startswith("rsvp:")] == [f"rsvp:{KEY}"]
     assert len(fake.updated) == updates + 1
+
+
+async def test_colleagues_clicking_at_the_same_moment_get_one_seat_and_each_their_own_card(
+    bot: Any, connector: Any, uow_factory: Any
+) -> None:
+    fake, url = connector
+    await linked_channel_with_agenda(bot, url)
+    clicks = [
+        invoke(who(url, user), "rsvp", {"meeting": KEY, "answer": "attending"})
+        for user in ("29:odense", "29:odense-2")
+    ]
+    answers = await asyncio.gather(*(post(bot, click) for click in clicks))
+    notices = [body["value"]["body"][0]["text"] for _, body in answers]
+    assert [status for status, _ in answers] == [200, 200]
+    assert "Thank you: you are attending." in notices
+    assert any("already has Odense Kommune's seat" in notice for notice in notices)
+    async with uow_factory() as uow:
+        stored = await uow.rsvps.for_meeting("kompakte-groenne-byer", 1)
+    assert [r.answer.value for r in stored] == ["attending"]
+    await bot.app[BACKGROUND].drain()
+    assert "Odense Kommune" in str(fake.updated[-1][2]["attachments"][0]["content"])
+
+
+async def test_an_answer_that_is_not_text_is_refused_on_the_card_not_with_a_server_error(
+    bot: Any, connector: Any, uow_factory: Any
+) -> None:
+    _, url = connector
+    forged = invoke(who(url, "29:odense"), "rsvp", {"meeting": KEY, "answer": {"x": 1}})
+    status, body = await post(bot, forged)
+    assert status == 200 and body["statusCode"] == 200
+    assert body["value"]["body"][0]["text"] == "That answer is not one I know."
+    async with uow_factory() as uow:
+        assert await uow.rsvps.for_meeting("kompakte-groenne-byer", 1) == []

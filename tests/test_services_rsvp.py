@@ -60,7 +60,7 @@ CLOCK = FixedClock(datetime(2024, 3, 1, 12, tzinfo=UTC))
 
 
 async def say(
-    uow: FakeUnitOfWork, who: Actor, answer: str = "attending", **kw: object
+    uow: FakeUnitOfWork, who: Actor, answer: object = "attending", **kw: object
 ) -> rsvp.Answered:
     return await rsvp.respond(uow, CLOCK, kw.pop("key", KEY), who, ROSTER, answer, **kw)
 
@@ -132,12 +132,13 @@ async def test_an_unknown_meeting_or_another_networks_card_is_refused(
     ("answer", "extra"),
     [
         ("dancing", {}),
+        ({"answer": "attending"}, {}),  # not text: a forged payload
         ("attending", {"dietary": "x" * 201}),
         ("attending", {"note": "y" * 501}),
     ],
 )
 async def test_bad_answers_and_over_long_texts_are_refused(
-    uow: FakeUnitOfWork, store: FakeStore, answer: str, extra: dict[str, str]
+    uow: FakeUnitOfWork, store: FakeStore, answer: object, extra: dict[str, str]
 ) -> None:
     with pytest.raises(InvalidInput):
         await say(uow, ODENSE, answer, **extra)

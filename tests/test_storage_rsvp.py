@@ -380,6 +380,19 @@ async def test_the_lock_tells_if_a_card_is_posted_and_where_the_click_came_from(
         )
     async with uow_factory() as uow:
         assert await uow.rsvps.for_meeting(SLUG, 1) == []
+    # The same in a batch with clicks from elsewhere: only the click from that channel.
+    await _known_by_teams_id(uow_factory, pairs[0][0], pairs[1][0])
+    gate = rsvp.AnswerGate(uow_factory, CLOCK, rsvp.MeetingStates())
+    wrong, right = await asyncio.gather(
+        *(
+            gated(gate, who, conversation_id=place)
+            for who, place in [(pairs[0][0], channel.conversation_id), (pairs[1][0], "a:chat")]
+        ),
+        return_exceptions=True,
+    )
+    assert isinstance(wrong, InvalidInput) and isinstance(right, rsvp.Answered)
+    async with uow_factory() as uow:
+        assert [r.person for r in await uow.rsvps.for_meeting(SLUG, 1)] == [pairs[1][0]]
 
 
 async def test_the_answers_after_a_click_are_what_a_fresh_read_gives_without_reading_them_again(
@@ -436,3 +449,96 @@ async def test_the_answers_after_a_click_are_what_a_fresh_read_gives_without_rea
     # The place went to the one waiting longest by the clock, who was listed first.
     assert answers[pairs[4][0]] is Standing.CONFIRMED
     assert answers[pairs[3][0]] is Standing.WAITLISTED
+
+
+async def gated(
+    gate: rsvp.AnswerGate, email: str, what: str = "attending", dietary: str = "", **kw: Any
+) -> rsvp.Answered:
+    """A click through the answer gate, as the bot makes it."""
+    slug, number, one = rsvp.click(
+        KEY, Actor(teams_user_id=f"29:{email}"), Roster(), what, dietary, **kw
+    )
+    return await gate.answer(slug, number, one)
+
+
+async def _known_by_teams_id(uow_factory: Any, *emails: str) -> None:
+    """These people have clicked before: the bot knows their Teams ids."""
+    async with uow_factory() as uow:
+        for email in emails:
+            await uow.people.remember_teams_ids(
+                email, teams_user_id=f"29:{email}", aad_object_id=None
+            )
+        await uow.commit()
+
+
+async def test_clicks_that_arrive_together_are_answered_in_one_transaction_each_checked_in_turn(
+    uow_factory: Any, engine: Any
+) -> None:
+    pairs = await plan22_with_colleagues(uow_factory)
+    first_time = pairs[11][0]  # not known by Teams id yet: the roster is asked
+    await _known_by_teams_id(uow_factory, *(who for pair in pairs[:10] for who in pair))
+    gate = rsvp.AnswerGate(uow_factory, CLOCK, rsvp.MeetingStates())
+    locks: list[str] = []
+
+    def count(*args: Any) -> None:
+        if str(args[2]).lstrip().startswith("UPDATE meetings"):
+            locks.append(str(args[2]))
+
+    clicks = [
+        *(gated(gate, who) for pair in pairs[:10] for who in pair),
+        gated(gate, "nobody@example.org"),
+        gated(gate, first_time, "maybe"),
+        gated(gate, pairs[0][0], "dancing"),
+    ]
+    event.listen(engine.sync_engine, "before_cursor_execute", count)
+    try:
+        results = await asyncio.gather(*clicks, return_exceptions=True)
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", count)
+    # One batch; the two clicks not known by Teams id (a stranger and a first click) alone.
+    assert len(locks) == 3
+    planners, colleagues = results[0:20:2], results[1:20:2]
+    # Each colleague clicked right after their planner, so saw the seat taken.
+    assert all(isinstance(r, rsvp.Answered) for r in planners)
+    assert all(isinstance(r, SeatTaken) for r in colleagues)
+    assert isinstance(results[20], NotAllowed)
+    assert isinstance(results[21], rsvp.Answered) and results[21].person.key == first_time
+    assert isinstance(results[22], InvalidInput)
+    async with uow_factory() as uow:
+        stored = await uow.rsvps.for_meeting(SLUG, 1)
+        histories = [await uow.rsvps.history(SLUG, 1, who) for pair in pairs[:10] for who in pair]
+    assert {r.person for r in stored} == {p for p, _ in pairs[:10]} | {first_time}
+    assert histories[0::2] == [[(None, "attending")]] * 10
+    assert histories[1::2] == [[]] * 10, "a refused click writes nothing"
+    # Every answer of the batch sees the batch's committed answers.
+    batch = [r for r in planners if isinstance(r, rsvp.Answered)]
+    assert all(r.state.rsvps == tuple(stored[:10]) for r in batch)
+
+
+async def test_a_batch_that_fails_is_answered_click_by_click_so_one_click_cannot_fail_the_others(
+    uow_factory: Any, engine: Any
+) -> None:
+    pairs = await plan22_with_colleagues(uow_factory)
+    planners = [p for p, _ in pairs[:6]]
+    await _known_by_teams_id(uow_factory, *planners)
+    gate = rsvp.AnswerGate(uow_factory, CLOCK, rsvp.MeetingStates())
+
+    def broken(*args: Any) -> None:  # the database refuses one answer's row
+        if str(args[2]).lstrip().startswith("INSERT INTO rsvps") and "boom" in str(args[3]):
+            raise RuntimeError("the database refused the row")
+
+    event.listen(engine.sync_engine, "before_cursor_execute", broken)
+    try:
+        results = await asyncio.gather(
+            *(gated(gate, who, dietary="boom" if n == 2 else "") for n, who in enumerate(planners)),
+            return_exceptions=True,
+        )
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", broken)
+    assert isinstance(results[2], Exception)
+    assert all(isinstance(r, rsvp.Answered) for n, r in enumerate(results) if n != 2)
+    async with uow_factory() as uow:
+        stored = {r.person for r in await uow.rsvps.for_meeting(SLUG, 1)}
+        histories = [await uow.rsvps.history(SLUG, 1, who) for who in planners]
+    assert stored == set(planners) - {planners[2]}
+    assert histories == [[(None, "attending")]] * 2 + [[]] + [[(None, "attending")]] * 3
