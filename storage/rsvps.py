@@ -57,6 +57,7 @@ _LOCK = (
     .where(_MEETINGS.c.network_id == _NETWORK_ID, _MEETINGS.c.number == bindparam("m_number"))
     .values(updated_at=bindparam("at"))
     .returning(
+        _MEETINGS.c.id,
         select(_NETWORKS.c.revision)
         .where(_NETWORKS.c.id == _MEETINGS.c.network_id)
         .scalar_subquery(),
@@ -110,6 +111,26 @@ _CURRENT = (
     .where(_PEOPLE.c.key == bindparam("p_key"))
 )
 _NEW = insert(_RSVPS).returning(_RSVPS.c.id)
+# A new answer under the lock, with the answers kept: the person's ids found by their key in
+# the same statement.
+_PERSON_ID = select(_PEOPLE.c.id).where(_PEOPLE.c.key == bindparam("p_key")).scalar_subquery()
+_NEW_BY_KEY = (
+    insert(_RSVPS)
+    .values(
+        meeting_id=bindparam("m_id"),
+        person_id=_PERSON_ID,
+        municipality_id=select(_PEOPLE.c.municipality_id)
+        .where(_PEOPLE.c.key == bindparam("p_key"))
+        .scalar_subquery(),
+        answer=bindparam("v_answer"),
+        standing=bindparam("v_standing"),
+        dietary=bindparam("v_dietary"),
+        note=bindparam("v_note"),
+        answered_at=bindparam("v_answered_at", type_=_RSVPS.c.answered_at.type),
+        updated_at=bindparam("v_updated_at", type_=_RSVPS.c.updated_at.type),
+    )
+    .returning(_RSVPS.c.id)
+)
 _CHANGE = (
     update(_RSVPS)
     .where(_RSVPS.c.id == bindparam("r_id"))
@@ -152,6 +173,18 @@ def _answer(row: Row[Any]) -> Rsvp:
         dietary=dietary,
         note=note,
     )
+
+
+def _values(rsvp: Rsvp, at: datetime) -> dict[str, Any]:
+    """An answer's columns as `_CHANGE` and `_NEW_BY_KEY` bind them."""
+    return {
+        "v_answer": rsvp.answer.value,
+        "v_standing": rsvp.standing.value,
+        "v_dietary": rsvp.dietary,
+        "v_note": rsvp.note,
+        "v_answered_at": rsvp.answered_at,
+        "v_updated_at": at,
+    }
 
 
 class MeetingQueues:
@@ -208,6 +241,7 @@ class SqlRsvpRepository:
         self._queues = queues
         self._holding: tuple[str, int] | None = None
         self._locked: tuple[str, int] | None = None
+        self._meeting_id: int | None = None  # the locked meeting's row
         self._kept: list[tuple[int, Rsvp]] | None = None  # the locked meeting's, in order
 
     def end(self) -> None:
@@ -244,9 +278,10 @@ class SqlRsvpRepository:
         row = result.first()
         if row is None:
             return None
+        meeting_id, revision, posted, linked = row
         if self._locked != (slug, number):
             self._locked, self._kept = (slug, number), None
-        revision, posted, linked = row
+        self._meeting_id = meeting_id
         return MeetingLock(int(revision), bool(posted), linked)
 
     async def for_meeting(self, slug: str, number: int) -> list[Rsvp]:
@@ -284,7 +319,14 @@ class SqlRsvpRepository:
     async def save(
         self, slug: str, number: int, rsvp: Rsvp, *, changed_by: str, at: datetime
     ) -> None:
-        """Store an answer and log the change (who, when, from, to)."""
+        """Store an answer and log the change (who, when, from, to).
+
+        Under the meeting's lock with its answers read, the answer's names are taken as given
+        (a person's and municipality's, as the caller read them in this transaction).
+        """
+        if self._kept is not None and self._locked == (slug, number):
+            await self._save_kept(rsvp, changed_by=changed_by, at=at)
+            return
         current = await self._s.execute(
             _CURRENT, {"n_slug": slug, "m_number": number, "p_key": rsvp.person}
         )
@@ -309,37 +351,61 @@ class SqlRsvpRepository:
             )
             rsvp_id = created.scalar_one()
         else:
-            await self._s.execute(
-                _CHANGE,
-                {
-                    "r_id": rsvp_id,
-                    "v_answer": rsvp.answer.value,
-                    "v_standing": rsvp.standing.value,
-                    "v_dietary": rsvp.dietary,
-                    "v_note": rsvp.note,
-                    "v_answered_at": rsvp.answered_at,
-                    "v_updated_at": at,
-                },
+            await self._s.execute(_CHANGE, {"r_id": rsvp_id, **_values(rsvp, at)})
+        await self._log(rsvp_id, rsvp, before[0], before[1], changed_by=changed_by, at=at)
+        if self._locked == (slug, number):
+            self._keep_saved(
+                rsvp_id,
+                replace(rsvp, person_name=name, municipality=town, municipality_name=town_name),
             )
+
+    async def _save_kept(self, rsvp: Rsvp, *, changed_by: str, at: datetime) -> None:
+        """Save under the lock with the answers kept: the current answer is among them."""
+        assert self._kept is not None and self._meeting_id is not None
+        rsvp_id, before = next(
+            ((i, a) for i, a in self._kept if a.person == rsvp.person), (0, None)
+        )
+        if before is None:
+            created = await self._s.execute(
+                _NEW_BY_KEY, {"m_id": self._meeting_id, "p_key": rsvp.person, **_values(rsvp, at)}
+            )
+            rsvp_id = created.scalar_one()
+        else:
+            await self._s.execute(_CHANGE, {"r_id": rsvp_id, **_values(rsvp, at)})
+        await self._log(
+            rsvp_id,
+            rsvp,
+            before.answer.value if before else None,
+            before.standing.value if before else None,
+            changed_by=changed_by,
+            at=at,
+        )
+        self._keep_saved(rsvp_id, rsvp)
+
+    async def _log(
+        self,
+        rsvp_id: int,
+        rsvp: Rsvp,
+        from_answer: str | None,
+        from_standing: str | None,
+        *,
+        changed_by: str,
+        at: datetime,
+    ) -> None:
         await self._s.execute(
             _LOG,
             {
                 "rsvp_id": rsvp_id,
                 "changed_by": changed_by,
                 "changed_at": at,
-                "from_answer": before[0],
+                "from_answer": from_answer,
                 "to_answer": rsvp.answer.value,
-                "from_standing": before[1],
+                "from_standing": from_standing,
                 "to_standing": rsvp.standing.value,
                 "dietary": rsvp.dietary,
                 "note": rsvp.note,
             },
         )
-        if self._locked == (slug, number):
-            self._keep_saved(
-                rsvp_id,
-                replace(rsvp, person_name=name, municipality=town, municipality_name=town_name),
-            )
 
     async def history(self, slug: str, number: int, person: str) -> list[tuple[str | None, str]]:
         """The (from, to) answers a person went through for a meeting, oldest first."""
