@@ -187,6 +187,29 @@ def _values(rsvp: Rsvp, at: datetime) -> dict[str, Any]:
     }
 
 
+def _log_row(
+    rsvp_id: int,
+    rsvp: Rsvp,
+    from_answer: str | None,
+    from_standing: str | None,
+    *,
+    changed_by: str,
+    at: datetime,
+) -> dict[str, Any]:
+    """A change log row as `_LOG` binds it."""
+    return {
+        "rsvp_id": rsvp_id,
+        "changed_by": changed_by,
+        "changed_at": at,
+        "from_answer": from_answer,
+        "to_answer": rsvp.answer.value,
+        "from_standing": from_standing,
+        "to_standing": rsvp.standing.value,
+        "dietary": rsvp.dietary,
+        "note": rsvp.note,
+    }
+
+
 class MeetingQueues:
     """A line per meeting, in the process, in front of PostgreSQL's row lock.
 
@@ -243,6 +266,9 @@ class SqlRsvpRepository:
         self._locked: tuple[str, int] | None = None
         self._meeting_id: int | None = None  # the locked meeting's row
         self._kept: list[tuple[int, Rsvp]] | None = None  # the locked meeting's, in order
+        # Saved under the lock but not yet written: answers changed and the change log.
+        self._changes: list[dict[str, Any]] = []
+        self._logged: list[dict[str, Any]] = []
 
     def end(self) -> None:
         """The unit of work is over (committed or rolled back): let the next one in."""
@@ -255,6 +281,18 @@ class SqlRsvpRepository:
         """The transaction ended: the lock is gone, and so is what was read under it."""
         self._locked = None
         self._kept = None
+        self._changes, self._logged = [], []
+
+    async def flush(self) -> None:
+        """Write what was saved under the lock and not yet written: every changed answer in
+        one statement, then every change log row in one (the unit of work does this before
+        it commits; the reads of this repository before they read)."""
+        if self._changes:
+            changes, self._changes = self._changes, []
+            await self._s.execute(_CHANGE, changes)
+        if self._logged:
+            logged, self._logged = self._logged, []
+            await self._s.execute(_LOG, logged)
 
     async def lock(
         self, slug: str, number: int, conversation_id: str | None = None
@@ -288,6 +326,7 @@ class SqlRsvpRepository:
         """Every current answer to a meeting, in answer order."""
         if self._kept is not None and self._locked == (slug, number):
             return [answer for _, answer in self._kept]
+        await self.flush()
         rows = await self._s.execute(_ANSWERS, {"n_slug": slug, "m_number": number})
         read = [(row[-1], _answer(row)) for row in rows]
         if self._locked == (slug, number):
@@ -352,7 +391,9 @@ class SqlRsvpRepository:
             rsvp_id = created.scalar_one()
         else:
             await self._s.execute(_CHANGE, {"r_id": rsvp_id, **_values(rsvp, at)})
-        await self._log(rsvp_id, rsvp, before[0], before[1], changed_by=changed_by, at=at)
+        await self._s.execute(
+            _LOG, _log_row(rsvp_id, rsvp, before[0], before[1], changed_by=changed_by, at=at)
+        )
         if self._locked == (slug, number):
             self._keep_saved(
                 rsvp_id,
@@ -365,50 +406,28 @@ class SqlRsvpRepository:
         rsvp_id, before = next(
             ((i, a) for i, a in self._kept if a.person == rsvp.person), (0, None)
         )
-        if before is None:
+        if before is None:  # a new row: written now, for its id
             created = await self._s.execute(
                 _NEW_BY_KEY, {"m_id": self._meeting_id, "p_key": rsvp.person, **_values(rsvp, at)}
             )
             rsvp_id = created.scalar_one()
-        else:
-            await self._s.execute(_CHANGE, {"r_id": rsvp_id, **_values(rsvp, at)})
-        await self._log(
-            rsvp_id,
-            rsvp,
-            before.answer.value if before else None,
-            before.standing.value if before else None,
-            changed_by=changed_by,
-            at=at,
+        else:  # a change: written with the others at `flush()`
+            self._changes.append({"r_id": rsvp_id, **_values(rsvp, at)})
+        self._logged.append(
+            _log_row(
+                rsvp_id,
+                rsvp,
+                before.answer.value if before else None,
+                before.standing.value if before else None,
+                changed_by=changed_by,
+                at=at,
+            )
         )
         self._keep_saved(rsvp_id, rsvp)
 
-    async def _log(
-        self,
-        rsvp_id: int,
-        rsvp: Rsvp,
-        from_answer: str | None,
-        from_standing: str | None,
-        *,
-        changed_by: str,
-        at: datetime,
-    ) -> None:
-        await self._s.execute(
-            _LOG,
-            {
-                "rsvp_id": rsvp_id,
-                "changed_by": changed_by,
-                "changed_at": at,
-                "from_answer": from_answer,
-                "to_answer": rsvp.answer.value,
-                "from_standing": from_standing,
-                "to_standing": rsvp.standing.value,
-                "dietary": rsvp.dietary,
-                "note": rsvp.note,
-            },
-        )
-
     async def history(self, slug: str, number: int, person: str) -> list[tuple[str | None, str]]:
         """The (from, to) answers a person went through for a meeting, oldest first."""
+        await self.flush()
         rows = await self._s.execute(
             select(RsvpChangeRow.from_answer, RsvpChangeRow.to_answer)
             .join(RsvpRow)

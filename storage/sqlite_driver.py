@@ -47,10 +47,32 @@ def _run(connection: aiosqlite.Connection, operation: Any, parameters: Any) -> _
         cursor.close()
 
 
+def _run_many(connection: aiosqlite.Connection, operation: Any, parameters: Any) -> _Outcome:
+    """On the connection's thread: execute once per parameter set, close the cursor."""
+    cursor = connection._conn.cursor()
+    try:
+        cursor.executemany(operation, parameters)
+        return None, [], cursor.lastrowid, cursor.rowcount
+    finally:
+        cursor.close()
+
+
 class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
-    """A cursor whose `execute` is one call on the connection's thread."""
+    """A cursor whose `execute` and `executemany` are one call on the connection's thread."""
 
     __slots__ = ()
+
+    def executemany(self, operation: Any, seq_of_parameters: Any) -> Any:
+        """Run the statement for every parameter set in one hop (no rows come back)."""
+        try:
+            outcome: _Outcome = self.await_(
+                self._connection._execute(_run_many, self._connection, operation, seq_of_parameters)
+            )
+        except Exception as error:
+            self._adapt_connection._handle_exception(error)
+            raise
+        self.description, rows, self.lastrowid, self.rowcount = outcome
+        self._rows = deque(rows)
 
     def execute(self, operation: Any, parameters: Any = None) -> Any:
         """Run the statement and buffer its rows, as the stock adapter does, in one hop."""

@@ -128,6 +128,7 @@ class SqlUnitOfWork:
     async def commit(self) -> None:
         """Make everything done in this unit durable."""
         assert self._session is not None
+        await self._rsvps.flush()
         await self._session.commit()
         self._rsvps.forget()
 

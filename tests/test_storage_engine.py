@@ -60,7 +60,7 @@ async def test_a_sqlite_file_gets_exactly_one_pooled_connection(sqlite: AsyncEng
     assert pool.size() == 1 and pool._max_overflow == 0
 
 
-async def test_a_select_and_a_write_are_one_thread_hop_each(
+async def test_a_select_a_write_and_a_batch_of_writes_are_one_thread_hop_each(
     sqlite: AsyncEngine, hops: list[str]
 ) -> None:
     async with sqlite.connect() as conn:
@@ -76,6 +76,17 @@ async def test_a_select_and_a_write_are_one_thread_hop_each(
             )
         )
         assert written.rowcount == 1 and len(hops) == 1
+        hops.clear()
+        many = await conn.execute(
+            text(
+                "INSERT INTO preferences (teams_user_id, language, updated_at)"
+                " VALUES (:user, 'sv', '2026-11-23 10:00:00')"
+            ),
+            [{"user": f"29:{n}"} for n in range(5)],
+        )
+        assert many.rowcount == 5 and len(hops) == 1  # executemany: one hop for all five
+        count = await conn.execute(text("SELECT count(*) FROM preferences"))
+        assert count.scalar_one() == 6
         await conn.commit()
 
 

@@ -543,3 +543,46 @@ async def test_a_batch_that_fails_is_answered_click_by_click_so_one_click_cannot
         histories = [await uow.rsvps.history(SLUG, 1, who) for who in planners]
     assert stored == set(planners) - {planners[2]}
     assert histories == [[(None, "attending")]] * 2 + [[]] + [[(None, "attending")]] * 3
+
+
+async def test_the_changed_answers_of_a_batch_are_written_in_one_statement_with_their_log(
+    uow_factory: Any, engine: Any
+) -> None:
+    pairs = await plan22_with_colleagues(uow_factory)
+    planners = [p for p, _ in pairs[:8]]
+    await _known_by_teams_id(uow_factory, *planners)
+    gate = rsvp.AnswerGate(uow_factory, CLOCK, rsvp.MeetingStates())
+    await asyncio.gather(*(gated(gate, who) for who in planners))
+    writes: list[tuple[str, bool]] = []
+
+    def count(*args: Any) -> None:
+        sql = str(args[2]).lstrip()
+        if sql.startswith(("UPDATE rsvps", "INSERT INTO rsvp_changes")):
+            writes.append((sql.split("(")[0].split(" SET")[0], args[5]))  # executemany?
+
+    event.listen(engine.sync_engine, "before_cursor_execute", count)
+    try:
+        changed = await asyncio.gather(
+            *(
+                gated(gate, who, "not_attending" if n % 2 else "maybe")
+                for n, who in enumerate(planners)
+            ),
+            gated(gate, planners[0], "attending", "vegetarian"),  # the same person again
+        )
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", count)
+    assert sorted(writes) == [("INSERT INTO rsvp_changes ", True), ("UPDATE rsvps", True)]
+    async with uow_factory() as uow:
+        stored = {
+            r.person: (r.answer.value, r.dietary) for r in await uow.rsvps.for_meeting(SLUG, 1)
+        }
+        history = await uow.rsvps.history(SLUG, 1, planners[0])
+    assert stored[planners[0]] == ("attending", "vegetarian")
+    assert stored[planners[1]] == ("not_attending", "") and stored[planners[2]] == ("maybe", "")
+    assert history == [(None, "attending"), ("attending", "maybe"), ("maybe", "attending")]
+    assert changed[-1].state.rsvps == tuple(await _fresh(uow_factory))
+
+
+async def _fresh(uow_factory: Any) -> list[Any]:
+    async with uow_factory() as uow:
+        return await uow.rsvps.for_meeting(SLUG, 1)
