@@ -259,8 +259,8 @@ async def answer_clicks(
     One lock and one read of the answers for all; a refused click writes nothing and does
     not stop the others. Only a click alone may ask the roster who its person is (a network
     call): in a batch, a click whose person is not known by Teams ids comes back as None, to
-    be answered alone. Raises for the whole batch when the meeting does not exist; any other
-    exception means nothing was written.
+    be answered alone. Raises for the whole batch when the meeting does not exist, and for a
+    click alone that is refused; any other exception means nothing was written.
     """
     channels = {c.channel for c in clicks if c.channel is not None}
     alone = len(clicks) == 1
@@ -274,18 +274,30 @@ async def answer_clicks(
             else await uow.conversations.linked_networks(channels)
         )
         state = await _locked_state(uow, clock, slug, number, lock.revision, states)
+        people = (
+            [await identify(uow, clicks[0].actor, clicks[0].directory)]
+            if alone
+            else await uow.people.find_many(
+                [(c.actor.aad_object_id, c.actor.teams_user_id) for c in clicks]
+            )
+        )
         outcomes: list[tuple[Person, Outcome] | DomainError | None] = []
-        for one in clicks:
+        for one, person in zip(clicks, people, strict=True):
+            if person is None and one.directory is not None and not alone:
+                outcomes.append(None)  # the roster is asked with the meeting unlocked, alone
+                continue
             try:
                 outcome = await _answer(
-                    uow, clock, state, one, linked.get(one.channel or ""), alone
+                    uow, clock, state, one, person, linked.get(one.channel or "")
                 )
             except DomainError as exc:
                 outcomes.append(exc)
                 continue
             outcomes.append(outcome)
-            if outcome is not None:  # the kept answers: no statement
-                state = replace(state, rsvps=tuple(await uow.rsvps.for_meeting(slug, number)))
+            # The answers after this one, for the next click: the kept ones, no statement.
+            state = replace(state, rsvps=tuple(await uow.rsvps.for_meeting(slug, number)))
+        if alone and isinstance(outcomes[0], DomainError):
+            raise outcomes[0]  # refused: not even the Teams ids the roster gave are kept
         await uow.commit()
     return [
         Answered(state, *outcome, lock.cards_posted) if isinstance(outcome, tuple) else outcome
@@ -298,22 +310,14 @@ async def _answer(
     clock: Clock,
     state: MeetingState,
     one: Click,
+    found: Person | None,
     linked: str | None,
-    alone: bool,
-) -> tuple[Person, Outcome] | None:
+) -> tuple[Person, Outcome]:
     """One click's answer saved under the meeting's lock, or a refusal before any write."""
     slug, number = state.network.slug, state.meeting.number
     if linked not in (None, slug):
         raise InvalidInput(N_("This card belongs to another network than this channel."))
-    if alone:
-        person = await identify(uow, one.actor, one.directory)
-    else:
-        person = await uow.people.find(
-            aad_object_id=one.actor.aad_object_id, teams_user_id=one.actor.teams_user_id
-        )
-        if person is None and one.directory is not None:
-            return None  # the roster is asked with the meeting unlocked, alone
-    person = _member(state, person)
+    person = _member(state, found)
     if state.meeting.status is not MeetingStatus.PLANNED:
         raise InvalidInput(N_("This meeting is cancelled."))
     assert person.municipality is not None

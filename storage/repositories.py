@@ -16,6 +16,7 @@ from sqlalchemy import (
     exists,
     literal,
     null,
+    or_,
     select,
     text,
     union_all,
@@ -74,6 +75,10 @@ _PEOPLE = table_of(PersonRow)
 def _person_by(column: Any) -> Any:
     """A person by one unique column, with their municipality and the kinds of role they hold,
     in one Core statement (the ORM loaded an entity, its municipality and then the roles)."""
+    return _person_columns().where(column == bindparam("value"))
+
+
+def _person_columns() -> Any:
     towns, roles = table_of(MunicipalityRow), table_of(RoleRow)
     return (
         select(
@@ -91,13 +96,18 @@ def _person_by(column: Any) -> Any:
         )
         .select_from(_PEOPLE)
         .outerjoin(towns, towns.c.id == _PEOPLE.c.municipality_id)
-        .where(column == bindparam("value"))
     )
 
 
 _PERSON_BY_AAD = _person_by(_PEOPLE.c.aad_object_id)
 _PERSON_BY_TEAMS_ID = _person_by(_PEOPLE.c.teams_user_id)
 _PERSON_BY_KEY = _person_by(_PEOPLE.c.key)
+_PEOPLE_BY_TEAMS_IDS = _person_columns().where(
+    or_(
+        _PEOPLE.c.aad_object_id.in_(bindparam("aads", expanding=True)),
+        _PEOPLE.c.teams_user_id.in_(bindparam("teams_ids", expanding=True)),
+    )
+)
 _ROLE_KINDS = select(RoleRow.kind).where(RoleRow.person_id == bindparam("person"))
 _NETWORK = select(NetworkRow).where(NetworkRow.slug == bindparam("n_slug"))
 _SEATS = (
@@ -123,6 +133,20 @@ _LINKED_NETWORKS = (
     .join(_CONVERSATIONS, _CONVERSATIONS.c.network_id == table_of(NetworkRow).c.id)
     .where(_CONVERSATIONS.c.conversation_id.in_(bindparam("conversations", expanding=True)))
 )
+
+
+def _person_of(row: Any) -> Person:
+    key, name, email, town, locale, teams_id, aad, *held = row
+    return Person(
+        key=key,
+        name=name,
+        email=email,
+        municipality=town,
+        locale=locale,
+        teams_user_id=teams_id,
+        aad_object_id=aad,
+        roles=frozenset(k for k, h in zip(RoleKind, held, strict=True) if h),
+    )
 
 
 class SqlNetworkRepository:
@@ -425,18 +449,29 @@ class SqlPeopleRepository:
             if value:
                 row = (await self._s.execute(statement, {"value": value})).first()
                 if row:
-                    key, name, email_, town, locale, teams_id, aad, *held = row
-                    return Person(
-                        key=key,
-                        name=name,
-                        email=email_,
-                        municipality=town,
-                        locale=locale,
-                        teams_user_id=teams_id,
-                        aad_object_id=aad,
-                        roles=frozenset(k for k, h in zip(RoleKind, held, strict=True) if h),
-                    )
+                    return _person_of(row)
         return None
+
+    async def find_many(
+        self, identities: Sequence[tuple[str | None, str | None]]
+    ) -> list[Person | None]:
+        """`find` for each (aad_object_id, teams_user_id), in one statement."""
+        if self._s.new or self._s.dirty:
+            await self._s.flush()
+        aads = {a for a, _ in identities if a}
+        teams_ids = {t for _, t in identities if t}
+        if not aads and not teams_ids:
+            return [None] * len(identities)
+        rows = await self._s.execute(
+            _PEOPLE_BY_TEAMS_IDS, {"aads": list(aads), "teams_ids": list(teams_ids)}
+        )
+        people = [_person_of(row) for row in rows]
+        by_aad = {p.aad_object_id: p for p in people if p.aad_object_id}
+        by_teams_id = {p.teams_user_id: p for p in people if p.teams_user_id}
+        return [
+            (by_aad.get(a) if a else None) or (by_teams_id.get(t) if t else None)
+            for a, t in identities
+        ]
 
     async def _person(self, row: PersonRow) -> Person:
         kinds = (await self._s.scalars(_ROLE_KINDS, {"person": row.id})).all()

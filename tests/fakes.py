@@ -117,6 +117,11 @@ class FakePeople:
                 return p
         return self._s.people.get(email.strip().lower()) if email else None
 
+    async def find_many(
+        self, identities: Sequence[tuple[str | None, str | None]]
+    ) -> list[Person | None]:
+        return [await self.find(aad_object_id=a, teams_user_id=t) for a, t in identities]
+
     async def roles(self, person_key: str, network_slug: str) -> frozenset[RoleKind]:
         f = self._s.files.get(network_slug)
         if f and any(p.key == person_key for p in f.people):

@@ -129,6 +129,46 @@ async def test_teams_ids_remembered_for_a_person_find_them_directly(uow_factory:
     assert networks == ["kompakte-groenne-byer"]
 
 
+async def test_people_are_found_many_at_once_as_one_by_one_would_find_them(
+    uow_factory: Any,
+) -> None:
+    await import_network(uow_factory(), small_network())
+    async with uow_factory() as uow:
+        await uow.people.remember_teams_ids(
+            "planner.odense@example.org", teams_user_id="29:p", aad_object_id="aad-p"
+        )
+        await uow.people.remember_teams_ids(
+            "facilitator@example.org", teams_user_id="29:f", aad_object_id=None
+        )
+        await uow.commit()
+    identities = [
+        ("aad-p", None),  # by Entra object id
+        (None, "29:f"),  # by Teams user id
+        ("aad-p", "29:f"),  # both known, for two people: the object id wins, as in find()
+        ("aad-unknown", "29:p"),  # an unknown object id: the Teams user id still finds
+        (None, "29:nobody"),
+        (None, None),
+        ("aad-p", None),  # asked twice
+    ]
+    async with uow_factory() as uow:
+        found = await uow.people.find_many(identities)
+        one_by_one = [
+            await uow.people.find(aad_object_id=a, teams_user_id=t) for a, t in identities
+        ]
+        assert await uow.people.find_many([]) == []
+    assert found == one_by_one
+    assert [p.key if p else None for p in found] == [
+        "planner.odense@example.org",
+        "facilitator@example.org",
+        "planner.odense@example.org",
+        "planner.odense@example.org",
+        None,
+        None,
+        "planner.odense@example.org",
+    ]
+    assert found[1] is not None and RoleKind.FACILITATOR in found[1].roles
+
+
 async def test_an_activity_is_claimed_once_even_when_claims_race(uow_factory: Any) -> None:
     async def claim() -> bool:
         async with uow_factory() as uow:

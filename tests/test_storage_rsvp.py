@@ -586,3 +586,16 @@ async def test_the_changed_answers_of_a_batch_are_written_in_one_statement_with_
 async def _fresh(uow_factory: Any) -> list[Any]:
     async with uow_factory() as uow:
         return await uow.rsvps.for_meeting(SLUG, 1)
+
+
+async def test_a_refused_first_click_keeps_nothing_not_even_the_teams_ids_the_roster_gave(
+    uow_factory: Any, engine: Any
+) -> None:
+    (planner, _), *_ = await plan22_with_colleagues(uow_factory)
+    await _run(engine, f"UPDATE meetings SET status = 'cancelled' WHERE id = {MEETING}")
+    gate = rsvp.AnswerGate(uow_factory, CLOCK, rsvp.MeetingStates())
+    with pytest.raises(InvalidInput):
+        await gated(gate, planner)
+    async with uow_factory() as uow:
+        assert await uow.people.find(teams_user_id=f"29:{planner}") is None
+        assert await uow.rsvps.for_meeting(SLUG, 1) == []
