@@ -14,10 +14,13 @@ tests/test_codec.py checks the two agree, value for value, on generated and reco
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from datetime import datetime, tzinfo
 from enum import Enum
 from typing import Any
 
+from isodate.isotzinfo import UTC, build_tzinfo
 from msrest import Deserializer, Serializer
 from msrest.serialization import Model
 
@@ -39,6 +42,45 @@ def _plain_in(value: Any) -> Any:
     if kind is list:
         return [_plain_in(item) for item in value]
     raise _Slow
+
+
+# The shape Teams gives its timestamps ("2026-11-24T09:30:12.1234567Z", local ones with an
+# offset); anything else goes to msrest's parser.
+_ISO = re.compile(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d+))?(Z|([+-])(\d\d):(\d\d))")
+_ZONES: dict[str, tzinfo] = {"Z": UTC}
+
+
+def _iso_datetime(value: Any) -> datetime | None:
+    """An ISO 8601 timestamp as msrest's `deserialize_iso` returns it (isodate's time zone
+    objects, the fraction cut to microseconds), or None for msrest to parse."""
+    if type(value) is not str:
+        return None
+    match = _ISO.fullmatch(value.upper())
+    if match is None:
+        return None
+    year, month, day, hour, minute, second, fraction, zone, sign, hours, minutes = match.groups()
+    if not "0001" < year < "9999":  # msrest's range check, on the instant in UTC
+        return None
+    at = _ZONES.get(zone)
+    if at is None:
+        if len(_ZONES) > 64:
+            return None
+        at = _ZONES[zone] = build_tzinfo(zone, sign, int(hours), int(minutes))
+    try:
+        stamp = datetime(
+            int(year),
+            int(month),
+            int(day),
+            int(hour),
+            int(minute),
+            int(second),
+            int(fraction[:6].ljust(6, "0")) if fraction else 0,
+            at,
+        )
+        stamp.utcoffset()  # an offset of a day or more raises here, as in msrest's check
+    except ValueError:
+        return None
+    return stamp
 
 
 def _same(expected: type) -> Decoder:
@@ -172,6 +214,8 @@ class Codec:
         if model is not None and isinstance(model, type) and issubclass(model, Model):
             return self._model_decoder(model)
         deserialize = self.deserializer.deserialize_data  # dates and the like, one value
+        if type_name == "iso-8601":  # every activity's timestamp and localTimestamp
+            return lambda value: _iso_datetime(value) or deserialize(value, type_name)  # type: ignore[no-untyped-call]
 
         return lambda value: deserialize(value, type_name)  # type: ignore[no-untyped-call]
 

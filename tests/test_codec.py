@@ -291,3 +291,52 @@ def outbound_models() -> list[Any]:
 @pytest.mark.parametrize("index", range(len(outbound_models())))
 def test_what_netpuls_sends_encodes_exactly_as_msrest_encodes_it(codec: Codec, index: int) -> None:
     assert_encodes_alike(codec, outbound_models()[index])
+
+
+TIMESTAMP = st.builds(
+    lambda y, mo, d, h, mi, s, fraction, zone, t: (
+        f"{y:04d}-{mo:02d}-{d:02d}{t}{h:02d}:{mi:02d}:{s:02d}{fraction}{zone}"
+    ),
+    st.integers(0, 10000),
+    st.integers(0, 13),
+    st.integers(0, 32),
+    st.integers(0, 25),
+    st.integers(0, 60),
+    st.integers(0, 61),
+    st.sampled_from(["", "."]) | st.from_regex(r"\.[0-9]{1,9}", fullmatch=True),
+    st.sampled_from(["Z", "z", "", "+00:00", "+01:00", "-05:30", "+14:00", "+0100", "+25:00"]),
+    st.sampled_from(["T", "t", " "]),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(stamp=TIMESTAMP)
+def test_timestamps_decode_exactly_as_msrest_parses_them(codec: Codec, stamp: str) -> None:
+    data = {"type": "message", "timestamp": stamp, "localTimestamp": stamp}
+    expected = outcome(reference_decode, "Activity", dict(data))
+    actual = outcome(codec.from_json, "Activity", dict(data))
+    assert actual[0] == expected[0]
+    if expected[0] == "ok":  # the repr names the time zone's class and every field
+        for name in ("timestamp", "local_timestamp"):
+            ours, theirs = getattr(actual[1], name), getattr(expected[1], name)
+            assert repr(ours) == repr(theirs)
+            assert ours.utcoffset() == theirs.utcoffset()
+
+
+def test_a_teams_timestamp_is_parsed_without_msrest(codec: Codec) -> None:
+    class Refused:
+        def deserialize_data(self, *_args: Any) -> Any:
+            raise AssertionError("msrest was asked for a date")
+
+    fast = Codec(MODELS)
+    fast.deserializer = Refused()  # type: ignore[assignment]
+    activity = fast.from_json(
+        "Activity",
+        {
+            "type": "message",
+            "timestamp": "2026-11-24T09:30:12.1234567Z",
+            "localTimestamp": "2026-11-24T10:30:12.1234567+01:00",
+        },
+    )
+    assert activity.timestamp == activity.local_timestamp
+    assert activity.timestamp.microsecond == 123456
