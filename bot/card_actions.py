@@ -9,8 +9,8 @@ from typing import Any
 
 from bot.background import Background
 from bot.links import Links
-from bot.views import agenda_view, attendees_view
-from cards.agenda import agenda_card
+from bot.views import agenda_view, attendees_view, reader_view, shared_view
+from cards.agenda import SharedAgenda, agenda_card, shared_agenda
 from cards.attendees import attendees_card
 from cards.ids import (
     INPUT_DIETARY,
@@ -20,6 +20,7 @@ from cards.ids import (
     VERB_REFRESH,
     VERB_RSVP,
 )
+from cards.views import AgendaView
 from domain.errors import N_, DomainError, InvalidInput
 from domain.rsvp import Answer, Standing
 from netpuls.i18n import Translator, translator
@@ -77,6 +78,7 @@ class CardActions:
         self._agendas = rsvp.AgendaRefresher(uow, clock, notifier, self.shared_copy)
         self._states = rsvp.MeetingStates()
         self._answers = rsvp.AnswerGate(uow, clock, self._states)
+        self._shared: list[tuple[rsvp.MeetingState, str, AgendaView, SharedAgenda]] = []
         self._verbs: dict[str, Callable[[CardAction], Awaitable[dict[str, Any]]]] = {
             VERB_RSVP: self._rsvp,
             VERB_REFRESH: self._refresh,
@@ -147,8 +149,23 @@ class CardActions:
         notice = _confirmation(action.t, mine.answer, mine.standing)
         if answered.cards_posted or answered.outcome.promoted:
             self._background.spawn(self._after_answer(answered), name=f"rsvp:{answered.state.key}")
-        view = agenda_view(answered.state, self._links, answered.person.key, notice=notice)
-        return invoke_body(agenda_card(view, action.t))
+        shared, parts = self._shared_agenda(answered.state, action.t)
+        view = reader_view(shared, answered.state, answered.person.key, notice)
+        return invoke_body(agenda_card(view, action.t, parts))
+
+    def _shared_agenda(
+        self, state: rsvp.MeetingState, t: Translator
+    ) -> tuple[AgendaView, SharedAgenda]:
+        """The reader-independent view and card parts of a state, made once for the clicks
+        answered together (they share one state object) in each language."""
+        for kept_state, language, shared, parts in self._shared:
+            if kept_state is state and language == t.language:
+                return shared, parts
+        shared = shared_view(state, self._links)
+        parts = shared_agenda(shared, t)
+        # A few entries: the clicks of one batch get their answers one after the other.
+        self._shared = [(state, t.language, shared, parts), *self._shared[:3]]
+        return shared, parts
 
     async def _after_answer(self, answered: rsvp.Answered) -> None:
         """Update every posted copy of the card and tell anyone promoted from the waitlist."""

@@ -251,10 +251,8 @@ async def test_colleagues_clicking_at_the_same_moment_get_one_seat_and_each_thei
 ) -> None:
     fake, url = connector
     await linked_channel_with_agenda(bot, url)
-    clicks = [
-        invoke(who(url, user), "rsvp", {"meeting": KEY, "answer": "attending"})
-        for user in ("29:odense", "29:odense-2")
-    ]
+    places = [who(url, user) for user in ("29:odense", "29:odense-2")]
+    clicks = [invoke(place, "rsvp", {"meeting": KEY, "answer": "attending"}) for place in places]
     answers = await asyncio.gather(*(post(bot, click) for click in clicks))
     notices = [body["value"]["body"][0]["text"] for _, body in answers]
     assert [status for status, _ in answers] == [200, 200]
@@ -263,6 +261,11 @@ async def test_colleagues_clicking_at_the_same_moment_get_one_seat_and_each_thei
     async with uow_factory() as uow:
         stored = await uow.rsvps.for_meeting("kompakte-groenne-byer", 1)
     assert [r.answer.value for r in stored] == ["attending"]
+    # Each reader's card is the one a refresh shows them now, with their notice on top.
+    for place, (_, body) in zip(places, answers, strict=True):
+        _, refreshed = await post(bot, invoke(place, "refresh", {"meeting": KEY}))
+        assert body["value"]["body"][1:] == refreshed["value"]["body"]
+        assert body["value"]["actions"] == refreshed["value"]["actions"]
     await bot.app[BACKGROUND].drain()
     assert "Odense Kommune" in str(fake.updated[-1][2]["attachments"][0]["content"])
 
@@ -277,3 +280,14 @@ async def test_an_answer_that_is_not_text_is_refused_on_the_card_not_with_a_serv
     assert body["value"]["body"][0]["text"] == "That answer is not one I know."
     async with uow_factory() as uow:
         assert await uow.rsvps.for_meeting("kompakte-groenne-byer", 1) == []
+
+
+async def test_each_click_shows_the_answers_after_it_not_a_card_made_for_an_earlier_click(
+    bot: Any, connector: Any
+) -> None:
+    _, url = connector
+    odense = who(url, "29:odense")
+    for answer in ("attending", "not_attending", "maybe"):
+        _, body = await post(bot, invoke(odense, "rsvp", {"meeting": KEY, "answer": answer}))
+        _, refreshed = await post(bot, invoke(odense, "refresh", {"meeting": KEY}))
+        assert body["value"]["body"][1:] == refreshed["value"]["body"], answer
