@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.background import Background
@@ -30,19 +30,40 @@ from services.ports import Clock, Notifier, Outbound, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 ERROR_TYPE = "application/vnd.microsoft.error"
+# Verbs whose handler reads the reader's language itself, with its own statements.
+_READ_OWN_LANGUAGE = frozenset({VERB_RSVP})
 CARD_TYPE = "application/vnd.microsoft.card.adaptive"
 
 
 @dataclass(frozen=True, slots=True)
 class CardAction:
-    """One click: who, where, which verb, with which data (inputs included)."""
+    """One click: who, where, which verb, with which data (inputs included).
 
-    t: Translator
+    The reader's language is either known (`translator`) or read when needed
+    (`read_language`): an RSVP reads it in the same transaction as the answer, every other
+    verb before it runs.
+    """
+
     actor: Actor
     conversation_id: str
     directory: Directory
     verb: str
     data: Mapping[str, Any]
+    translator: Translator | None = None
+    read_language: Callable[[], Awaitable[str]] | None = None
+
+    @property
+    def t(self) -> Translator:
+        """The reader's translator (`with_language()` has run)."""
+        assert self.translator is not None, "the reader's language is not read yet"
+        return self.translator
+
+    async def with_language(self) -> CardAction:
+        """This action with the reader's language read."""
+        if self.translator is not None:
+            return self
+        assert self.read_language is not None
+        return replace(self, translator=translator(await self.read_language()))
 
 
 def invoke_body(card: dict[str, Any]) -> dict[str, Any]:
@@ -69,6 +90,7 @@ class CardActions:
         notifier: Notifier,
         links: Links,
         background: Background,
+        default_language: str = "en",
     ) -> None:
         self._uow = uow
         self._clock = clock
@@ -77,7 +99,8 @@ class CardActions:
         self._background = background
         self._agendas = rsvp.AgendaRefresher(uow, clock, notifier, self.shared_copy)
         self._states = rsvp.MeetingStates()
-        self._answers = rsvp.AnswerGate(uow, clock, self._states)
+        # Each answer comes back with its reader's language, read in the answer's transaction.
+        self._answers = rsvp.AnswerGate(uow, clock, self._states, default_language)
         self._shared: list[tuple[rsvp.MeetingState, str, AgendaView, SharedAgenda]] = []
         self._verbs: dict[str, Callable[[CardAction], Awaitable[dict[str, Any]]]] = {
             VERB_RSVP: self._rsvp,
@@ -109,12 +132,14 @@ class CardActions:
     async def run(self, action: CardAction) -> dict[str, Any]:
         """The invoke response body for a card action; user errors never raise."""
         handler = self._verbs.get(action.verb)
+        if action.verb not in _READ_OWN_LANGUAGE:
+            action = await action.with_language()
         if handler is None:
             return error_body(action.t("I don't know that card action."))
         try:
             return await handler(action)
         except DomainError as exc:
-            return await self._refused(action, exc)
+            return await self._refused(await action.with_language(), exc)
 
     async def _refused(self, action: CardAction, exc: DomainError) -> dict[str, Any]:
         """Show the reason on the reader's own card when the card is valid, else an error."""
@@ -145,6 +170,10 @@ class CardActions:
             action.conversation_id,
         )
         answered = await self._answers.answer(slug, number, click)
+        if answered.language:  # read with the answer
+            action = replace(action, translator=translator(answered.language))
+        else:  # answered alone, without it
+            action = await action.with_language()
         mine = answered.outcome.rsvp
         notice = _confirmation(action.t, mine.answer, mine.standing)
         if answered.cards_posted or answered.outcome.promoted:

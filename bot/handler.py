@@ -154,13 +154,13 @@ class NetpulsBot(TeamsActivityHandler):  # type: ignore[misc]
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
         if turn_context.activity.name != "adaptiveCard/action":
             return await super().on_invoke_activity(turn_context)
-        t = await self.translator_for(turn_context)
         try:
             verb, data = action_from_invoke(turn_context.activity.value)
         except DomainError as exc:
+            t = await self.translator_for(turn_context)
             body = error_body(t(exc.msgid, **exc.params))
-        else:
-            body = await self._actions.run(self._card_action(turn_context, t, verb, data))
+        else:  # the reader's language is read when the action needs it (an RSVP: with it)
+            body = await self._actions.run(self._card_action(turn_context, None, verb, data))
         return _answered(turn_context, InvokeResponse(status=200, body=body))
 
     async def _submitted(self, turn_context: TurnContext, t: Translator) -> None:
@@ -181,16 +181,26 @@ class NetpulsBot(TeamsActivityHandler):  # type: ignore[misc]
             await self._send(turn_context, Reply(card=body["value"]))
 
     def _card_action(
-        self, turn_context: TurnContext, t: Translator, verb: str, data: Mapping[str, Any]
+        self,
+        turn_context: TurnContext,
+        t: Translator | None,
+        verb: str,
+        data: Mapping[str, Any],
     ) -> CardAction:
         activity = turn_context.activity
+        reader = actor(activity)
+
+        async def read_language() -> str:
+            return await self._turns.language(conversation_ref(activity), reader)
+
         return CardAction(
-            t=t,
-            actor=actor(activity),
+            actor=reader,
             conversation_id=activity.conversation.id,
             directory=RosterDirectory(turn_context),
             verb=verb,
             data=data,
+            translator=t,
+            read_language=read_language,
         )
 
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:

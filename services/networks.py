@@ -192,10 +192,11 @@ async def claim_activity(uow: UnitOfWork, conversation_id: str, activity_id: str
     return fresh
 
 
-async def _language(
+async def reader_language(
     uow: UnitOfWork, conversation_id: str, actor: Actor, default: str, chosen: str | None
 ) -> str:
-    """The language once the reader's own choice (`chosen`, or None) has been read."""
+    """The language once the reader's own choice (`chosen`, or None) has been read: that
+    choice, else their Teams client's, else their stored locale, else the network's."""
     if chosen:
         return chosen
     client = normalise_language(actor.locale)
@@ -268,7 +269,7 @@ async def begin_turns(
                 await uow.conversations.save(turn.ref)
                 stored.add(conversation_id)
             chosen = looks.languages.get(turn.actor.teams_user_id)
-            language = await _language(uow, conversation_id, turn.actor, default, chosen)
+            language = await reader_language(uow, conversation_id, turn.actor, default, chosen)
             starts[n] = TurnStart(True, language)
         await uow.commit()
     return starts

@@ -34,6 +34,7 @@ from services.networks import (
     network_for,
     no_linked_channel,
     personal_chat,
+    reader_language,
 )
 from services.ports import Clock, Notifier, Outbound, UnitOfWork, UnitOfWorkFactory
 
@@ -78,6 +79,7 @@ class Answered:
     person: Person
     outcome: Outcome
     cards_posted: bool = True  # False: no card of the meeting is posted, none to refresh
+    language: str = ""  # the reader's, when the answer was asked to read it (`AnswerGate`)
 
 
 def parse_meeting_key(key: object) -> tuple[str, int]:
@@ -192,6 +194,7 @@ class Click:
     dietary: str
     note: str
     channel: str | None = None  # the clicking conversation's channel id, if known
+    conversation_id: str = ""  # where the click came from: for the reader's language
 
 
 def click(
@@ -215,7 +218,7 @@ def click(
     )
     text = _clean(note, MAX_NOTE, N_("The note is too long: {length} characters, at most {limit}."))
     channel = channel_conversation_id(conversation_id) if conversation_id is not None else None
-    return slug, number, Click(actor, directory, chosen, diet, text, channel)
+    return slug, number, Click(actor, directory, chosen, diet, text, channel, conversation_id or "")
 
 
 _ANSWER_OF = {a.value: a for a in Answer}
@@ -252,6 +255,7 @@ async def answer_clicks(
     number: int,
     clicks: Sequence[Click],
     states: MeetingStates | None = None,
+    default_language: str | None = None,
 ) -> list[Answered | DomainError | None]:
     """Answer several clicks on one meeting in one transaction, in order, each checked
     against the answers before it; the result or refusal of each.
@@ -260,7 +264,9 @@ async def answer_clicks(
     not stop the others. Only a click alone may ask the roster who its person is (a network
     call): in a batch, a click whose person is not known by Teams ids comes back as None, to
     be answered alone. Raises for the whole batch when the meeting does not exist, and for a
-    click alone that is refused; any other exception means nothing was written.
+    click alone that is refused; any other exception means nothing was written. With
+    `default_language`, each answer comes with its reader's language, read in the same
+    transaction (one statement for the choices stored).
     """
     channels = {c.channel for c in clicks if c.channel is not None}
     alone = len(clicks) == 1
@@ -298,10 +304,37 @@ async def answer_clicks(
             state = replace(state, rsvps=tuple(await uow.rsvps.for_meeting(slug, number)))
         if alone and isinstance(outcomes[0], DomainError):
             raise outcomes[0]  # refused: not even the Teams ids the roster gave are kept
+        languages = (
+            await _languages(uow, clicks, outcomes, default_language)
+            if default_language is not None
+            else [""] * len(clicks)
+        )
         await uow.commit()
     return [
-        Answered(state, *outcome, lock.cards_posted) if isinstance(outcome, tuple) else outcome
-        for outcome in outcomes
+        Answered(state, *outcome, lock.cards_posted, language)
+        if isinstance(outcome, tuple)
+        else outcome
+        for outcome, language in zip(outcomes, languages, strict=True)
+    ]
+
+
+async def _languages(
+    uow: UnitOfWork, clicks: Sequence[Click], outcomes: Sequence[object], default: str
+) -> list[str]:
+    """The language of each answered click's reader ("" for the others)."""
+    answered = [c for c, o in zip(clicks, outcomes, strict=True) if isinstance(o, tuple)]
+    if not answered:
+        return [""] * len(clicks)
+    chosen = (
+        await uow.conversations.first_looks((), {c.actor.teams_user_id for c in answered})
+    ).languages
+    return [
+        await reader_language(
+            uow, c.conversation_id, c.actor, default, chosen.get(c.actor.teams_user_id)
+        )
+        if isinstance(o, tuple)
+        else ""
+        for c, o in zip(clicks, outcomes, strict=True)
     ]
 
 
@@ -376,10 +409,17 @@ class AnswerGate:
     the others.
     """
 
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, states: MeetingStates) -> None:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        states: MeetingStates,
+        default_language: str | None = None,
+    ) -> None:
         self._uow = uow
         self._clock = clock
         self._states = states
+        self._default = default_language  # set: each answer comes with its reader's language
         self._batches: Batches[tuple[str, int], Click, Answered] = Batches(
             self._run, MAX_CLICKS, "answers"
         )
@@ -395,7 +435,7 @@ class AnswerGate:
         slug, number = meeting
         try:
             results = await answer_clicks(
-                self._uow(), self._clock, slug, number, clicks, self._states
+                self._uow(), self._clock, slug, number, clicks, self._states, self._default
             )
         except DomainError as exc:  # the meeting itself: the same for every click
             return [exc] * len(clicks)

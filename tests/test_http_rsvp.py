@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 from aiohttp.test_utils import TestClient
 
+from bot.app import BOT
 from bot.wiring import BACKGROUND
 from tests.support import activities as act
 from tests.support.bot_app import BotStarter
@@ -291,3 +292,35 @@ async def test_each_click_shows_the_answers_after_it_not_a_card_made_for_an_earl
         _, body = await post(bot, invoke(odense, "rsvp", {"meeting": KEY, "answer": answer}))
         _, refreshed = await post(bot, invoke(odense, "refresh", {"meeting": KEY}))
         assert body["value"]["body"][1:] == refreshed["value"]["body"], answer
+
+
+@pytest.mark.parametrize(
+    ("chosen", "locale", "thanks"),
+    [
+        ("language sv", "en-US", "Tack: du deltar."),  # the reader's own choice comes first
+        (None, "da-DK", "Tak: du deltager."),  # else their Teams client's language
+        (None, "", "Tak: du deltager."),  # else the network's (Danish for this one)
+    ],
+)
+async def test_the_rsvp_card_comes_in_the_readers_language_read_with_the_answer(
+    bot: Any,
+    connector: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    chosen: str | None,
+    locale: str,
+    thanks: str,
+) -> None:
+    _, url = connector
+    odense = who(url, "29:odense")
+    if chosen:
+        await post(bot, act.message(odense, chosen))
+    handler = bot.app[BOT]
+
+    async def no_separate_read(*_args: Any) -> str:
+        raise AssertionError("the language was read in a transaction of its own")
+
+    monkeypatch.setattr(handler._turns, "language", no_separate_read)
+    click = invoke(odense, "rsvp", {"meeting": KEY, "answer": "attending"})
+    click["locale"] = locale
+    status, body = await post(bot, click)
+    assert status == 200 and body["value"]["body"][0]["text"] == thanks
