@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -140,7 +141,11 @@ async def test_someone_outside_the_network_is_refused_in_danish(bot: Any, connec
     _, url = connector
     activity = invoke(who(url, "29:x"), "rsvp", {"meeting": KEY, "answer": "attending"})
     activity["locale"] = "da-DK"
-    _, body = await post(bot, activity)
+    response = await bot.post("/api/messages", json=activity)
+    assert response.headers["Content-Type"] == "application/json; charset=utf-8"
+    raw = await response.read()
+    assert "grønne".encode() in raw  # UTF-8 as it is, not escaped
+    body = json.loads(raw)
     assert body["value"]["body"][0]["text"].startswith("Kun medlemmer af Kompakte, grønne byer")
 
 
