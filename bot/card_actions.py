@@ -91,6 +91,8 @@ class CardActions:
         links: Links,
         background: Background,
         default_language: str = "en",
+        *,
+        one_line: bool = False,
     ) -> None:
         self._uow = uow
         self._clock = clock
@@ -100,7 +102,9 @@ class CardActions:
         self._agendas = rsvp.AgendaRefresher(uow, clock, notifier, self.shared_copy)
         self._states = rsvp.MeetingStates()
         # Each answer comes back with its reader's language, read in the answer's transaction.
-        self._answers = rsvp.AnswerGate(uow, clock, self._states, default_language)
+        self._answers = rsvp.AnswerGate(
+            uow, clock, self._states, default_language, one_line=one_line
+        )
         self._shared: list[tuple[rsvp.MeetingState, str, AgendaView, SharedAgenda]] = []
         self._verbs: dict[str, Callable[[CardAction], Awaitable[dict[str, Any]]]] = {
             VERB_RSVP: self._rsvp,

@@ -36,7 +36,14 @@ from services.networks import (
     personal_chat,
     reader_language,
 )
-from services.ports import Clock, Notifier, Outbound, UnitOfWork, UnitOfWorkFactory
+from services.ports import (
+    Clock,
+    MeetingLock,
+    Notifier,
+    Outbound,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
 
 log = logging.getLogger(__name__)
 AGENDA = "agenda"
@@ -257,85 +264,131 @@ async def answer_clicks(
     states: MeetingStates | None = None,
     default_language: str | None = None,
 ) -> list[Answered | DomainError | None]:
-    """Answer several clicks on one meeting in one transaction, in order, each checked
-    against the answers before it; the result or refusal of each.
+    """`answer_meetings` for the clicks on one meeting; raises when there is no meeting."""
+    (results,) = await answer_meetings(
+        uow, clock, [((slug, number), clicks)], states, default_language
+    )
+    first = results[0] if results else None
+    if isinstance(first, NotFound) and all(r is first for r in results):  # no such meeting
+        raise first
+    return results
 
-    One lock and one read of the answers for all; a refused click writes nothing and does
-    not stop the others. Only a click alone may ask the roster who its person is (a network
-    call): in a batch, a click whose person is not known by Teams ids comes back as None, to
-    be answered alone. Raises for the whole batch when the meeting does not exist, and for a
-    click alone that is refused; any other exception means nothing was written. With
-    `default_language`, each answer comes with its reader's language, read in the same
-    transaction (one statement for the choices stored).
+
+async def answer_meetings(
+    uow: UnitOfWork,
+    clock: Clock,
+    meetings: Sequence[tuple[tuple[str, int], Sequence[Click]]],
+    states: MeetingStates | None = None,
+    default_language: str | None = None,
+) -> list[list[Answered | DomainError | None]]:
+    """Answer clicks on one or more meetings in one transaction, each meeting's in order,
+    each click checked against the answers before it; per meeting, the result or refusal of
+    each click.
+
+    Per meeting one lock (taken in key order, and first in the transaction: SQLite's write
+    lock, PostgreSQL's row lock) and one read of the answers; for all, one look-up of the
+    people, of the clicking conversations' networks and, with `default_language`, of the
+    readers' stored languages (each answer then comes with its reader's language). A refused
+    click writes nothing and does not stop the others; the clicks on a meeting that does not
+    exist are refused with NotFound. Only a click alone may ask the roster who its person is
+    (a network call): in a batch, a click whose person is not known by Teams ids comes back
+    as None, to be answered alone. A click alone that is refused raises (nothing is kept);
+    any other exception means nothing was written.
     """
-    channels = {c.channel for c in clicks if c.channel is not None}
+    clicks = [c for _, group in meetings for c in group]
     alone = len(clicks) == 1
+    channels = {c.channel for c in clicks if c.channel is not None}
+    order = sorted(range(len(meetings)), key=lambda n: meetings[n][0])
+    starts = [sum(len(group) for _, group in meetings[:n]) for n in range(len(meetings))]
+    results: list[list[Answered | DomainError | None]] = [[] for _ in meetings]
     async with uow:
-        lock = await uow.rsvps.lock(slug, number, next(iter(channels), None) if alone else None)
-        if lock is None:
-            raise NotFound(N_("This card does not belong to a meeting I know."))
-        linked = (
-            {c: lock.conversation_network for c in channels}
-            if alone
-            else await uow.conversations.linked_networks(channels)
-        )
-        state = await _locked_state(uow, clock, slug, number, lock.revision, states)
-        people = (
-            [await identify(uow, clicks[0].actor, clicks[0].directory)]
-            if alone
-            else await uow.people.find_many(
-                [(c.actor.aad_object_id, c.actor.teams_user_id) for c in clicks]
-            )
-        )
-        outcomes: list[tuple[Person, Outcome] | DomainError | None] = []
-        for one, person in zip(clicks, people, strict=True):
-            if person is None and one.directory is not None and not alone:
-                outcomes.append(None)  # the roster is asked with the meeting unlocked, alone
+        people: list[Person | None] = []
+        linked: dict[str, str | None] = {}
+        for step, index in enumerate(order):
+            (slug, number), group = meetings[index]
+            lock = await uow.rsvps.lock(slug, number, next(iter(channels), None) if alone else None)
+            if step == 0:  # after the first lock: the transaction's first statement writes
+                people, linked = await _clickers(uow, clicks, channels, lock, alone)
+            if lock is None:
+                results[index] = [_no_meeting()] * len(group)
                 continue
-            try:
-                outcome = await _answer(
-                    uow, clock, state, one, person, linked.get(one.channel or "")
-                )
-            except DomainError as exc:
-                outcomes.append(exc)
-                continue
-            outcomes.append(outcome)
-            # The answers after this one, for the next click: the kept ones, no statement.
-            state = replace(state, rsvps=tuple(await uow.rsvps.for_meeting(slug, number)))
-        if alone and isinstance(outcomes[0], DomainError):
-            raise outcomes[0]  # refused: not even the Teams ids the roster gave are kept
-        languages = (
-            await _languages(uow, clicks, outcomes, default_language)
-            if default_language is not None
-            else [""] * len(clicks)
-        )
+            state = await _locked_state(uow, clock, slug, number, lock.revision, states)
+            outcomes: list[tuple[Person, Outcome] | DomainError | None] = []
+            for one, person in zip(group, people[starts[index] :], strict=False):
+                if person is None and one.directory is not None and not alone:
+                    outcomes.append(None)  # the roster is asked with no meeting locked, alone
+                    continue
+                try:
+                    outcome = await _answer(
+                        uow, clock, state, one, person, linked.get(one.channel or "")
+                    )
+                except DomainError as exc:
+                    outcomes.append(exc)
+                    continue
+                outcomes.append(outcome)
+                # The answers after this one, for the next click: the kept ones, no statement.
+                state = replace(state, rsvps=tuple(await uow.rsvps.for_meeting(slug, number)))
+            results[index] = [
+                Answered(state, *o, lock.cards_posted) if isinstance(o, tuple) else o
+                for o in outcomes
+            ]
+        if alone and isinstance(results[0][0], DomainError):
+            raise results[0][0]  # refused: not even the Teams ids the roster gave are kept
+        if default_language is not None:
+            await _with_languages(uow, meetings, results, default_language)
         await uow.commit()
-    return [
-        Answered(state, *outcome, lock.cards_posted, language)
-        if isinstance(outcome, tuple)
-        else outcome
-        for outcome, language in zip(outcomes, languages, strict=True)
+    return results
+
+
+def _no_meeting() -> NotFound:
+    return NotFound(N_("This card does not belong to a meeting I know."))
+
+
+async def _clickers(
+    uow: UnitOfWork,
+    clicks: Sequence[Click],
+    channels: set[str],
+    lock: MeetingLock | None,
+    alone: bool,
+) -> tuple[list[Person | None], dict[str, str | None]]:
+    """Who made each click and which network each clicking channel is linked to: a click
+    alone from the lock's round trip and the roster, a batch in two statements."""
+    if alone:
+        one = clicks[0]
+        linked = {c: lock.conversation_network if lock else None for c in channels}
+        return [await identify(uow, one.actor, one.directory)], linked
+    found = await uow.people.find_many(
+        [(c.actor.aad_object_id, c.actor.teams_user_id) for c in clicks]
+    )
+    networks = await uow.conversations.linked_networks(channels)
+    return found, {c: networks.get(c) for c in channels}
+
+
+async def _with_languages(
+    uow: UnitOfWork,
+    meetings: Sequence[tuple[tuple[str, int], Sequence[Click]]],
+    results: list[list[Answered | DomainError | None]],
+    default: str,
+) -> None:
+    """Each answer with its reader's language (one statement for the stored choices)."""
+    answered = [
+        (n, k, click)
+        for n, (_, group) in enumerate(meetings)
+        for k, click in enumerate(group)
+        if isinstance(results[n][k], Answered)
     ]
-
-
-async def _languages(
-    uow: UnitOfWork, clicks: Sequence[Click], outcomes: Sequence[object], default: str
-) -> list[str]:
-    """The language of each answered click's reader ("" for the others)."""
-    answered = [c for c, o in zip(clicks, outcomes, strict=True) if isinstance(o, tuple)]
     if not answered:
-        return [""] * len(clicks)
+        return
     chosen = (
-        await uow.conversations.first_looks((), {c.actor.teams_user_id for c in answered})
+        await uow.conversations.first_looks((), {c.actor.teams_user_id for _, _, c in answered})
     ).languages
-    return [
-        await reader_language(
+    for n, k, c in answered:
+        result = results[n][k]
+        assert isinstance(result, Answered)
+        language = await reader_language(
             uow, c.conversation_id, c.actor, default, chosen.get(c.actor.teams_user_id)
         )
-        if isinstance(o, tuple)
-        else ""
-        for c, o in zip(clicks, outcomes, strict=True)
-    ]
+        results[n][k] = replace(result, language=language)
 
 
 async def _answer(
@@ -398,15 +451,17 @@ MAX_CLICKS = 32
 
 
 class AnswerGate:
-    """Answers clicks on one meeting in batches (`services.batches`): the clicks that arrive
-    while one batch is written are answered together in the next, in one transaction.
+    """Answers clicks in batches (`services.batches`): the clicks that arrive while one batch
+    is written are answered together in the next, in one transaction.
 
     On SQLite the one connection is held for each answer's whole transaction, and on
-    PostgreSQL the clicks on a meeting wait for its row lock in turn, so the lock, the read
-    of the answers and the commit are most of a click; in a batch they are paid once. Every
-    click is checked against the answers before it, as if it ran alone. A batch that fails
-    for any reason but a refusal is answered again click by click, so one click cannot fail
-    the others.
+    PostgreSQL the clicks on a meeting wait for its row lock in turn, so the lock, the reads
+    and the commit were most of a click; in a batch they are paid once. With `one_line` (one
+    SQLite connection: its transactions run one at a time anyway) the clicks on every meeting
+    share a batch; otherwise each meeting has its own line, and PostgreSQL answers meetings
+    side by side. Every click is checked against the answers before it, as if it ran alone.
+    A batch that fails for any reason but a refusal is answered again click by click, so one
+    click cannot fail the others.
     """
 
     def __init__(
@@ -415,39 +470,52 @@ class AnswerGate:
         clock: Clock,
         states: MeetingStates,
         default_language: str | None = None,
+        *,
+        one_line: bool = False,
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._states = states
         self._default = default_language  # set: each answer comes with its reader's language
-        self._batches: Batches[tuple[str, int], Click, Answered] = Batches(
+        self._one_line = one_line
+        self._batches: Batches[tuple[str, int] | None, _Asked, Answered] = Batches(
             self._run, MAX_CLICKS, "answers"
         )
 
     async def answer(self, slug: str, number: int, one: Click) -> Answered:
-        """As `respond` for a checked click (`click()`), answered with the clicks on the same
-        meeting around it."""
-        return await self._batches.join((slug, number), one)
+        """As `respond` for a checked click (`click()`), answered with the clicks around it."""
+        line = None if self._one_line else (slug, number)
+        return await self._batches.join(line, _Asked((slug, number), one))
 
     async def _run(
-        self, meeting: tuple[str, int], clicks: list[Click]
+        self, _line: tuple[str, int] | None, asked: list[_Asked]
     ) -> list[Answered | BaseException]:
-        slug, number = meeting
+        groups: dict[tuple[str, int], list[Click]] = {}
+        for a in asked:
+            groups.setdefault(a.meeting, []).append(a.click)
         try:
-            results = await answer_clicks(
-                self._uow(), self._clock, slug, number, clicks, self._states, self._default
+            answered = await answer_meetings(
+                self._uow(), self._clock, list(groups.items()), self._states, self._default
             )
-        except DomainError as exc:  # the meeting itself: the same for every click
-            return [exc] * len(clicks)
+        except DomainError as exc:  # a click alone, refused
+            return [exc] * len(asked)
         except Exception as exc:
-            if len(clicks) == 1:
+            if len(asked) == 1:
                 return [exc]
-            log.warning("answering %d clicks on %s:%s together failed", len(clicks), *meeting)
-            return [(await self._run(meeting, [one]))[0] for one in clicks]
-        return [
-            result if result is not None else (await self._run(meeting, [one]))[0]
-            for one, result in zip(clicks, results, strict=True)
-        ]
+            log.warning("answering %d clicks together failed", len(asked))
+            return [(await self._run(None, [a]))[0] for a in asked]
+        by_meeting = {key: iter(results) for key, results in zip(groups, answered, strict=True)}
+        out: list[Answered | BaseException] = []
+        for a in asked:
+            result = next(by_meeting[a.meeting])
+            out.append(result if result is not None else (await self._run(None, [a]))[0])
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Asked:
+    meeting: tuple[str, int]
+    click: Click
 
 
 async def attendees(

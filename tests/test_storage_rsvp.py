@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import event, text
 
-from domain.errors import InvalidInput, NotAllowed
+from domain.errors import InvalidInput, NotAllowed, NotFound
 from domain.material import Material, MaterialKind
 from domain.model import Person, RoleKind
 from domain.rsvp import Answer, SeatTaken, Standing
@@ -599,3 +599,46 @@ async def test_a_refused_first_click_keeps_nothing_not_even_the_teams_ids_the_ro
     async with uow_factory() as uow:
         assert await uow.people.find(teams_user_id=f"29:{planner}") is None
         assert await uow.rsvps.for_meeting(SLUG, 1) == []
+
+
+async def test_one_line_answers_clicks_on_several_meetings_in_one_transaction(
+    uow_factory: Any, engine: Any
+) -> None:
+    pairs = await plan22_with_colleagues(uow_factory)
+    await _known_by_teams_id(uow_factory, *(p for p, _ in pairs[:6]))
+    gate = rsvp.AnswerGate(uow_factory, CLOCK, rsvp.MeetingStates(), "da", one_line=True)
+    locks: list[str] = []
+    commits: list[str] = []
+
+    def lock(*args: Any) -> None:
+        if str(args[2]).lstrip().startswith("UPDATE meetings"):
+            locks.append(str(args[2]))
+
+    def commit(*_args: Any) -> None:
+        commits.append("commit")
+
+    async def click(email: str, number: int) -> rsvp.Answered:
+        one = rsvp.click(f"{SLUG}:{number}", Actor(teams_user_id=f"29:{email}"), Roster(), "maybe")
+        return await gate.answer(*one)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", lock)
+    event.listen(engine.sync_engine, "commit", commit)
+    try:
+        results = await asyncio.gather(
+            *(click(planner, 2 if n % 2 else 1) for n, (planner, _) in enumerate(pairs[:6])),
+            click(pairs[0][0], 99),  # a meeting that does not exist, in the same batch
+            return_exceptions=True,
+        )
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", lock)
+        event.remove(engine.sync_engine, "commit", commit)
+    assert all(isinstance(r, rsvp.Answered) for r in results[:6])
+    assert isinstance(results[6], NotFound)
+    assert len(locks) == 3 and len(commits) == 1, "three meetings, one transaction"
+    first, second = results[0], results[1]
+    assert isinstance(first, rsvp.Answered) and isinstance(second, rsvp.Answered)
+    assert first.language == "da"
+    async with uow_factory() as uow:
+        for number, answered in ((1, first), (2, second)):
+            fresh = await uow.rsvps.for_meeting(SLUG, number)
+            assert len(fresh) == 3 and answered.state.rsvps == tuple(fresh)
