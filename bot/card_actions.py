@@ -176,7 +176,7 @@ class CardActions:
         answered = await self._answers.answer(slug, number, click)
         if answered.language:  # read with the answer
             action = replace(action, translator=translator(answered.language))
-        else:  # answered alone, without it
+        else:  # a gate without a default language does not read it
             action = await action.with_language()
         mine = answered.outcome.rsvp
         notice = _confirmation(action.t, mine.answer, mine.standing)
