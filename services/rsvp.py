@@ -24,7 +24,17 @@ from domain.model import (
     next_meeting,
     rsvp_deadline,
 )
-from domain.rsvp import MAX_DIETARY, MAX_NOTE, Answer, Outcome, Rsvp, SeatPolicy, Standing, decide
+from domain.rsvp import (
+    ANSWER_OF,
+    MAX_DIETARY,
+    MAX_NOTE,
+    Answer,
+    Outcome,
+    Rsvp,
+    SeatPolicy,
+    Standing,
+    decide,
+)
 from domain.sparring import Case, CaseStatus
 from services.batches import Batches
 from services.networks import (
@@ -159,7 +169,7 @@ async def load_state(uow: UnitOfWork, clock: Clock, slug: str, number: int) -> M
     network = await uow.networks.get(slug)
     meeting = await uow.networks.meeting(slug, number) if network else None
     if network is None or meeting is None:
-        raise NotFound(N_("This card does not belong to a meeting I know."))
+        raise _no_meeting()
     deadline = rsvp_deadline(meeting, network)
     return MeetingState(
         network=network,
@@ -200,8 +210,12 @@ class Click:
     answer: Answer
     dietary: str
     note: str
-    channel: str | None = None  # the clicking conversation's channel id, if known
-    conversation_id: str = ""  # where the click came from: for the reader's language
+    conversation_id: str | None = None  # where the click came from, if known
+
+    @property
+    def channel(self) -> str | None:
+        """The clicking conversation's own id (a channel's, not its thread's)."""
+        return channel_conversation_id(self.conversation_id) if self.conversation_id else None
 
 
 def click(
@@ -215,7 +229,7 @@ def click(
 ) -> tuple[str, int, Click]:
     """The meeting and the answer a card payload names, or a refusal; nothing read yet."""
     slug, number = parse_meeting_key(key)
-    chosen = _ANSWER_OF.get(answer) if isinstance(answer, str) else None
+    chosen = ANSWER_OF.get(answer) if isinstance(answer, str) else None
     if chosen is None:
         raise InvalidInput(N_("That answer is not one I know."))
     diet = _clean(
@@ -224,11 +238,7 @@ def click(
         N_("The dietary needs are too long: {length} characters, at most {limit}."),
     )
     text = _clean(note, MAX_NOTE, N_("The note is too long: {length} characters, at most {limit}."))
-    channel = channel_conversation_id(conversation_id) if conversation_id is not None else None
-    return slug, number, Click(actor, directory, chosen, diet, text, channel, conversation_id or "")
-
-
-_ANSWER_OF = {a.value: a for a in Answer}
+    return slug, number, Click(actor, directory, chosen, diet, text, conversation_id)
 
 
 async def respond(
@@ -248,30 +258,9 @@ async def respond(
     With `states`, the meeting's rarely-changing part is read once per network revision.
     """
     slug, number, one = click(key, actor, directory, answer, dietary, note, conversation_id)
-    (result,) = await answer_clicks(uow, clock, slug, number, [one], states)
-    assert result is not None  # a click alone is never deferred
-    if isinstance(result, DomainError):
-        raise result
+    ((result,),) = await answer_meetings(uow, clock, [((slug, number), [one])], states)
+    assert isinstance(result, Answered)  # a click alone that is refused raises
     return result
-
-
-async def answer_clicks(
-    uow: UnitOfWork,
-    clock: Clock,
-    slug: str,
-    number: int,
-    clicks: Sequence[Click],
-    states: MeetingStates | None = None,
-    default_language: str | None = None,
-) -> list[Answered | DomainError | None]:
-    """`answer_meetings` for the clicks on one meeting; raises when there is no meeting."""
-    (results,) = await answer_meetings(
-        uow, clock, [((slug, number), clicks)], states, default_language
-    )
-    first = results[0] if results else None
-    if isinstance(first, NotFound) and all(r is first for r in results):  # no such meeting
-        raise first
-    return results
 
 
 async def answer_meetings(
@@ -302,16 +291,16 @@ async def answer_meetings(
     starts = [sum(len(group) for _, group in meetings[:n]) for n in range(len(meetings))]
     results: list[list[Answered | DomainError | None]] = [[] for _ in meetings]
     async with uow:
-        people: list[Person | None] = []
+        people: list[Person | None] | None = None
         linked: dict[str, str | None] = {}
-        for step, index in enumerate(order):
+        for index in order:
             (slug, number), group = meetings[index]
             lock = await uow.rsvps.lock(slug, number, next(iter(channels), None) if alone else None)
-            if step == 0:  # after the first lock: the transaction's first statement writes
-                people, linked = await _clickers(uow, clicks, channels, lock, alone)
             if lock is None:
                 results[index] = [_no_meeting()] * len(group)
                 continue
+            if people is None:  # after a lock (the transaction's first statement writes), once
+                people, linked = await _clickers(uow, clicks, channels, lock, alone)
             state = await _locked_state(uow, clock, slug, number, lock.revision, states)
             outcomes: list[tuple[Person, Outcome] | DomainError | None] = []
             for one, person in zip(group, people[starts[index] :], strict=False):
@@ -348,14 +337,14 @@ async def _clickers(
     uow: UnitOfWork,
     clicks: Sequence[Click],
     channels: set[str],
-    lock: MeetingLock | None,
+    lock: MeetingLock,
     alone: bool,
 ) -> tuple[list[Person | None], dict[str, str | None]]:
     """Who made each click and which network each clicking channel is linked to: a click
     alone from the lock's round trip and the roster, a batch in two statements."""
     if alone:
         one = clicks[0]
-        linked = {c: lock.conversation_network if lock else None for c in channels}
+        linked = {c: lock.conversation_network for c in channels}
         return [await identify(uow, one.actor, one.directory)], linked
     found = await uow.people.find_many(
         [(c.actor.aad_object_id, c.actor.teams_user_id) for c in clicks]
@@ -386,7 +375,7 @@ async def _with_languages(
         result = results[n][k]
         assert isinstance(result, Answered)
         language = await reader_language(
-            uow, c.conversation_id, c.actor, default, chosen.get(c.actor.teams_user_id)
+            uow, c.conversation_id or "", c.actor, default, chosen.get(c.actor.teams_user_id)
         )
         results[n][k] = replace(result, language=language)
 

@@ -123,11 +123,6 @@ _ONE_MEETING = (
     .where(NetworkRow.slug == bindparam("n_slug"), MeetingRow.number == bindparam("m_number"))
 )
 _CONVERSATIONS = table_of(ConversationRow)
-_LINKED_NETWORK = (
-    select(table_of(NetworkRow).c.slug)
-    .join(_CONVERSATIONS, _CONVERSATIONS.c.network_id == table_of(NetworkRow).c.id)
-    .where(_CONVERSATIONS.c.conversation_id == bindparam("conversation"))
-)
 _LINKED_NETWORKS = (
     select(_CONVERSATIONS.c.conversation_id, table_of(NetworkRow).c.slug)
     .join(_CONVERSATIONS, _CONVERSATIONS.c.network_id == table_of(NetworkRow).c.id)
@@ -586,11 +581,6 @@ class SqlConversationRepository:
             )
         ).first()
         return conversation_from_row(row) if row else None
-
-    async def linked_network(self, conversation_id: str) -> str | None:
-        """The slug of the network a conversation is linked to, if any (nothing else loaded)."""
-        slug: str | None = await self._s.scalar(_LINKED_NETWORK, {"conversation": conversation_id})
-        return slug
 
     async def linked_networks(self, conversation_ids: Collection[str]) -> dict[str, str]:
         """The networks these conversations are linked to, by conversation (unlinked: absent)."""

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Row, and_, bindparam, exists, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.rsvp import Answer, Rsvp, Standing
+from domain.rsvp import ANSWER_OF, STANDING_OF, Rsvp
 from services.ports import MeetingLock
 from storage.models import (
     ConversationRow,
@@ -91,11 +91,10 @@ _ANSWERS = (
     .where(_RSVPS.c.meeting_id == _MEETING_ID)
     .order_by(_RSVPS.c.answered_at, _RSVPS.c.id)
 )
-# The person, their municipality, the meeting and the person's current answer, if any; the
-# names too, for the kept answers (a read joins the same rows).
+# The person's municipality, the meeting and the person's current answer, if any; the names
+# too, for the kept answers (a read joins the same rows).
 _CURRENT = (
     select(
-        _PEOPLE.c.id,
         _PEOPLE.c.municipality_id,
         _MEETING_ID,
         _RSVPS.c.id,
@@ -110,39 +109,29 @@ _CURRENT = (
     .outerjoin(_TOWNS, _TOWNS.c.id == _PEOPLE.c.municipality_id)
     .where(_PEOPLE.c.key == bindparam("p_key"))
 )
-_NEW = insert(_RSVPS).returning(_RSVPS.c.id)
-# A new answer under the lock, with the answers kept: the person's ids found by their key in
-# the same statement.
-_PERSON_ID = select(_PEOPLE.c.id).where(_PEOPLE.c.key == bindparam("p_key")).scalar_subquery()
-_NEW_BY_KEY = (
+# An answer's own columns, as `_values()` binds them.
+_ANSWER_VALUES = {
+    "answer": bindparam("v_answer"),
+    "standing": bindparam("v_standing"),
+    "dietary": bindparam("v_dietary"),
+    "note": bindparam("v_note"),
+    "answered_at": bindparam("v_answered_at", type_=_RSVPS.c.answered_at.type),
+    "updated_at": bindparam("v_updated_at", type_=_RSVPS.c.updated_at.type),
+}
+# A new answer: the person's ids found by their key in the same statement.
+_NEW = (
     insert(_RSVPS)
     .values(
         meeting_id=bindparam("m_id"),
-        person_id=_PERSON_ID,
+        person_id=select(_PEOPLE.c.id).where(_PEOPLE.c.key == bindparam("p_key")).scalar_subquery(),
         municipality_id=select(_PEOPLE.c.municipality_id)
         .where(_PEOPLE.c.key == bindparam("p_key"))
         .scalar_subquery(),
-        answer=bindparam("v_answer"),
-        standing=bindparam("v_standing"),
-        dietary=bindparam("v_dietary"),
-        note=bindparam("v_note"),
-        answered_at=bindparam("v_answered_at", type_=_RSVPS.c.answered_at.type),
-        updated_at=bindparam("v_updated_at", type_=_RSVPS.c.updated_at.type),
+        **_ANSWER_VALUES,
     )
     .returning(_RSVPS.c.id)
 )
-_CHANGE = (
-    update(_RSVPS)
-    .where(_RSVPS.c.id == bindparam("r_id"))
-    .values(
-        answer=bindparam("v_answer"),
-        standing=bindparam("v_standing"),
-        dietary=bindparam("v_dietary"),
-        note=bindparam("v_note"),
-        answered_at=bindparam("v_answered_at", type_=_RSVPS.c.answered_at.type),
-        updated_at=bindparam("v_updated_at", type_=_RSVPS.c.updated_at.type),
-    )
-)
+_CHANGE = update(_RSVPS).where(_RSVPS.c.id == bindparam("r_id")).values(**_ANSWER_VALUES)
 _LOG = insert(table_of(RsvpChangeRow))
 # Where a meeting's card is posted (every click asks, to refresh the copies).
 _POSTED_AT = (
@@ -156,10 +145,6 @@ _POSTED_AT = (
 )
 
 
-_ANSWER_OF = {a.value: a for a in Answer}  # a dict look-up; Answer(value) costs ten times more
-_STANDING_OF = {s.value: s for s in Standing}
-
-
 def _answer(row: Row[Any]) -> Rsvp:
     person, person_name, town, town_name, answer, standing, answered_at, dietary, note, _ = row
     return Rsvp(
@@ -167,8 +152,8 @@ def _answer(row: Row[Any]) -> Rsvp:
         person_name=person_name,
         municipality=town,
         municipality_name=town_name,
-        answer=_ANSWER_OF[answer],
-        standing=_STANDING_OF[standing],
+        answer=ANSWER_OF[answer],
+        standing=STANDING_OF[standing],
         answered_at=answered_at,
         dietary=dietary,
         note=note,
@@ -176,7 +161,7 @@ def _answer(row: Row[Any]) -> Rsvp:
 
 
 def _values(rsvp: Rsvp, at: datetime) -> dict[str, Any]:
-    """An answer's columns as `_CHANGE` and `_NEW_BY_KEY` bind them."""
+    """An answer's columns as `_CHANGE` and `_NEW` bind them."""
     return {
         "v_answer": rsvp.answer.value,
         "v_standing": rsvp.standing.value,
@@ -369,24 +354,11 @@ class SqlRsvpRepository:
         current = await self._s.execute(
             _CURRENT, {"n_slug": slug, "m_number": number, "p_key": rsvp.person}
         )
-        person_id, municipality_id, meeting_id, rsvp_id, *before, name, town, town_name = (
-            current.one()
-        )
+        municipality_id, meeting_id, rsvp_id, *before, name, town, town_name = current.one()
         if rsvp_id is None:
             assert meeting_id is not None and municipality_id is not None
             created = await self._s.execute(
-                _NEW,
-                {
-                    "meeting_id": meeting_id,
-                    "person_id": person_id,
-                    "municipality_id": municipality_id,
-                    "answer": rsvp.answer.value,
-                    "standing": rsvp.standing.value,
-                    "dietary": rsvp.dietary,
-                    "note": rsvp.note,
-                    "answered_at": rsvp.answered_at,
-                    "updated_at": at,
-                },
+                _NEW, {"m_id": meeting_id, "p_key": rsvp.person, **_values(rsvp, at)}
             )
             rsvp_id = created.scalar_one()
         else:
@@ -408,7 +380,7 @@ class SqlRsvpRepository:
         )
         if before is None:  # a new row: written now, for its id
             created = await self._s.execute(
-                _NEW_BY_KEY, {"m_id": self._meeting_id, "p_key": rsvp.person, **_values(rsvp, at)}
+                _NEW, {"m_id": self._meeting_id, "p_key": rsvp.person, **_values(rsvp, at)}
             )
             rsvp_id = created.scalar_one()
         else:  # a change: written with the others at `flush()`

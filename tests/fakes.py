@@ -157,10 +157,6 @@ class FakeConversations:
     async def get(self, conversation_id: str) -> ConversationRef | None:
         return self._s.conversations.get(conversation_id)
 
-    async def linked_network(self, conversation_id: str) -> str | None:
-        ref = self._s.conversations.get(conversation_id)
-        return ref.network_slug if ref else None
-
     async def linked_networks(self, conversation_ids: Collection[str]) -> dict[str, str]:
         refs = [self._s.conversations.get(c) for c in conversation_ids]
         return {r.conversation_id: r.network_slug for r in refs if r and r.network_slug}

@@ -104,6 +104,15 @@ async def test_a_forged_meeting_id_is_refused(
     assert store.rsvps == {}
 
 
+async def test_a_card_for_a_meeting_that_does_not_exist_asks_no_roster(
+    uow: FakeUnitOfWork, store: FakeStore
+) -> None:
+    roster = FakeDirectory(dict(ROSTER.emails))
+    with pytest.raises(NotFound):
+        await rsvp.respond(uow, CLOCK, "kompakte-groenne-byer:99", ODENSE, roster, "attending")
+    assert roster.lookups == 0 and store.rsvps == {}
+
+
 async def test_an_unknown_meeting_or_another_networks_card_is_refused(
     uow: FakeUnitOfWork, store: FakeStore
 ) -> None:

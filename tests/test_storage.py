@@ -292,9 +292,9 @@ async def test_the_linked_network_of_a_conversation_is_its_slug_or_none(uow_fact
     await import_network(uow_factory(), small_network())
     async with uow_factory() as uow:
         await uow.conversations.save(REF)
-        assert await uow.conversations.linked_network(REF.conversation_id) is None
+        assert await uow.conversations.linked_networks([REF.conversation_id]) == {}
         assert await uow.conversations.link(REF.conversation_id, "kompakte-groenne-byer")
-        assert await uow.conversations.linked_network(REF.conversation_id) == (
-            "kompakte-groenne-byer"
-        )
-        assert await uow.conversations.linked_network("19:unknown@thread.tacv2") is None
+        assert await uow.conversations.linked_networks([REF.conversation_id]) == {
+            REF.conversation_id: "kompakte-groenne-byer"
+        }
+        assert await uow.conversations.linked_networks(["19:unknown@thread.tacv2"]) == {}
