@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gettext
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -77,6 +78,8 @@ class CommandRegistry:
     """The commands the bot knows, in the order `help` lists them."""
 
     commands: list[Command] = field(default_factory=list)
+    # The help text per catalog: the same every time, and asked for more than any command.
+    _help: dict[gettext.NullTranslations, str] = field(default_factory=dict, repr=False)
 
     def register(self, command: Command) -> None:
         """Add a command; names and aliases must be unique."""
@@ -85,6 +88,16 @@ class CommandRegistry:
         if clash:
             raise ValueError(f"command name already registered: {sorted(clash)}")
         self.commands.append(command)
+        self._help.clear()
+
+    def help_text(self, t: Translator) -> str:
+        """The list of commands with one line of help each, in t's language."""
+        text = self._help.get(t.catalog)
+        if text is None:
+            lines = [t("Here is what I can do:")]
+            lines += [f"- **{c.usage}**: {t(c.help)}" for c in self.commands]
+            text = self._help[t.catalog] = "\n".join(lines)
+        return text
 
     def find(self, text: str) -> tuple[Command, str] | None:
         """The command `text` invokes, with its arguments."""
@@ -100,9 +113,7 @@ class CommandRegistry:
 
 async def help_reply(ctx: CommandContext, _args: str) -> Reply:
     """The list of commands with one line of help each."""
-    lines = [ctx.t("Here is what I can do:")]
-    lines += [f"- **{c.usage}**: {ctx.t(c.help)}" for c in ctx.registry]
-    return Reply(text="\n".join(lines))
+    return Reply(text=ctx.registry.help_text(ctx.t))
 
 
 def unknown_reply(t: Translator, text: str) -> Reply:
