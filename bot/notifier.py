@@ -4,29 +4,42 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from botbuilder.core import CardFactory, MessageFactory, TurnContext
+from botbuilder.core import CardFactory, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import (
     Activity,
+    ActivityTypes,
+    AttachmentLayoutTypes,
     ChannelAccount,
     ConversationAccount,
     ConversationReference,
+    InputHints,
     Mention,
 )
 
+from bot.outgoing import OutgoingActivity
 from domain.model import ConversationKind, ConversationRef
 from services.ports import Outbound
 
 
 def to_activity(message: Outbound) -> Activity:
     """A message activity for an outbound text and/or card."""
+    # What MessageFactory.attachment / .text build, as an activity botbuilder copies cheaply.
     if message.card is not None:
-        activity = MessageFactory.attachment(
-            CardFactory.adaptive_card(message.card), text=message.text or None
+        activity = OutgoingActivity(
+            type=ActivityTypes.message,
+            attachment_layout=AttachmentLayoutTypes.list,
+            attachments=[CardFactory.adaptive_card(message.card)],
         )
+        if message.text:
+            activity.text = message.text
     else:
-        activity = MessageFactory.text(message.text)
-        activity.text_format = "markdown"
+        activity = OutgoingActivity(
+            type=ActivityTypes.message,
+            text=message.text,
+            input_hint=InputHints.accepting_input,
+            text_format="markdown",
+        )
     if message.mentions:
         # Teams notifies a person named as <at>name</at> in the text with a matching entity.
         activity.entities = [
