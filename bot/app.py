@@ -26,6 +26,7 @@ from bot.auth import (
 from bot.connector import ConnectorClients, codec
 from bot.files import add_file_routes
 from bot.handler import NetpulsBot, apology, error_reference
+from bot.http1 import Http1
 from bot.wiring import BACKGROUND, GRAPH_TIMERS, RUNNER, build_bot
 from netpuls.settings import Settings
 from services.ports import Clock, SystemClock
@@ -43,6 +44,7 @@ AUTHENTICATOR = web.AppKey("authenticator", InboundAuthenticator)
 HTTP = web.AppKey("http", aiohttp.ClientSession)
 CONNECTORS = web.AppKey("connectors", ConnectorClients)
 MAX_BODY_BYTES = 256 * 1024
+CONNECTOR_TIMEOUT_SECONDS = 30.0
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
@@ -77,11 +79,12 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
             settings.host,
         )
     engine = create_engine(settings.database_url)
-    # One pooled session for everything outbound: the Connector, tokens, signing keys.
-    # Cached DNS, keep-alive connections; no per-turn client, no thread-pool hop per reply.
+    # Kept connections for everything outbound, no per-turn client, no thread-pool hop per
+    # reply: the Connector's calls on our small HTTP/1.1 client, the token endpoint and the
+    # signing keys (a call an hour at most) on one pooled aiohttp session with cached DNS.
     http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100, ttl_dns_cache=300))
     tokens = None if settings.anonymous else OutboundTokens(settings, http)
-    connectors = ConnectorClients(http, tokens)
+    connectors = ConnectorClients(Http1(limit=100, timeout=CONNECTOR_TIMEOUT_SECONDS), tokens)
     framework = framework_authentication(settings, connectors, tokens)
     adapter = CloudAdapter(framework)
     adapter.on_turn_error = _on_turn_error
@@ -103,6 +106,7 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
         await app[RUNNER].stop()
         await app[BACKGROUND].drain()
         await app[GRAPH_TIMERS].aclose()  # last: it closes the Graph connection
+        await connectors.http.close()
         await http.close()
         await engine.dispose()
 

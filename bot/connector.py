@@ -1,9 +1,10 @@
-"""A small Bot Connector client: one pooled aiohttp session, one client per service URL.
+"""A small Bot Connector client: one client per service URL, kept connections underneath.
 
 botbuilder's stock path builds a fresh msrest `ConnectorClient` for every turn and sends
 through synchronous `requests` in a thread pool. This module replaces it behind botbuilder's
 own seam (`ConnectorFactory.create`), implementing the Connector REST calls botbuilder's
-`CloudAdapterBase` and `TeamsInfo` make, with botbuilder's schema objects in and out.
+`CloudAdapterBase` and `TeamsInfo` make, with botbuilder's schema objects in and out, over
+the process's one `bot.http1.Http1` (keep-alive HTTP/1.1 connections per origin).
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import quote, urlencode
 
-import aiohttp
 import orjson
 from botbuilder.schema import (
     Activity,
@@ -31,15 +31,16 @@ from botbuilder.schema.teams import TeamDetails, TeamsPagedMembersResult
 from botframework.connector import models as connector_models
 from botframework.connector.auth import AppCredentials, ConnectorFactory
 from msrest.exceptions import ClientException
-from yarl import URL
 
 from bot.codec import Codec
+from bot.http1 import Answer, Http1, Origin
 
 log = logging.getLogger(__name__)
 USER_AGENT = "netpuls (Microsoft-BotFramework/3.1)"
-TIMEOUT_SECONDS = 30.0
 MAX_CLIENTS = 256
 _SENT = (200, 201, 202)
+_NO_BODY = {"Accept": "application/json", "User-Agent": USER_AGENT}
+_JSON_BODY = {**_NO_BODY, "Content-Type": "application/json; charset=utf-8"}
 
 
 class Tokens(Protocol):
@@ -96,13 +97,16 @@ def codec() -> Codec:
 
 @dataclass(slots=True)
 class _Endpoint:
-    """One service URL on the shared session; adds the token and maps errors."""
+    """One service URL on the shared connections; adds the token and maps errors."""
 
-    http: aiohttp.ClientSession
+    http: Http1
     tokens: Tokens | None
     base_url: str
     codec: Codec
-    timeout: aiohttp.ClientTimeout
+    origin: Origin = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.origin = Origin.of(self.base_url)
 
     async def call(
         self,
@@ -115,35 +119,31 @@ class _Endpoint:
         ok: tuple[int, ...] = (200,),
     ) -> Any:
         """Send one request; the JSON answer, or ConnectorError on an unexpected status."""
-        url = self.base_url + path
+        target = path  # the ids in it are quoted already, exactly as msrest quotes them
         given = {k: v for k, v in (query or {}).items() if v is not None}
         if given:
-            url += "?" + urlencode(given)
+            target += "?" + urlencode(given)
         data = None if body is None else _dumps(body)
         for attempt in (1, 2):
-            sent = {"Accept": "application/json", "User-Agent": USER_AGENT, **(headers or {})}
-            if data is not None:
-                sent["Content-Type"] = "application/json; charset=utf-8"
+            sent = _JSON_BODY if data is not None else _NO_BODY
+            if headers or self.tokens is not None:
+                sent = {**sent, **(headers or {})}
             if self.tokens is not None:
                 sent["Authorization"] = "Bearer " + await self.tokens.token(refresh=attempt == 2)
-            # encoded=True: the ids are quoted already, exactly as msrest quotes them.
-            async with self.http.request(
-                method, URL(url, encoded=True), data=data, headers=sent, timeout=self.timeout
-            ) as response:
-                raw = await response.read()
-                if response.status == 401 and self.tokens is not None and attempt == 1:
-                    # A token revoked or rotated before its expiry: fetch a new one, once.
-                    log.info("connector answered 401; retrying with a fresh token")
-                    continue
-                if response.status not in ok:
-                    raise self._error(method, url, response, raw.decode(errors="replace"))
-                return orjson.loads(raw) if raw.strip() else None
+            response = await self.http.request(self.origin, method, target, sent, data)
+            if response.status == 401 and self.tokens is not None and attempt == 1:
+                # A token revoked or rotated before its expiry: fetch a new one, once.
+                log.info("connector answered 401; retrying with a fresh token")
+                continue
+            if response.status not in ok:
+                raise self._error(method, self.base_url + target, response)
+            raw = response.body
+            return orjson.loads(raw) if raw.strip() else None
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _error(
-        self, method: str, url: str, response: aiohttp.ClientResponse, text: str
-    ) -> ConnectorError:
-        answer = ConnectorResponse(response.status, response.reason or "", response.headers, text)
+    def _error(self, method: str, url: str, response: Answer) -> ConnectorError:
+        text = response.body.decode(errors="replace")
+        answer = ConnectorResponse(response.status, response.reason, response.headers, text)
         try:
             error = self.codec.from_json("ErrorResponse", answer.json())
         except Exception:  # an HTML error page or an empty body: keep the status only
@@ -275,9 +275,8 @@ class ConnectorClient:
 class ConnectorClients(ConnectorFactory):  # type: ignore[misc]
     """botbuilder's connector factory: clients reused per service URL, all on one session."""
 
-    http: aiohttp.ClientSession
+    http: Http1
     tokens: Tokens | None
-    timeout: float = TIMEOUT_SECONDS
     created: int = 0
     _clients: dict[str, ConnectorClient] = field(default_factory=dict)
 
@@ -297,7 +296,6 @@ class ConnectorClients(ConnectorFactory):  # type: ignore[misc]
                 self.tokens,
                 service_url.rstrip("/"),
                 codec(),
-                aiohttp.ClientTimeout(total=self.timeout),
             )
             credentials = self.tokens.credentials() if self.tokens is not None else None
             client = self._clients[service_url] = ConnectorClient(endpoint, credentials)

@@ -15,10 +15,9 @@ import random
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-import aiohttp
-
 from bot.auth import TokenError
 from bot.connector import ConnectorError
+from bot.http1 import ConnectionFailed
 from bot.ratelimit import RateLimiter
 from domain.model import ConversationRef
 from netpuls.settings import Settings
@@ -119,7 +118,7 @@ class TeamsSender:
             activity_id = await self._notifier.send(ref, message)
         except ConnectorError as exc:
             return self._refused(ref, exc, attempt)
-        except (aiohttp.ClientError, TimeoutError) as exc:
+        except (ConnectionFailed, TimeoutError) as exc:
             # The request may have reached Teams before the connection failed: a retry can
             # duplicate the post. Teams offers no idempotency key; this is the rare case.
             return self._retry(attempt, None, f"{type(exc).__name__}")

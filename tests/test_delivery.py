@@ -10,13 +10,13 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient
 
 from bot.app import ADAPTER, create_app
 from bot.connector import ConnectorError, ConnectorResponse, codec
 from bot.delivery import Backoff, TeamsSender
+from bot.http1 import ConnectionFailed
 from bot.notifier import BotNotifier
 from bot.ratelimit import TEAMS_CONVERSATION_WINDOWS, RateLimiter, Window
 from domain.model import ConversationKind, ConversationRef
@@ -312,7 +312,8 @@ async def test_other_refusals_fail_for_good(
 
 
 @pytest.mark.parametrize(
-    "error", [TimeoutError(), aiohttp.ServerDisconnectedError(), aiohttp.ClientPayloadError()]
+    "error",
+    [TimeoutError(), ConnectionFailed("connection lost"), ConnectionFailed("a malformed answer")],
 )
 async def test_timeouts_and_broken_connections_are_retried(
     time: VirtualTime, error: BaseException
@@ -468,5 +469,5 @@ async def test_a_connector_that_does_not_answer_means_retry(app_notifier: BotNot
     assert (result.status, result.retry_after, result.error) == (
         DeliveryStatus.RETRY,
         2.0,
-        "ClientConnectorError",
+        "ConnectionFailed",
     )

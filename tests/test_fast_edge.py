@@ -19,9 +19,10 @@ from botbuilder.schema import (
     ErrorResponseException,
 )
 
-from bot.app import ADAPTER, CONNECTORS, HTTP, create_app
+from bot.app import ADAPTER, CONNECTORS, create_app
 from bot.auth import OutboundTokens, TokenError
 from bot.connector import ConnectorClients, ConnectorError
+from bot.http1 import Http1
 from netpuls.settings import Settings
 from services.networks import import_network
 from tests.conftest import APP_ID
@@ -81,7 +82,7 @@ async def test_a_second_turn_reuses_the_client_the_session_and_the_connection(
     connectors = bot.app[CONNECTORS]
     assert len(fake.sent) == 2
     assert connectors.created == 1
-    assert connectors.http is bot.app[HTTP]
+    assert connectors.http.opened == 1
     assert await connectors.create(url, None) is await connectors.create(url, "other")
     assert len(set(fake.peers)) == 1, "both replies should travel on one pooled connection"
 
@@ -193,10 +194,18 @@ async def test_proactive_sends_carry_the_token_and_refuse_a_foreign_app_id(
 
 
 @pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    """A client session of our own, for the connector used directly."""
-    async with aiohttp.ClientSession() as session:
-        yield session
+async def http() -> AsyncIterator[Http1]:
+    """Connections of our own, for the connector used directly."""
+    connections = Http1()
+    yield connections
+    await connections.close()
+
+
+@pytest.fixture
+async def session() -> AsyncIterator[aiohttp.ClientSession]:
+    """A client session of our own, for the token endpoint."""
+    async with aiohttp.ClientSession() as client:
+        yield client
 
 
 @pytest.mark.parametrize(
@@ -209,7 +218,7 @@ async def http() -> AsyncIterator[aiohttp.ClientSession]:
     ],
 )
 async def test_a_connector_error_carries_status_code_and_retry_after(
-    http: aiohttp.ClientSession,
+    http: Http1,
     connector: tuple[FakeConnector, str],
     failure: Failure,
     status: int,
@@ -228,7 +237,7 @@ async def test_a_connector_error_carries_status_code_and_retry_after(
 
 
 async def test_roster_update_delete_and_team_reads_return_schema_objects(
-    http: aiohttp.ClientSession, connector: tuple[FakeConnector, str]
+    http: Http1, connector: tuple[FakeConnector, str]
 ) -> None:
     fake, url = connector
     for n in range(3):
@@ -282,14 +291,14 @@ async def slow_token_endpoint(aiohttp_server: Any) -> tuple[TestServer, list[int
 
 
 async def test_tokens_are_fetched_once_and_renewed_five_minutes_before_expiry(
-    http: aiohttp.ClientSession, slow_token_endpoint: tuple[TestServer, list[int]]
+    session: aiohttp.ClientSession, slow_token_endpoint: tuple[TestServer, list[int]]
 ) -> None:
     server, calls = slow_token_endpoint
     clock = Clock()
     settings = Settings(
         app_id=APP_ID, app_password="secret", token_endpoint=str(server.make_url("/token"))
     )
-    tokens = OutboundTokens(settings, http, clock=clock)
+    tokens = OutboundTokens(settings, session, clock=clock)
     assert set(await asyncio.gather(*(tokens.token() for _ in range(50)))) == {"t1"}
     assert len(calls) == 1
     clock.now += 3600 - 300 - 1
@@ -301,12 +310,12 @@ async def test_tokens_are_fetched_once_and_renewed_five_minutes_before_expiry(
 
 
 async def test_a_refused_token_request_raises_with_the_status(
-    http: aiohttp.ClientSession, slow_token_endpoint: tuple[TestServer, list[int]]
+    session: aiohttp.ClientSession, slow_token_endpoint: tuple[TestServer, list[int]]
 ) -> None:
     server, _ = slow_token_endpoint
     settings = Settings(
         app_id=APP_ID, app_password="wrong", token_endpoint=str(server.make_url("/token"))
     )
     with pytest.raises(TokenError) as caught:
-        await OutboundTokens(settings, http).token()
+        await OutboundTokens(settings, session).token()
     assert caught.value.status == 401
