@@ -7,11 +7,11 @@
 The fake Bot Connector runs as its own process on 127.0.0.1 (bench.fanout_connector): it
 enforces the per-conversation windows and the tenant rate, injects 429s (half of them with
 Retry-After) and 5xx from a seeded RNG, and counts what each conversation received. This
-process starts the real app's resources (create_app: the kept Connector connections, CloudAdapter; no
-listening socket) and sends through the real BotNotifier and TeamsSender, driven by the
-outbox worker (services.outbox.deliver_due; on a fresh SQLite file unless --database names a
-throw-away database) or, with `--worker loop`, by a minimal in-memory retry loop. Not a
-test: it prints what it measured.
+process starts the real app's resources (create_app: the kept Connector connections,
+CloudAdapter; no listening socket) and sends through the real BotNotifier and TeamsSender,
+driven by the outbox worker (services.outbox.deliver_due; on a fresh SQLite file unless
+--database names a throw-away database) or, with `--worker loop`, by a minimal in-memory
+retry loop. Not a test: it prints what it measured.
 """
 
 from __future__ import annotations
