@@ -23,6 +23,7 @@ import time
 import zlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import cast
 from urllib.parse import urlsplit
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -190,6 +191,8 @@ class Http1:
         """The most recently used live connection to origin, if any; stale ones closed."""
         kept = self._idle.get(_key(origin))
         now = self._now()
+        while kept and not (kept[0].open and kept[0].expires > now):
+            kept.popleft().close()  # the longest idle, expired or closed by the server
         while kept:
             connection = kept.pop()
             if connection.open and connection.expires > now:
@@ -247,8 +250,8 @@ class _Connection(asyncio.Protocol):
     # -- asyncio.Protocol ---------------------------------------------------------------
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self._transport = transport
+        # An asyncio.Transport in behaviour; uvloop's, for one, does not subclass it.
+        self._transport = cast(asyncio.Transport, transport)
         self.open = True
 
     def data_received(self, data: bytes) -> None:

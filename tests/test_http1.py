@@ -15,6 +15,8 @@ import pytest
 from bot.http1 import MAX_HEAD_BYTES, ConnectionFailed, Http1, Origin
 from tests.support.tls import loopback_certificate
 
+pytestmark = pytest.mark.both_loops  # uvloop's transports are not asyncio's classes
+
 OK = b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n{"id":"1"}\n'
 
 
@@ -435,3 +437,27 @@ async def test_https_verifies_the_server_certificate(serve: Serve, tmp_path: Pat
     await http.close()
     with pytest.raises(ConnectionFailed):  # the system's trust store does not know it
         await Http1().request(Origin.of(url), "GET", "/", {})
+
+
+async def test_connections_kept_too_long_are_closed_while_a_fresher_one_is_used(
+    serve: Serve,
+) -> None:
+    async def slow(_: Request) -> bytes | None:
+        await asyncio.sleep(0.05)
+        return OK
+
+    script, url = await serve(slow)
+    now = [0.0]
+    http = Http1(clock=lambda: now[0], keep_alive=15.0)
+    origin = Origin.of(url)
+    await asyncio.gather(*(http.request(origin, "GET", "/", {}) for _ in range(3)))
+    now[0] = 10.0
+    await http.request(origin, "GET", "/", {})  # one of the three, kept until 25 s now
+    now[0] = 16.0
+    await http.request(origin, "GET", "/", {})
+    for _ in range(100):
+        if script.open_now == 1:
+            break
+        await asyncio.sleep(0.01)
+    assert (script.connections, script.open_now, http.opened) == (3, 1, 3)
+    await http.close()
