@@ -11,17 +11,19 @@ Not for production: it patches netpuls at start-up. Variants:
                  fairly queued connection and one hop per statement (storage/sqlite_driver.py)
   no-pre-ping    netpuls as is, without pool_pre_ping on PostgreSQL (one round trip less
                  per unit of work)
+  asyncio-loop   netpuls as is, on asyncio's own event loop instead of uvloop's
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from typing import Any
 
 from botbuilder.core import MessageFactory, TurnContext
 
-VARIANTS = ("edge-only", "claim-only", "stock-sqlite", "no-pre-ping")
+VARIANTS = ("edge-only", "claim-only", "stock-sqlite", "no-pre-ping", "asyncio-loop")
 HELP_TEXT = "Here is what I can do:\n- **help**: show this list\n- **next**: the next meeting"
 
 
@@ -72,6 +74,8 @@ def patch(variant: str) -> None:
         )
     elif variant == "no-pre-ping":
         _engine_options("postgresql", pool_pre_ping=False)
+    elif variant == "asyncio-loop":
+        os.environ["NETPULS_EVENT_LOOP"] = "asyncio"  # read by Settings() in netpuls.cli
     else:
         raise SystemExit(f"unknown variant {variant!r}; one of {', '.join(VARIANTS)}")
 

@@ -182,7 +182,8 @@ def _plan(databases: list[str], args: argparse.Namespace) -> list[tuple[Scenario
         for auth in (False, True)
     ]
     if args.diagnose:
-        plan += [(HELP, "sqlite", False, v) for v in ("edge-only", "claim-only", "stock-sqlite")]
+        variants = ("edge-only", "claim-only", "stock-sqlite", "asyncio-loop")
+        plan += [(HELP, "sqlite", False, v) for v in variants]
         plan += [(RSVP, "sqlite", False, "stock-sqlite")]
         if "postgres" in databases:
             plan += [(HELP, "postgres", False, v) for v in ("claim-only", "no-pre-ping")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -64,6 +65,10 @@ class Settings(BaseSettings):
         default=24.0, validation_alias=AliasChoices("CADENCE_GRACE_HOURS", "cadence_grace_hours")
     )
     log_level: str = Field(default="INFO", validation_alias=AliasChoices("LOG_LEVEL", "log_level"))
+    # The event loop `serve` runs on: uvloop where it is installed (auto), or the one named.
+    event_loop: Literal["auto", "uvloop", "asyncio"] = Field(
+        default="auto", validation_alias=AliasChoices("NETPULS_EVENT_LOOP", "event_loop")
+    )
     default_language: str = Field(
         default="en", validation_alias=AliasChoices("NETPULS_DEFAULT_LANGUAGE", "default_language")
     )

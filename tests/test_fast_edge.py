@@ -32,6 +32,7 @@ from tests.support.networks import small_network
 from tests.support.token_issuer import TokenIssuer
 
 ClientMaker = Callable[..., Awaitable[TestClient[Any, Any]]]
+pytestmark = pytest.mark.both_loops  # `netpuls serve` runs on uvloop where it is installed
 
 
 @pytest.fixture(autouse=True)
