@@ -7,7 +7,7 @@ import dataclasses
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from domain.model import ConversationKind, ConversationRef, MeetingStatus, RoleKind
 from services.networks import import_network
@@ -298,3 +298,33 @@ async def test_the_linked_network_of_a_conversation_is_its_slug_or_none(uow_fact
             REF.conversation_id: "kompakte-groenne-byer"
         }
         assert await uow.conversations.linked_networks(["19:unknown@thread.tacv2"]) == {}
+
+
+async def test_look_ups_of_a_list_are_one_statement_text_for_any_length_on_postgresql(
+    engine: Any, uow_factory: Any
+) -> None:
+    """PostgreSQL gets `= ANY(:list)`: an expanding IN is rewritten for every execution and
+    prepared once per list length. SQLite keeps the IN list."""
+    await import_network(uow_factory(), small_network())
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    try:
+        for size in (1, 3):
+            async with uow_factory() as uow:
+                ids = [f"29:u{n}" for n in range(size)]
+                await uow.people.find_many([(f"aad-{n}", f"29:u{n}") for n in range(size)])
+                await uow.conversations.first_looks([f"a:c{n}" for n in range(size)], ids)
+                await uow.conversations.linked_networks([f"a:c{n}" for n in range(size)])
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", record)
+    lists = [s for s in statements if "people" in s or "conversations" in s]
+    assert len(lists) == 6
+    first, second = lists[:3], lists[3:]
+    if engine.dialect.name == "postgresql":
+        assert first == second and all("ANY" in s and " IN " not in s for s in first)
+    else:
+        assert all(" IN (" in s for s in first) and first != second
