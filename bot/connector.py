@@ -273,7 +273,7 @@ class ConnectorClient:
 
 @dataclass(eq=False)
 class ConnectorClients(ConnectorFactory):  # type: ignore[misc]
-    """botbuilder's connector factory: clients reused per service URL, all on one session."""
+    """botbuilder's connector factory: clients reused per service URL, all on one Http1."""
 
     http: Http1
     tokens: Tokens | None
