@@ -44,7 +44,6 @@ AUTHENTICATOR = web.AppKey("authenticator", InboundAuthenticator)
 HTTP = web.AppKey("http", aiohttp.ClientSession)
 CONNECTORS = web.AppKey("connectors", ConnectorClients)
 MAX_BODY_BYTES = 256 * 1024
-CONNECTOR_TIMEOUT_SECONDS = 30.0
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
@@ -84,7 +83,7 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     # signing keys (a call an hour at most) on one pooled aiohttp session with cached DNS.
     http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100, ttl_dns_cache=300))
     tokens = None if settings.anonymous else OutboundTokens(settings, http)
-    connectors = ConnectorClients(Http1(limit=100, timeout=CONNECTOR_TIMEOUT_SECONDS), tokens)
+    connectors = ConnectorClients(Http1(), tokens)
     framework = framework_authentication(settings, connectors, tokens)
     adapter = CloudAdapter(framework)
     adapter.on_turn_error = _on_turn_error

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import functools
 import re
 import ssl
 import time
@@ -102,7 +103,8 @@ def _check_head(text: str) -> None:
 
 
 class Http1:
-    """Keep-alive HTTP/1.1 connections, per origin, shared by every caller in the process."""
+    """Keep-alive HTTP/1.1 connections, per origin, shared by every caller in the process.
+    The defaults are the Connector's: at most 100 connections, 30 s for a whole request."""
 
     def __init__(
         self,
@@ -223,14 +225,10 @@ def _key(origin: Origin) -> tuple[str, str, int]:
     return origin.scheme, origin.host, origin.port
 
 
-_TLS: list[ssl.SSLContext] = []
-
-
+@functools.cache
 def _default_tls() -> ssl.SSLContext:
     """The system's trust store, loaded once (loading it takes milliseconds)."""
-    if not _TLS:
-        _TLS.append(ssl.create_default_context())
-    return _TLS[0]
+    return ssl.create_default_context()
 
 
 class _Connection(asyncio.Protocol):

@@ -63,10 +63,13 @@ from storage.models import (
 )
 
 
+def _on_postgres(session: AsyncSession) -> bool:
+    return bool(session.get_bind().dialect.name == "postgresql")
+
+
 def _insert(session: AsyncSession, table: Any) -> Any:
     """INSERT for the session's dialect, so ON CONFLICT clauses are available."""
-    dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    return (postgresql.insert if _on_postgres(session) else sqlite.insert)(table)
 
 
 # Statements an RSVP click runs, built once with bound parameters.
@@ -117,10 +120,6 @@ def _one_of(column: Any, name: str, postgres: bool) -> Any:
 def _by_dialect(build: Any) -> dict[bool, Any]:
     """A statement built for SQLite (False) and for PostgreSQL (True)."""
     return {postgres: build(postgres) for postgres in (False, True)}
-
-
-def _on_postgres(session: AsyncSession) -> bool:
-    return bool(session.get_bind().dialect.name == "postgresql")
 
 
 _PEOPLE_BY_TEAMS_IDS = _by_dialect(

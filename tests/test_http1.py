@@ -238,6 +238,16 @@ async def test_a_connection_idle_longer_than_the_server_keeps_it_is_not_used() -
             server.close()
 
 
+def _slowly(answer: bytes) -> Callable[[Request], Awaitable[bytes | None]]:
+    """Answer after 50 ms, so that concurrent requests overlap."""
+
+    async def slow(_: Request) -> bytes | None:
+        await asyncio.sleep(0.05)
+        return answer
+
+    return slow
+
+
 def _fixed(answer: bytes) -> Callable[[Request], Awaitable[bytes | None]]:
     async def fixed(_: Request) -> bytes | None:
         return answer
@@ -398,11 +408,7 @@ async def test_a_cancelled_request_closes_its_connection() -> None:
 
 
 async def test_no_more_connections_than_the_limit(serve: Serve) -> None:
-    async def slow(_: Request) -> bytes | None:
-        await asyncio.sleep(0.05)
-        return OK
-
-    script, url = await serve(slow)
+    script, url = await serve(_slowly(OK))
     http = Http1(limit=2)
     answers = await asyncio.gather(
         *(http.request(Origin.of(url), "GET", "/", {}) for _ in range(6))
@@ -442,11 +448,7 @@ async def test_https_verifies_the_server_certificate(serve: Serve, tmp_path: Pat
 async def test_connections_kept_too_long_are_closed_while_a_fresher_one_is_used(
     serve: Serve,
 ) -> None:
-    async def slow(_: Request) -> bytes | None:
-        await asyncio.sleep(0.05)
-        return OK
-
-    script, url = await serve(slow)
+    script, url = await serve(_slowly(OK))
     now = [0.0]
     http = Http1(clock=lambda: now[0], keep_alive=15.0)
     origin = Origin.of(url)
