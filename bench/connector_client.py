@@ -21,8 +21,8 @@ import aiohttp
 import orjson
 
 from bench.servers import PYTHON, Server, base_env
-from bot.connector import USER_AGENT
-from bot.http1 import Http1, Origin
+from bot.teams.connector import USER_AGENT
+from bot.teams.http1 import Http1, Origin
 
 REPLY = {
     "type": "message",

@@ -60,7 +60,7 @@ def _engine_options(backend: str, **changes: Any) -> None:
 
 def patch(variant: str) -> None:
     """Apply one variant before the app is built."""
-    from bot.handler import NetpulsBot
+    from bot.teams.handler import NetpulsBot
 
     if variant == "edge-only":
         NetpulsBot.on_message_activity = _edge_only  # type: ignore[method-assign,assignment]

@@ -34,9 +34,9 @@ from aiohttp import web
 
 from bench.fanout_report import numbers, report
 from bench.servers import ROOT, free_port
-from bot.app import ADAPTER, create_app
-from bot.delivery import build_sender
-from bot.notifier import BotNotifier
+from bot.teams.app import ADAPTER, create_app
+from bot.teams.delivery import build_sender
+from bot.teams.notifier import BotNotifier
 from domain.model import ConversationKind, ConversationRef
 from netpuls.settings import Settings
 from services.outbox import deliver_due

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, time
 
 from cards.elements import Element, card, facts, heading, text
+from domain.model import Meeting, MeetingKind, Network
 from netpuls.i18n import Translator
 
 
@@ -60,3 +61,38 @@ def next_meeting_card(view: MeetingView, t: Translator) -> Element:
         body.append(facts(list(view.programme)))
     summary = f"{title}, {view.network_name}: {when}, {hours}, {view.region}"
     return card(body, fallback_text=summary, speak=summary)
+
+
+def meeting_view(network: Network, meeting: Meeting, towns: dict[str, str]) -> MeetingView:
+    """The card view of a meeting, names resolved."""
+    programme = tuple(
+        (
+            f"{p.starts:%H:%M}" if p.starts else "",
+            p.title + (f" ({p.speaker})" if p.speaker else ""),
+        )
+        for p in meeting.programme
+    )
+    return MeetingView(
+        network_name=network.name,
+        number=meeting.number,
+        is_study_trip=meeting.kind is MeetingKind.STUDY_TRIP,
+        day=meeting.day,
+        end_day=meeting.end_day,
+        starts=meeting.starts,
+        ends=meeting.ends,
+        timezone_label=network.timezone,
+        region=meeting.region,
+        place=meeting.place,
+        host_name=towns.get(meeting.host or "", ""),
+        field_visit=meeting.field_visit,
+        programme=programme,
+    )
+
+
+def meeting_name(meeting: Meeting, t: Translator) -> str:
+    """'Netværksmøde 2', 'Studietur' or the meeting's own title."""
+    if meeting.title:
+        return meeting.title
+    if meeting.kind is MeetingKind.STUDY_TRIP:
+        return t("Study trip")
+    return t("Network meeting {number}", number=meeting.number)

@@ -162,7 +162,7 @@ async def secured_bot(
     aiohttp_client: Any, database_url: str, engine: object, issuer: TokenIssuer, clock: FixedClock
 ) -> Any:
     """The bot with an app id: every request needs a token from the local issuer."""
-    from bot.app import create_app
+    from bot.teams.app import create_app
     from netpuls.settings import Settings
 
     settings = Settings(

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.cadence_messages import cadence_renderer
+from bot.features.cadence.messages import cadence_renderer
 from domain.cadence import StepKind, plan
 from domain.model import ConversationKind, ConversationRef
 from services import cadence, outbox
@@ -18,6 +18,7 @@ from services.networks import import_network
 from services.ports import DeliveryResult, DeliveryStatus, Outbound
 from tests.conftest import EXAMPLES, FixedClock
 from tests.fakes import FakeSender
+from tests.support.cadence_messages import step_messages
 from tests.support.networks import SMALL
 
 CPH = ZoneInfo("Europe/Copenhagen")
@@ -35,7 +36,9 @@ FACILITATOR_CHAT = ConversationRef(
     channel_id="msteams",
     user_id="29:facilitator",
 )
-render = cadence_renderer(lambda state: Outbound(text=f"agenda card {state.meeting.number}"))
+render = cadence_renderer(
+    step_messages(lambda state: Outbound(text=f"agenda card {state.meeting.number}"))
+)
 
 
 def plan22() -> Any:
@@ -260,7 +263,7 @@ async def test_after_a_meeting_attendees_get_the_evaluation_card_once(uow_factor
 async def test_the_summary_reminder_comes_every_three_days_at_most_three_times(
     uow_factory: Any,
 ) -> None:
-    from bot.cadence_messages import summary_reminder
+    from bot.features.cadence.messages import summary_reminder
 
     await prepared(uow_factory)
     sender = FakeSender()

@@ -6,9 +6,10 @@ from datetime import datetime, time, timedelta
 
 import pytest
 
-from bot.features_seats import parse_seat
-from bot.links import Links
-from bot.welcome_views import command_lines, welcome_view
+from bot.features import default_registry
+from bot.features.membership.seats import parse_seat
+from bot.features.membership.welcome import command_lines, welcome_view
+from bot.routing.links import Links
 from cards.render_membership import _seat, _welcome
 from cards.seats import seat_card
 from cards.welcome import welcome_card
@@ -49,9 +50,9 @@ def test_a_welcome_without_meetings_has_no_calendar_button() -> None:
 
 
 def test_commands_are_named_the_way_the_reader_writes_them() -> None:
-    danish = dict(command_lines("da", translator("da")))
-    swedish = dict(command_lines("sv", translator("sv")))
-    english = dict(command_lines("en", T))
+    danish = dict(command_lines("da", translator("da"), default_registry()))
+    swedish = dict(command_lines("sv", translator("sv"), default_registry()))
+    english = dict(command_lines("en", T, default_registry()))
     assert {"næste", "plads", "hjælp"} <= set(danish)
     assert {"nästa", "plats", "hjälp"} <= set(swedish)
     assert english["seat"] == "your municipality's seat: colleagues and who usually attends"
@@ -63,7 +64,7 @@ def test_the_welcome_view_signs_a_link_that_lasts_a_month_past_the_networks_end(
     town = Municipality("koebenhavn", "Københavns Kommune", "Region Hovedstaden")
     found = Welcome(network, declared.meetings[:1], (town,), "Københavns Kommune", "da")
     links = Links("http://127.0.0.1:3978", b"k" * 32)
-    view = welcome_view(found, links, translator("da"))
+    view = welcome_view(found, links, translator("da"), default_registry())
     path, _, query = view.calendar_url.removeprefix("http://127.0.0.1:3978").partition("?")
     params = dict(p.split("=") for p in query.split("&"))
     ends = datetime.combine(network.ends_on, time(23, 59), network.zone) + timedelta(days=30)

@@ -6,7 +6,7 @@ import json
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
-from bot.sparring_views import cases_view
+from bot.features.sparring.views import cases_view
 from cards import sparring_ids as ids
 from cards.render import EN, meeting
 from cards.render_sparring import sparring_examples

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from msrest import Deserializer, Serializer
 from msrest.serialization import Model
 
-from bot.codec import Codec
+from bot.teams.codec import Codec
 from tests.support import activities as act
 
 MODELS = {k: v for k, v in connector_models.__dict__.items() if isinstance(v, type)}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import gettext
 from typing import Any, cast
 
-from bot.commands import Command, CommandContext, Reply, help_reply
 from bot.features import default_registry
+from bot.routing.commands import Command, CommandContext, Reply, help_reply
 from netpuls.i18n import Translator, translator
 
 

@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
-from bot.app import ADAPTER, create_app
-from bot.connector import ConnectorError, ConnectorResponse, codec
-from bot.delivery import Backoff, TeamsSender
-from bot.http1 import ConnectionFailed
-from bot.notifier import BotNotifier
-from bot.ratelimit import TEAMS_CONVERSATION_WINDOWS, RateLimiter, Window
+from bot.teams.app import ADAPTER, create_app
+from bot.teams.connector import ConnectorError, ConnectorResponse, codec
+from bot.teams.delivery import Backoff, TeamsSender
+from bot.teams.http1 import ConnectionFailed
+from bot.teams.notifier import BotNotifier
+from bot.teams.ratelimit import TEAMS_CONVERSATION_WINDOWS, RateLimiter, Window
 from domain.model import ConversationKind, ConversationRef
 from netpuls.settings import Settings
 from services.ports import DeliveryResult, DeliveryStatus, Outbound
@@ -47,7 +47,7 @@ def ref(n: int = 1, *, tenant: str = TENANT, url: str = "http://127.0.0.1:9") ->
 def refused(
     status: int, code: str | None = None, headers: dict[str, str] | None = None, body: Any = None
 ) -> ConnectorError:
-    """A ConnectorError as bot.connector raises it for this answer."""
+    """A ConnectorError as bot.teams.connector raises it for this answer."""
     payload = body if body is not None else {"error": {"code": code, "message": "refused"}}
     error = codec().from_json("ErrorResponse", payload)
     response = ConnectorResponse(status, "Refused", headers or {}, json.dumps(payload))
@@ -348,7 +348,7 @@ async def test_the_log_names_conversation_outcome_and_attempt_but_never_the_mess
 ) -> None:
     notifier = ScriptedNotifier(time, refused(502, "BadGateway"))
     sender = sender_on(time, notifier)
-    with caplog.at_level(logging.DEBUG, logger="bot.delivery"):
+    with caplog.at_level(logging.DEBUG, logger="bot.teams.delivery"):
         await time.run(sender.deliver(ref(), MESSAGE, attempt=2))
         await time.run(sender.deliver(ref(), MESSAGE, attempt=3))
     lines = [r.getMessage() for r in caplog.records]

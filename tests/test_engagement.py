@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.digest_messages import period_text
-from bot.features_engagement import chart_png, engagement_view
+from bot.features.digest.messages import period_text
+from bot.features.engagement.commands import chart_png, engagement_view
 from cards.digest import DigestItem, DigestView, digest_card
 from cards.engagement import ChartView, chart_card, engagement_card
 from domain.engagement import (

@@ -19,10 +19,10 @@ from botbuilder.schema import (
     ErrorResponseException,
 )
 
-from bot.app import ADAPTER, CONNECTORS, create_app
-from bot.auth import OutboundTokens, TokenError
-from bot.connector import ConnectorClients, ConnectorError
-from bot.http1 import Http1
+from bot.teams.app import ADAPTER, CONNECTORS, create_app
+from bot.teams.auth import OutboundTokens, TokenError
+from bot.teams.connector import ConnectorClients, ConnectorError
+from bot.teams.http1 import Http1
 from netpuls.settings import Settings
 from services.networks import import_network
 from tests.conftest import APP_ID

@@ -11,7 +11,7 @@ import pytest
 from docx import Document
 from sqlalchemy import inspect
 
-from bot.cadence_messages import cadence_renderer
+from bot.features.cadence.messages import cadence_renderer
 from domain.cadence import StepKind, final_step, plan
 from domain.errors import InvalidInput, NotAllowed
 from domain.final_evaluation import FinalAnswer, clean_final, final_aggregate
@@ -22,6 +22,7 @@ from services.ports import Outbound
 from services.report_docx import report_docx
 from tests.conftest import EXAMPLES, FixedClock
 from tests.fakes import FakeDirectory, FakeSender
+from tests.support.cadence_messages import step_messages
 from tests.support.networks import SMALL
 from tests.support.sparring import (
     EMAILS,
@@ -39,7 +40,9 @@ ROSTER = FakeDirectory(EMAILS)
 NOW = FixedClock(datetime(2024, 6, 1, 12, tzinfo=UTC))
 # Meeting 2 of the small network is on 30 May 2024: the final evaluation a week later, 09:00.
 DUE = FixedClock(datetime(2024, 6, 6, 7, 0, tzinfo=UTC))
-render = cadence_renderer(lambda state: Outbound(text=f"agenda card {state.meeting.number}"))
+render = cadence_renderer(
+    step_messages(lambda state: Outbound(text=f"agenda card {state.meeting.number}"))
+)
 GOOD = {"usefulness": "5", "take_home": "Grønne gårdrum", "recommend": "yes", "comment": ""}
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.http1 import MAX_HEAD_BYTES, ConnectionFailed, Http1, Origin
+from bot.teams.http1 import MAX_HEAD_BYTES, ConnectionFailed, Http1, Origin
 from tests.support.tls import loopback_certificate
 
 pytestmark = pytest.mark.both_loops  # uvloop's transports are not asyncio's classes

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
-from bot.wiring import GRAPH_TIMERS
+from netpuls.wiring import GRAPH_TIMERS
 from tests.support import activities as act
 from tests.support.bot_app import BotStarter, graph_settings
 from tests.support.graph_server import FakeGraph
@@ -118,7 +118,7 @@ async def test_with_a_mailbox_the_posted_agenda_gets_its_teams_event(
 
 async def test_material_filing_and_the_graph_timers_share_one_graph_connection(bot: Any) -> None:
     """One pooled HTTP client and one credential (one token cache) per process, not two."""
-    from bot.wiring import GRAPH_TIMERS, MATERIAL
+    from netpuls.wiring import GRAPH_TIMERS, MATERIAL
 
     connection = bot.app[GRAPH_TIMERS].connection
     assert connection is not None
@@ -131,7 +131,7 @@ async def test_the_graph_timers_run_on_the_apps_one_scheduler(
     loopback_tls: LoopbackCertificate,
 ) -> None:
     """The calendar and roster timers are jobs of the runner's scheduler, not of a second one."""
-    from bot.wiring import RUNNER
+    from netpuls.wiring import RUNNER
 
     graph, graph_url = graph_api
     graph.directory.mailboxes.add(MAILBOX)

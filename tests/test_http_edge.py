@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
-from bot.app import create_app
+from bot.teams.app import create_app
 from netpuls.settings import Settings
 from services.networks import import_network
 from tests.conftest import APP_ID, FixedClock

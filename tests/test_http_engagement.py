@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 from aiohttp.test_utils import TestClient
 
-from bot.wiring import RUNNER
+from netpuls.wiring import RUNNER
 from services import cadence
 from tests.conftest import FixedClock
 from tests.support import activities as act

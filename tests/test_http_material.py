@@ -9,7 +9,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 from sqlalchemy import func, select
 
-from bot.wiring import BACKGROUND
+from netpuls.wiring import BACKGROUND
 from storage.material import MaterialRow
 from tests.support import activities as act
 from tests.support.bot_app import BotStarter, graph_settings

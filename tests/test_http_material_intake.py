@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
-from bot.wiring import BACKGROUND
 from domain.material import MaterialKind
+from netpuls.wiring import BACKGROUND
 from tests.conftest import FixedClock
 from tests.support import activities as act
 from tests.support.graph_server import FakeGraph

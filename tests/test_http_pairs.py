@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
-from bot.wiring import RUNNER
+from netpuls.wiring import RUNNER
 from tests.conftest import FixedClock
 from tests.support import activities as act
 from tests.support.activities import card_invoke as invoke

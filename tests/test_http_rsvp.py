@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 import pytest
 from aiohttp.test_utils import TestClient
 
-from bot.app import BOT
-from bot.wiring import BACKGROUND
+from bot.teams.app import BOT
+from netpuls.wiring import BACKGROUND
 from tests.support import activities as act
 from tests.support.bot_app import BotStarter
 from tests.support.http import link_channel, post_activity

@@ -10,7 +10,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 from icalendar import Calendar
 
-from bot.wiring import RUNNER
+from netpuls.wiring import RUNNER
 from services.network_file import parse_network_file
 from services.networks import import_network
 from tests.conftest import EXAMPLES, FixedClock

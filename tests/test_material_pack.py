@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.cadence_messages import cadence_renderer
-from bot.links import Links
-from bot.views import agenda_view
+from bot.features.cadence.messages import cadence_renderer
+from bot.features.meetings.views import agenda_view
+from bot.routing.links import Links
 from cards.agenda import agenda_card
 from domain.material import Material, MaterialKind
 from domain.model import ConversationKind, ConversationRef
@@ -18,6 +18,7 @@ from services.ports import Outbound, StepRecord
 from services.rsvp import load_state
 from tests.conftest import FixedClock
 from tests.fakes import FakeStore, FakeUnitOfWork
+from tests.support.cadence_messages import step_messages
 from tests.support.networks import small_network
 
 SLUG = "kompakte-groenne-byer"
@@ -71,7 +72,7 @@ async def pack(*shared: Material) -> tuple[list[Outbound], Any]:
     network = state.network
     step = StepRecord("k", SLUG, "material_pack", 1, "", AT, "planned", "")
     context = StepContext(step=step, network=network, state=state, channels=(CHANNEL,))
-    render = cadence_renderer(lambda s: Outbound(text="agenda"))
+    render = cadence_renderer(step_messages(lambda s: Outbound(text="agenda")))
     return [target.message for target in render(context)], state
 
 

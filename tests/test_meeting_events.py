@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.graph_jobs import WORDING
 from domain.model import MeetingStatus, NetworkFile, Person, RoleKind
 from domain.rsvp import Answer, Rsvp, Standing
 from graph.calendar import GraphCalendar
 from graph.client import GraphConnection
+from netpuls.graph_jobs import WORDING
 from scheduler.graph_jobs import GraphJobs
 from services.calendar_ports import EventDetails, EventState, Invitee
 from services.graph_port import GraphFailure

@@ -12,9 +12,9 @@ from botbuilder.schema import Activity, ChannelAccount, Mention
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.connector import codec
-from bot.notifier import to_activity
-from bot.outgoing import OutgoingActivity
+from bot.teams.connector import codec
+from bot.teams.notifier import to_activity
+from bot.teams.outgoing import OutgoingActivity
 from services.ports import Mention as MentionOf
 from services.ports import Outbound
 

@@ -99,7 +99,7 @@ async def test_contacts_with_a_teams_account_are_mentioned_and_the_rest_only_nam
         ("aarhus", ("planner.aarhus@example.org",)),
         ("esbjerg", ()),
     ]
-    from bot.question_views import channel_post
+    from bot.features.questions.views import channel_post
 
     post = channel_post(state)
     assert [(m.teams_id, m.name) for m in post.mentions] == [("29:aarhus", "Planner Aarhus")]

@@ -8,10 +8,10 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 
-from bot.app import create_app
-from bot.wiring import RUNNER
+from bot.teams.app import create_app
 from domain.model import ConversationKind, ConversationRef
 from netpuls.settings import Settings
+from netpuls.wiring import RUNNER
 from services.networks import import_network
 from tests.conftest import FixedClock
 from tests.support.networks import small_network

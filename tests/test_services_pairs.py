@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.pairs_messages import pair_prompt, pair_question
+from bot.features.pairs.messages import pair_prompt, pair_question
 from domain.errors import InvalidInput, NotAllowed, NotFound
 from domain.model import ConversationKind, ConversationRef, Municipality, NetworkFile, Person
 from domain.pairs import pairs_of

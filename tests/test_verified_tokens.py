@@ -11,7 +11,7 @@ import jwt
 import pytest
 from botbuilder.schema import Activity
 
-from bot.auth import (
+from bot.teams.auth import (
     CLOCK_SKEW_SECONDS,
     VERIFIED_FOR_SECONDS,
     InboundAuthenticator,

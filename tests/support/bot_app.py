@@ -7,7 +7,7 @@ from typing import Any, Protocol
 
 from aiohttp.test_utils import TestClient
 
-from bot.app import create_app
+from bot.teams.app import create_app
 from domain.model import NetworkFile
 from netpuls.settings import Settings
 from services.networks import import_network

@@ -6,7 +6,7 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 
-from bot.wiring import BACKGROUND
+from netpuls.wiring import BACKGROUND
 from tests.support.activities import installed, message
 
 

@@ -1,0 +1,111 @@
+"""Commands for the network's year: see the cadence, pause and resume it, and the deliveries."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.routing.commands import Command, CommandContext, Reply
+from cards.cadence import CadenceView, StepRow, cadence_card
+from domain.errors import N_, NotAllowed
+from domain.model import ORGANISERS
+from services import cadence
+from services.networks import identify, network_for
+
+UPCOMING_DAYS = 120
+
+
+async def cadence_command(ctx: CommandContext, args: str) -> Reply:
+    """`cadence [pause|resume]`: the coming steps, or pause/resume them (organisers)."""
+    async with ctx.uow() as uow:
+        person = await identify(uow, ctx.actor, ctx.directory)
+        network = await network_for(uow, ctx.conversation_id, person)
+    word = args.strip().lower()
+    if word.startswith(("move ", "flyt ", "flytta ")):
+        return await _move(ctx, network.slug, network.zone, word.split()[1:])
+    if word in ("pause", "resume", "pausér", "genoptag", "pausa", "återuppta"):
+        paused = word in ("pause", "pausér", "pausa")
+        count = await cadence.set_paused(ctx.uow(), network.slug, ctx.actor, ctx.directory, paused)
+        msgid = (
+            N_("Paused {count} coming steps of {network}.")
+            if paused
+            else N_("Resumed {count} steps of {network}.")
+        )
+        return Reply(text=ctx.t(msgid, count=count, network=network.name))
+    now = ctx.clock.now()
+    _, steps = await cadence.preview(
+        ctx.uow(), network.slug, now, now + timedelta(days=UPCOMING_DAYS)
+    )
+    rows = []
+    for step in steps:
+        when = step.due.astimezone(network.zone)
+        rows.append(
+            StepRow(when.date(), when.time(), step.kind, step.meeting, step.theme, step.status)
+        )
+    return Reply(card=cadence_card(CadenceView(network.name, tuple(rows)), ctx.t))
+
+
+async def _move(ctx: CommandContext, slug: str, zone: ZoneInfo, parts: list[str]) -> Reply:
+    """`cadence move <step> <meeting> <YYYY-MM-DD> [HH:MM]`: move one step."""
+    try:
+        kind, number, day = parts[0], int(parts[1]), date.fromisoformat(parts[2])
+        clock = time.fromisoformat(parts[3]) if len(parts) > 3 else time(9, 0)
+    except (IndexError, ValueError):
+        return Reply(text=ctx.t("Write e.g.: cadence move agenda 3 2024-05-10 09:00"))
+    when = datetime.combine(day, clock, zone)
+    moved = await cadence.move_step(ctx.uow(), slug, ctx.actor, ctx.directory, kind, number, when)
+    if not moved:
+        return Reply(text=ctx.t("That step has already run or is not planned."))
+    return Reply(
+        text=ctx.t(
+            "Moved {kind} of meeting {number} to {when}.", kind=kind, number=number, when=when
+        )
+    )
+
+
+async def deliveries_command(ctx: CommandContext, args: str) -> Reply:
+    """`deliveries [retry <id>]`: messages that failed or are unconfirmed, and retrying one."""
+    async with ctx.uow() as uow:
+        person = await identify(uow, ctx.actor, ctx.directory)
+        network = await network_for(uow, ctx.conversation_id, person)
+        roles = await uow.people.roles(person.key, network.slug) if person else frozenset()
+        if not roles & ORGANISERS:
+            raise NotAllowed(N_("Only the facilitator or the secretariat can see deliveries."))
+        word, _, rest = args.strip().partition(" ")
+        if word.lower() == "retry" and rest.strip().isdigit():
+            ok = await uow.outbox.requeue(int(rest), ctx.clock.now())
+            await uow.commit()
+            msgid = (
+                N_("Delivery {id} will be sent again.")
+                if ok
+                else N_("Delivery {id} cannot be retried.")
+            )
+            return Reply(text=ctx.t(msgid, id=rest.strip()))
+        stuck = await uow.outbox.listing(network.slug, ("failed", "blocked", "unconfirmed"))
+        waiting = await uow.outbox.listing(network.slug, ("pending", "sending"))
+    lines = [ctx.t("{count} messages are waiting to be sent.", count=len(waiting))]
+    if not stuck:
+        lines.append(ctx.t("No message has failed."))
+    for d in stuck[:20]:
+        lines.append(f"- #{d.id} {d.status}: {d.key.split('|')[0]} ({d.last_error[:120]})")
+    if stuck:
+        lines.append(ctx.t("Write deliveries retry <id> to send one again."))
+    return Reply(text="\n".join(lines))
+
+
+COMMANDS = (
+    Command(
+        "cadence",
+        N_("the coming steps of the network's year; pause or resume them"),
+        "cadence [pause|resume|move]",
+        cadence_command,
+        ("kadence", "kadens"),
+    ),
+    Command(
+        "deliveries",
+        N_("messages that could not be delivered, and retrying them (facilitator)"),
+        "deliveries [retry <id>]",
+        deliveries_command,
+        ("leveringer", "leveranser"),
+    ),
+)

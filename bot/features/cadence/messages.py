@@ -1,0 +1,187 @@
+"""What each cadence step posts, in the network's language: the edge's renderer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from domain.cadence import StepKind
+from domain.model import ConversationRef, Network
+from netpuls.i18n import Translator, translator
+from services.cadence import StepContext, Target
+from services.evaluations import EvaluationState
+from services.ports import Outbound
+from services.rsvp import MeetingState
+
+
+@dataclass(frozen=True, slots=True)
+class StepMessages:
+    """What other features post at a cadence step; the composition root hands them in."""
+
+    agenda: Callable[[MeetingState], Outbound]  # the agenda card as everyone sees it
+    material_pack: Callable[[MeetingState, Translator], Outbound]
+    evaluation: Callable[[EvaluationState], Outbound]  # D+1, to each attendee
+    final_evaluation: Callable[[Network], Outbound]  # the network's last step
+
+
+def cadence_renderer(messages: StepMessages) -> Callable[[StepContext], list[Target]]:
+    """The renderer the scheduler uses: one list of posts per due step."""
+
+    def render(context: StepContext) -> list[Target]:
+        t = translator(context.network.language)
+        kind = StepKind(context.step.kind)
+        if kind is StepKind.PULSE:
+            text = t(
+                "A question for the network: {theme} Share an example or a question of "
+                "your own in this thread.",
+                theme=context.step.theme,
+            )
+            return _to(context.channels, Outbound(text=text))
+        if kind is StepKind.FINAL_EVALUATION:
+            return _to(context.member_chats, messages.final_evaluation(context.network))
+        state = context.state
+        if state is None:
+            return []
+        if kind is StepKind.AGENDA:
+            memo = {
+                "posted": "agenda",
+                "network": state.network.slug,
+                "meeting": state.meeting.number,
+            }
+            fresh = [c for c in context.channels if c.conversation_id not in context.already_posted]
+            return [Target(c, messages.agenda(state), memo) for c in fresh]
+        return _text_step(kind, context, state, t, messages)
+
+    return render
+
+
+def _to(
+    refs: tuple[ConversationRef, ...] | list[ConversationRef], message: Outbound
+) -> list[Target]:
+    return [Target(ref, message) for ref in refs]
+
+
+def _text_step(
+    kind: StepKind,
+    context: StepContext,
+    state: MeetingState,
+    t: Translator,
+    messages: StepMessages,
+) -> list[Target]:
+    meeting = state.meeting
+    facts = {
+        "network": state.network.name,
+        "number": meeting.number,
+        "date": t.date(meeting.day, "long"),
+        "place": meeting.place or meeting.region,
+        "start": t.time(meeting.starts),
+        "end": t.time(meeting.ends),
+    }
+    if kind is StepKind.HOST_PROMPT:
+        text = t(
+            "You host meeting {number} of {network} on {date}. Please propose programme "
+            "items and the field visit, and bring problem statements: write case to "
+            "submit one.",
+            **facts,
+        )
+        # Guests of another tenant often cannot get a 1:1 message: the channel is the fallback.
+        return _to(context.host_chats or context.channels, Outbound(text=text))
+    if kind is StepKind.CALL_FOR_CASES:
+        return _to(
+            context.channels,
+            Outbound(
+                text=t(
+                    "Meeting {number} on {date}: which case would you like sparring on? "
+                    "Write case to submit a problem statement.",
+                    **facts,
+                )
+            ),
+        )
+    if kind is StepKind.MATERIAL_PACK:
+        return _to(context.channels, messages.material_pack(state, t))
+    if kind is StepKind.RSVP_REMINDER:
+        if not context.silent:
+            return []
+        return _to(
+            context.channels,
+            Outbound(
+                text=t(
+                    "Reminder for meeting {number} on {date}: we have not heard from {towns}. "
+                    "Answer on the agenda card.",
+                    towns=", ".join(context.silent),
+                    **facts,
+                )
+            ),
+        )
+    if kind is StepKind.RSVP_CLOSE:
+        return _to(
+            context.organiser_chats + context.host_chats,
+            Outbound(text=_attendee_summary(state, t, facts)),
+        )
+    if kind is StepKind.PRACTICAL_INFO:
+        return _to(
+            context.channels,
+            Outbound(
+                text=t(
+                    "Tomorrow: meeting {number} of {network}, {start}–{end}, {place}. "
+                    "Travel and stay are each municipality's own cost. See you there!",
+                    **facts,
+                )
+            ),
+        )
+    if kind is StepKind.FOLLOW_UP:
+        evaluation = messages.evaluation(EvaluationState(state.network, state.meeting))
+        return (
+            _to(context.attendee_chats, evaluation)
+            + _to(
+                context.organiser_chats,
+                Outbound(
+                    text=t(
+                        "Meeting {number} was yesterday: write summary {number} to post the "
+                        "summary.",
+                        **facts,
+                    )
+                ),
+            )
+            + _to(
+                context.channels,
+                Outbound(
+                    text=t(
+                        "Thank you for meeting {number}! How useful was it? A short evaluation "
+                        "follows.",
+                        **facts,
+                    )
+                ),
+            )
+        )
+    return []
+
+
+def _attendee_summary(state: MeetingState, t: Translator, facts: dict[str, object]) -> str:
+    coming = [
+        r for r in state.rsvps if r.answer.value == "attending" and r.standing.value == "confirmed"
+    ]
+    lines = [
+        t(
+            "Registration for meeting {number} on {date} has closed: {count} attending.",
+            count=len(coming),
+            **facts,
+        )
+    ]
+    for r in sorted(coming, key=lambda r: r.municipality_name):
+        diet = f" ({r.dietary})" if r.dietary else ""
+        lines.append(f"- {r.municipality_name}: {r.person_name}{diet}")
+    return "\n".join(lines)
+
+
+def summary_reminder(network: Network, number: int) -> Outbound:
+    """The reminder to post a meeting's summary, in the network's language."""
+    t = translator(network.language)
+    return Outbound(
+        text=t(
+            "The summary of meeting {number} of {network} is not posted yet: "
+            "write summary {number} to finish it.",
+            number=number,
+            network=network.name,
+        )
+    )

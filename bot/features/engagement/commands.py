@@ -1,0 +1,88 @@
+"""`engagement [csv|chart]`: who takes part, per municipality, for the organisers."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, timedelta
+
+from bot.routing.commands import Command, CommandContext, Reply
+from cards.engagement import (
+    ChartView,
+    EngagementRow,
+    EngagementView,
+    chart_card,
+    engagement_card,
+    kind_label,
+)
+from domain.engagement import EngagementTable
+from domain.errors import N_
+from netpuls.i18n import Translator
+from services.engagement import DEFAULT_QUIET_DAYS, engagement
+from services.engagement_chart import activity_chart
+
+CSV_WORDS = ("csv",)
+CHART_WORDS = ("chart", "graf", "diagram")
+
+
+def engagement_view(name: str, table: EngagementTable, csv_url: str = "") -> EngagementView:
+    """The table as the card shows it."""
+    rows = tuple(
+        EngagementRow(
+            name=r.name,
+            counts=tuple(r.counts[k] for k in table.kinds),
+            last_active=r.last_activity.date() if r.last_activity else None,
+            quiet=r.quiet,
+        )
+        for r in table.rows
+    )
+    kinds = tuple(k.value for k in table.kinds)
+    return EngagementView(name, table.start, table.end, table.quiet_days, kinds, rows, csv_url)
+
+
+def chart_png(table: EngagementTable, t: Translator) -> bytes:
+    """The activity chart in the reader's language."""
+    labels = {k: kind_label(k.value, t) for k in table.kinds}
+    months = [t.date(date(year, month, 1), "MMM yy") for year, month in table.months]
+    return activity_chart(table, labels, months, t("Activity per month"))
+
+
+async def engagement_command(ctx: CommandContext, args: str) -> Reply:
+    """`engagement [csv|chart]`: the table, a CSV link, or the chart per month (organisers)."""
+    files = ctx.edge.engagement
+    quiet_after = files.quiet_after if files else timedelta(days=DEFAULT_QUIET_DAYS)
+    found = await engagement(
+        ctx.uow(), ctx.clock, ctx.conversation_id, ctx.actor, ctx.directory, quiet_after
+    )
+    word = args.strip().lower()
+    network, table = found.network, found.table
+    link = files.csv_link(network.slug, ctx.clock.now()) if files else ""
+    if word in CSV_WORDS:
+        if not link:
+            return Reply(text=ctx.t("The CSV download is not available here."))
+        return Reply(
+            text=ctx.t(
+                "Download the engagement of {network} as [CSV]({url}); the link works for an hour.",
+                network=network.name,
+                url=link,
+            )
+        )
+    if word in CHART_WORDS:
+        # Drawing takes a few hundred milliseconds of CPU: not on the event loop.
+        png = await asyncio.to_thread(chart_png, table, ctx.t)
+        totals = tuple((k.value, sum(r.counts[k] for r in table.rows)) for k in table.kinds)
+        view = ChartView(network.name, table.start, table.end, png, totals)
+        return Reply(card=chart_card(view, ctx.t))
+    if word:
+        return Reply(text=ctx.t("Write engagement, engagement csv or engagement chart."))
+    return Reply(card=engagement_card(engagement_view(network.name, table, link), ctx.t))
+
+
+COMMANDS = (
+    Command(
+        "engagement",
+        N_("who takes part, per municipality, with a CSV and a chart (facilitator)"),
+        "engagement [csv|chart]",
+        engagement_command,
+        ("aktivitet", "engagemang"),
+    ),
+)

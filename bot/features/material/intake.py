@@ -1,0 +1,211 @@
+"""Material without a command: files posted in the channel, links in a message to the bot, and
+the 'which meeting is this for?' card with its verb."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from typing import TYPE_CHECKING, Any
+
+from botbuilder.core import TurnContext
+from botbuilder.schema import Activity
+from botbuilder.schema.teams import TeamsChannelData
+
+from bot.routing.card_actions import CardAction, error_body, invoke_body
+from bot.routing.commands import Command, CommandContext, Reply
+from bot.teams.connector import codec
+from bot.teams.references import actor, addressed_to_bot, conversation_ref
+from cards.material import (
+    DATA_MATERIAL,
+    INPUT_MATERIAL_MEETING,
+    INPUT_MATERIAL_THEMES,
+    VERB_MATERIAL_MEETING,
+    MeetingChoiceView,
+    meeting_choice_card,
+)
+from domain.errors import N_, DomainError, NotAllowed, NotFound, NotLinked
+from domain.material import URL_IN_TEXT, Material
+from domain.model import ConversationRef, Meeting, Network
+from netpuls.i18n import Translator
+from services import material_intake
+from services.material_ports import ChannelPost
+from services.networks import Directory
+from services.ports import Outbound
+
+if TYPE_CHECKING:
+    from bot.features.material.files import MaterialFiles
+
+log = logging.getLogger(__name__)
+# Teams gives the bot a file posted in a channel only as this stub in an HTML attachment.
+HTML = "text/html"
+STUB = "<attachment "
+
+
+def channel_post(activity: Activity) -> ChannelPost | None:
+    """The Graph ids of a channel message that carries file stubs, else None."""
+    stubs = [
+        a
+        for a in activity.attachments or []
+        if a.content_type == HTML and STUB in str(a.content or "")
+    ]
+    if not stubs:
+        return None
+    data: TeamsChannelData = codec().from_json("TeamsChannelData", activity.channel_data or {})
+    if data.team is None or data.channel is None or not data.team.aad_group_id:
+        return None
+    _, _, root = (activity.conversation.id or "").partition(";messageid=")
+    reply = activity.id if root and activity.id != root else None
+    return ChannelPost(data.team.aad_group_id, data.channel.id, root or activity.id, reply)
+
+
+def thread_of(activity: Activity, post: ChannelPost) -> ConversationRef:
+    """Where to answer a channel post: in its thread."""
+    ref = conversation_ref(activity)
+    return dataclasses.replace(
+        ref, conversation_id=f"{ref.conversation_id};messageid={post.message_id}"
+    )
+
+
+def choice_view(
+    network: Network,
+    items: tuple[Material, ...],
+    meeting: Meeting | None,
+    candidates: tuple[Meeting, ...],
+    t: Translator,
+    notice: str = "",
+    saved: bool = False,
+) -> MeetingChoiceView:
+    """The 'which meeting?' card's view for items recorded together (one message)."""
+    from cards.meeting import meeting_name
+
+    first = items[0]
+    offered = material_intake.offered_themes(network, first)
+    own = {theme.casefold() for theme in first.themes}
+    return MeetingChoiceView(
+        network_name=network.name,
+        material_ids=",".join(str(m.id) for m in items if m.id is not None),
+        title=first.title if len(items) == 1 else ", ".join(m.title for m in items),
+        kind=first.kind.value,
+        filed_for=meeting_name(meeting, t) if meeting else "",
+        meetings=tuple((str(m.number), meeting_name(m, t)) for m in candidates),
+        chosen=str(meeting.number) if meeting else "",
+        themes=offered,
+        chosen_themes=tuple(i for i, theme in enumerate(offered) if theme.casefold() in own),
+        notice=notice,
+        saved=saved,
+    )
+
+
+def recorded_text(recorded: material_intake.Recorded, t: Translator) -> str:
+    """One short line per outcome: what was recorded, what was there already, what was left."""
+    from cards.meeting import meeting_name
+
+    meeting = meeting_name(recorded.meeting, t) if recorded.meeting else t("no meeting")
+    lines = []
+    if recorded.items:
+        lines.append(
+            t(
+                "Recorded as material for {meeting}: {titles}",
+                meeting=meeting,
+                titles=", ".join(m.title for m in recorded.items),
+            )
+        )
+    if recorded.known:
+        lines.append(
+            t("Already recorded: {titles}", titles=", ".join(m.title for m in recorded.known))
+        )
+    if recorded.too_long:
+        lines.append(
+            t("Left out {count} address(es) longer than 2,000 characters.", count=recorded.too_long)
+        )
+    return "\n\n".join(lines)
+
+
+def recorded_reply(recorded: material_intake.Recorded, t: Translator) -> Outbound:
+    """The answer: the short text, and the 'which meeting?' card when the meeting is unclear."""
+    card = None
+    if recorded.candidates and recorded.items:
+        view = choice_view(
+            recorded.network, recorded.items, recorded.meeting, recorded.candidates, t
+        )
+        card = meeting_choice_card(view, t)
+    return Outbound(text=recorded_text(recorded, t), card=card)
+
+
+def links_for_the_bot(activity: Activity, text: str) -> bool:
+    """A message to the bot that holds a web address: in a personal chat, or mentioning it."""
+    return URL_IN_TEXT.search(text) is not None and addressed_to_bot(activity)
+
+
+async def links_command(ctx: CommandContext, args: str) -> Reply:
+    """A message with links (no command): each link is recorded as material."""
+    recorded = await material_intake.record_links(
+        ctx.uow(), ctx.clock, ctx.conversation_id, ctx.actor, ctx.directory, args
+    )
+    return recorded_reply(recorded, ctx.t)
+
+
+# Not in the registry (it has no word of its own): the handler uses it when a message to the bot
+# names no command but holds a web address.
+LINKS = Command("links", N_("record the links in a message as material"), "", links_command)
+
+
+async def receive_post(
+    files: MaterialFiles, activity: Activity, post: ChannelPost, t: Translator, people: Directory
+) -> None:
+    """Read a channel post's files through Graph after the turn, and answer in its thread."""
+    where = thread_of(activity, post)
+    caption = (TurnContext.remove_recipient_mention(activity) or "").strip()
+    sender, conversation = actor(activity), activity.conversation.id
+
+    async def record() -> None:
+        try:
+            recorded = await files.record_post(conversation, sender, people, post, caption)
+        except (NotAllowed, NotFound, NotLinked):
+            # A guest's post, or a channel no network is linked to: not material, and no
+            # answer either (every file posted in the channel reaches the bot).
+            log.info("channel files of %s not recorded: not a member's", post.message_id)
+            return
+        except DomainError as exc:
+            await files.notifier.send(where, Outbound(text=t(exc.msgid, **exc.params)))
+            return
+        if recorded.items or recorded.known:
+            await files.notifier.send(where, recorded_reply(recorded, t))
+
+    files.background.spawn(record(), name=f"channel-files:{post.message_id}")
+
+
+class MaterialActions:
+    """The verb of the 'which meeting?' card."""
+
+    def __init__(self, files: MaterialFiles) -> None:
+        self._files = files
+
+    def verbs(self) -> dict[str, Any]:
+        """The verbs this feature adds to the card actions."""
+        return {VERB_MATERIAL_MEETING: self._meeting}
+
+    async def _meeting(self, action: CardAction) -> dict[str, Any]:
+        from cards.meeting import meeting_name
+
+        data = action.data
+        try:
+            done = await self._files.reassign(
+                action.conversation_id,
+                action.actor,
+                action.directory,
+                data.get(DATA_MATERIAL),
+                data.get(INPUT_MATERIAL_MEETING),
+                data.get(INPUT_MATERIAL_THEMES, ""),
+            )
+        except DomainError as exc:
+            return error_body(action.t(exc.msgid, **exc.params))
+        t = action.t
+        meeting = meeting_name(done.meeting, t)
+        notice = (
+            t("Moved to the folder of {meeting}.", meeting=meeting)
+            if done.moved
+            else t("Saved: it is material for {meeting}.", meeting=meeting)
+        )
+        view = choice_view(done.network, done.items, done.meeting, (), t, notice, saved=True)
+        return invoke_body(meeting_choice_card(view, t))

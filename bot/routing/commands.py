@@ -1,0 +1,133 @@
+"""The command registry: each command is a pure `matches()` plus an async `handle()`."""
+
+from __future__ import annotations
+
+import gettext
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from bot.routing.card_actions import CardActions
+from bot.routing.links import Links
+from netpuls.i18n import Translator
+from services.networks import Actor, Directory
+from services.ports import Clock, Notifier, Outbound, UnitOfWorkFactory
+
+if TYPE_CHECKING:
+    from bot.features.engagement.files import EngagementFiles
+    from bot.features.material.files import MaterialFiles
+    from scheduler.graph_jobs import GraphJobs
+
+MAX_COMMAND_LENGTH = 2000
+
+
+# What a command answers: text, an Adaptive Card, or both (the same shape as a proactive post).
+Reply = Outbound
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """What the edge offers commands beyond the services: posting and card rendering."""
+
+    notifier: Notifier
+    links: Links
+    actions: CardActions
+    material: MaterialFiles | None = None  # files sent in a personal chat
+    evaluation_min_answers: int = 3  # evaluation totals are shown from this many answers
+    engagement: EngagementFiles | None = None  # the engagement CSV and the quiet threshold
+    graph: GraphJobs | None = None  # meeting events and the roster through Graph
+
+
+@dataclass(frozen=True, slots=True)
+class CommandContext:
+    """Everything a command handler may use for one turn."""
+
+    t: Translator
+    uow: UnitOfWorkFactory
+    clock: Clock
+    conversation_id: str
+    actor: Actor
+    directory: Directory
+    registry: CommandRegistry
+    edge: Edge
+
+
+Handler = Callable[[CommandContext, str], Awaitable[Reply]]
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A named command with its aliases (one per language) and localised help."""
+
+    name: str
+    help: str
+    usage: str
+    handle: Handler
+    aliases: tuple[str, ...] = ()
+
+    def matches(self, text: str) -> str | None:
+        """The arguments if `text` invokes this command, else None."""
+        word, _, rest = text.strip().partition(" ")
+        if word.lower() in (self.name, *self.aliases):
+            return rest.strip()
+        return None
+
+
+@dataclass(slots=True)
+class CommandRegistry:
+    """The commands the bot knows, in the order `help` lists them."""
+
+    commands: list[Command] = field(default_factory=list)
+    # The help text per catalog: the same every time, and asked for more than any command.
+    _help: dict[gettext.NullTranslations, str] = field(default_factory=dict, repr=False)
+
+    def register(self, command: Command) -> None:
+        """Add a command; names and aliases must be unique."""
+        taken = {n for c in self.commands for n in (c.name, *c.aliases)}
+        clash = taken & {command.name, *command.aliases}
+        if clash:
+            raise ValueError(f"command name already registered: {sorted(clash)}")
+        self.commands.append(command)
+        self._help.clear()
+
+    def help_text(self, t: Translator) -> str:
+        """The list of commands with one line of help each, in t's language."""
+        text = self._help.get(t.catalog)
+        if text is None:
+            lines = [t("Here is what I can do:")]
+            lines += [f"- **{c.usage}**: {t(c.help)}" for c in self.commands]
+            text = self._help[t.catalog] = "\n".join(lines)
+        return text
+
+    def find(self, text: str) -> tuple[Command, str] | None:
+        """The command `text` invokes, with its arguments."""
+        for command in self.commands:
+            args = command.matches(text)
+            if args is not None:
+                return command, args
+        return None
+
+    def __iter__(self) -> Iterator[Command]:
+        return iter(self.commands)
+
+
+async def help_reply(ctx: CommandContext, _args: str) -> Reply:
+    """The list of commands with one line of help each."""
+    return Reply(text=ctx.registry.help_text(ctx.t))
+
+
+def unknown_reply(t: Translator, text: str) -> Reply:
+    """The answer to a message that names no command."""
+    word = text.strip().split(" ", 1)[0][:40]
+    return Reply(
+        text=t("I don't know the command '{word}'. Write help to see what I can do.", word=word)
+    )
+
+
+def registry_of(*groups: Iterable[Command]) -> CommandRegistry:
+    """A registry of the commands of every feature, in the order `help` lists them."""
+    registry = CommandRegistry()
+    for group in groups:
+        for command in group:
+            registry.register(command)
+    return registry

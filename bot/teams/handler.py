@@ -1,0 +1,278 @@
+"""The activity handler: stores references, greets on install and dispatches commands."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from botbuilder.core import InvokeResponse, TurnContext
+from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
+from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
+from botbuilder.schema.teams import TeamInfo, TeamsChannelAccount
+
+from bot.features.material.intake import LINKS, channel_post, links_for_the_bot, receive_post
+from bot.features.questions.commands import thread_reply
+from bot.routing.card_actions import (
+    CARD_TYPE,
+    CardAction,
+    action_from_invoke,
+    action_from_submit,
+    error_body,
+    notice_of,
+)
+from bot.routing.commands import (
+    MAX_COMMAND_LENGTH,
+    CommandContext,
+    CommandRegistry,
+    Edge,
+    Reply,
+    unknown_reply,
+)
+from bot.teams.notifier import to_activity
+from bot.teams.references import actor, addressed_to_bot, conversation_ref
+from cards.ids import VERB_RSVP
+from domain.errors import DomainError
+from netpuls.i18n import Translator, translator
+from services import networks
+from services.ports import Clock, UnitOfWorkFactory
+from services.turns import TurnGate
+
+log = logging.getLogger(__name__)
+GREETING_KEY = "netpuls:greeting"
+
+
+class RosterDirectory:
+    """Reads a member's e-mail from the Teams roster for the current turn."""
+
+    def __init__(self, turn_context: TurnContext) -> None:
+        self._turn = turn_context
+
+    async def email_of(self, teams_user_id: str) -> str | None:
+        """The member's e-mail or UPN, or None when the roster does not say."""
+        try:
+            member = await TeamsInfo.get_member(self._turn, teams_user_id)
+        except Exception as exc:  # the roster is a convenience: never fail a turn on it
+            log.info("roster lookup failed for %s: %s", teams_user_id, exc)
+            return None
+        return member.email or member.user_principal_name or None
+
+
+class NetpulsBot(TeamsActivityHandler):  # type: ignore[misc]
+    """Thin: parses the activity, calls one service, renders one reply."""
+
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        registry: CommandRegistry,
+        default_language: str,
+        edge: Edge,
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._registry = registry
+        self._default_language = default_language
+        self._edge = edge
+        self._actions = edge.actions
+        self._turns = TurnGate(uow, default_language)
+
+    async def translator_for(self, turn_context: TurnContext) -> Translator:
+        """The reader's translator for this turn."""
+        activity = turn_context.activity
+        return translator(await self._turns.language(conversation_ref(activity), actor(activity)))
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        # Claim, first-message reference and language in one transaction, shared with the
+        # turns arriving at the same time: Teams may deliver an activity twice, and a chat can
+        # start without an install event reaching us.
+        start = await self._turns.begin(conversation_ref(activity), activity.id, actor(activity))
+        if not start.fresh:
+            log.info("duplicate activity %s ignored", activity.id)
+            return
+        t = translator(start.language)
+        files = self._edge.material
+        if files is not None and files.accepts(activity):
+            reply = await files.receive(activity, t, RosterDirectory(turn_context))
+            await self._send(turn_context, reply)
+            return
+        post = channel_post(activity) if files is not None else None
+        if files is not None and post is not None:  # a file posted in the channel
+            await receive_post(files, activity, post, t, RosterDirectory(turn_context))
+            return
+        text = (TurnContext.remove_recipient_mention(activity) or "").strip()
+        if not text and activity.value is not None:
+            await self._submitted(turn_context, t)
+            return
+        if not text:
+            return
+        ctx = CommandContext(
+            t=t,
+            uow=self._uow,
+            clock=self._clock,
+            conversation_id=activity.conversation.id,
+            actor=actor(activity),
+            directory=RosterDirectory(turn_context),
+            registry=self._registry,
+            edge=self._edge,
+        )
+        if not addressed_to_bot(activity):
+            # People talking to each other in the channel (the bot hears them through RSC):
+            # never a command and never a reply from the bot; in a question's thread the
+            # message is kept as an answer and the question's card updated.
+            await thread_reply(ctx, text)
+            return
+        if len(text) > MAX_COMMAND_LENGTH:
+            await self._send(
+                turn_context,
+                Reply(
+                    text=t(
+                        "That message is too long for me ({length} characters; at most {limit}).",
+                        length=len(text),
+                        limit=MAX_COMMAND_LENGTH,
+                    )
+                ),
+            )
+            return
+        found = self._registry.find(text)
+        if found is None and links_for_the_bot(activity, text):
+            found = (LINKS, text)  # links written to the bot are material
+        if found is None:
+            # In a question's thread, a reply that names no command is an answer.
+            heard = await thread_reply(ctx, text)
+            await self._send(turn_context, heard or unknown_reply(t, text))
+            return
+        command, args = found
+        try:
+            reply = await command.handle(ctx, args)
+        except DomainError as exc:
+            reply = Reply(text=t(exc.msgid, **exc.params))
+        await self._send(turn_context, reply)
+
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
+        if turn_context.activity.name != "adaptiveCard/action":
+            return await super().on_invoke_activity(turn_context)
+        try:
+            verb, data = action_from_invoke(turn_context.activity.value)
+        except DomainError as exc:
+            t = await self.translator_for(turn_context)
+            body = error_body(t(exc.msgid, **exc.params))
+        else:  # the reader's language is read when the action needs it (an RSVP: with it)
+            body = await self._actions.run(self._card_action(turn_context, None, verb, data))
+        return _answered(turn_context, InvokeResponse(status=200, body=body))
+
+    async def _submitted(self, turn_context: TurnContext, t: Translator) -> None:
+        """An Action.Submit fallback (older clients): act, then show the outcome."""
+        try:
+            verb, data = action_from_submit(turn_context.activity.value)
+        except DomainError as exc:
+            await self._send(turn_context, Reply(text=t(exc.msgid, **exc.params)))
+            return
+        body = await self._actions.run(self._card_action(turn_context, t, verb, data))
+        if body.get("type") != CARD_TYPE:
+            await self._send(turn_context, Reply(text=str(body["value"]["message"])))
+        elif verb == VERB_RSVP:
+            # In a shared conversation one reader's copy must not replace everyone's card:
+            # the posted card is refreshed for all, the reader gets the outcome as a reply.
+            await self._send(turn_context, Reply(text=notice_of(body["value"])))
+        else:
+            await self._send(turn_context, Reply(card=body["value"]))
+
+    def _card_action(
+        self,
+        turn_context: TurnContext,
+        t: Translator | None,
+        verb: str,
+        data: Mapping[str, Any],
+    ) -> CardAction:
+        activity = turn_context.activity
+        reader = actor(activity)
+
+        async def read_language() -> str:
+            return await self._turns.language(conversation_ref(activity), reader)
+
+        return CardAction(
+            actor=reader,
+            conversation_id=activity.conversation.id,
+            directory=RosterDirectory(turn_context),
+            verb=verb,
+            data=data,
+            translator=t,
+            read_language=read_language,
+        )
+
+    async def on_installation_update_add(self, turn_context: TurnContext) -> None:
+        await self._installed(turn_context)
+
+    async def on_installation_update_remove(self, turn_context: TurnContext) -> None:
+        await self._removed(turn_context)
+
+    async def on_teams_members_added(
+        self, members: list[TeamsChannelAccount], team_info: TeamInfo, turn_context: TurnContext
+    ) -> None:
+        if _is_bot(members, turn_context):
+            await self._installed(turn_context)
+
+    async def on_teams_members_removed(
+        self, members: list[TeamsChannelAccount], team_info: TeamInfo, turn_context: TurnContext
+    ) -> None:
+        if _is_bot(members, turn_context):
+            await self._removed(turn_context)
+
+    async def _installed(self, turn_context: TurnContext) -> None:
+        """Store the reference and greet once per installation (Teams announces it twice)."""
+        ref = await networks.record_conversation(
+            self._uow(), conversation_ref(turn_context.activity)
+        )
+        if not await networks.claim_activity(self._uow(), ref.conversation_id, GREETING_KEY):
+            return
+        t = await self.translator_for(turn_context)
+        lines = [
+            t("Hello! I am netpuls, the network's assistant between meetings."),
+            t("Write help to see what I can do."),
+        ]
+        if ref.network_slug is None and ref.kind.value == "channel":
+            lines.append(
+                t("A facilitator can link this channel to the network with: link <network>")
+            )
+        await self._send(turn_context, Reply(text="\n\n".join(lines)))
+
+    async def _removed(self, turn_context: TurnContext) -> None:
+        conversation_id = turn_context.activity.conversation.id
+        await networks.forget_conversation(self._uow(), conversation_id)
+        await networks.release_activity(self._uow(), conversation_id, GREETING_KEY)
+
+    async def _send(self, turn_context: TurnContext, reply: Reply) -> None:
+        await turn_context.send_activity(to_activity(reply))
+
+
+def _is_bot(members: list[ChannelAccount], turn_context: TurnContext) -> bool:
+    bot_id = turn_context.activity.recipient.id if turn_context.activity.recipient else None
+    return any(m.id == bot_id for m in members)
+
+
+def error_reference() -> str:
+    """A short reference that ties a user-facing apology to a log line."""
+    return uuid.uuid4().hex[:8]
+
+
+def apology(activity: Activity, reference: str) -> str:
+    """'Something went wrong (ref X)' in the reader's language, without touching storage."""
+    from domain.model import normalise_language
+
+    t = translator(normalise_language(activity.locale) or "en")
+    return t(
+        "Something went wrong on my side (ref {ref}). Please try again in a moment.", ref=reference
+    )
+
+
+def _answered(turn_context: TurnContext, response: InvokeResponse) -> InvokeResponse:
+    """Hand the invoke response to the adapter directly. ActivityHandler would otherwise
+    `send_activity` it, copying the whole card (tens of KB) through the send pipeline only
+    to put it where this puts it; nothing of netpuls hooks that pipeline."""
+    turn_context.turn_state[TurnContext._INVOKE_RESPONSE_KEY] = Activity(
+        type=ActivityTypes.invoke_response, value=response
+    )
+    return response

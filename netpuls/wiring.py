@@ -1,0 +1,115 @@
+"""Builds the bot and what it needs from the notifier, storage and settings (composition)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from aiohttp import web
+
+from bot.features import default_registry
+from bot.features.cadence.messages import StepMessages, cadence_renderer, summary_reminder
+from bot.features.digest.messages import digest_message
+from bot.features.engagement.files import ENGAGEMENT_FILES, EngagementFiles
+from bot.features.material.files import MaterialFiles
+from bot.features.material.intake import MaterialActions
+from bot.features.material.pack import material_pack
+from bot.features.meetings.files import FILES, FileRoutes
+from bot.features.membership.views import call_announcement
+from bot.features.pairs.messages import pair_prompt, pair_question
+from bot.features.sparring.final import final_message
+from bot.features.sparring.report import REPORT_FILES, ReportFiles
+from bot.features.sparring.views import evaluation_message
+from bot.routing.background import Background
+from bot.routing.card_actions import CardActions
+from bot.routing.commands import Edge
+from bot.routing.links import Links
+from bot.teams.delivery import build_sender
+from bot.teams.handler import NetpulsBot
+from bot.teams.notifier import BotNotifier
+from netpuls.graph_jobs import GraphTimers
+from netpuls.settings import Settings
+from scheduler.runner import CadenceRunner, RunnerSettings
+from services.digest import DigestWork
+from services.pairs import PairSettings, PairWork
+from services.ports import Clock, UnitOfWorkFactory
+
+BACKGROUND = web.AppKey("background", Background)
+RUNNER = web.AppKey("runner", CadenceRunner)
+MATERIAL = web.AppKey("material", MaterialFiles)
+GRAPH_TIMERS = web.AppKey("graph_timers", GraphTimers)
+
+
+def build_bot(
+    app: web.Application,
+    settings: Settings,
+    notifier: BotNotifier,
+    uow: UnitOfWorkFactory,
+    clock: Clock,
+) -> NetpulsBot:
+    """The activity handler with its card actions, notifier and signed links."""
+    links = Links(settings.public_base_url, settings.link_key())
+    background = Background()
+    app[BACKGROUND] = background
+    actions = CardActions(
+        uow,
+        clock,
+        notifier,
+        links,
+        background,
+        settings.default_language,
+        # SQLite: one connection, its transactions one at a time: every meeting in one line.
+        one_line=settings.database_url.startswith("sqlite"),
+    )
+    app[FILES] = FileRoutes(uow, clock, links)
+    app[REPORT_FILES] = ReportFiles(uow, clock, links, min_answers=settings.evaluation_min_answers)
+    engagement = EngagementFiles(uow, clock, links, timedelta(days=settings.engagement_quiet_days))
+    app[ENGAGEMENT_FILES] = engagement
+    timers = GraphTimers.from_settings(settings, uow, clock)
+    app[GRAPH_TIMERS] = timers
+    material = MaterialFiles.from_settings(
+        settings, uow, clock, notifier, background, timers.connection
+    )
+    app[MATERIAL] = material
+    actions.extend(MaterialActions(material).verbs())
+    app[RUNNER] = CadenceRunner(
+        uow,
+        clock,
+        cadence_renderer(
+            StepMessages(
+                agenda=actions.shared_copy,
+                material_pack=material_pack,
+                evaluation=evaluation_message,
+                final_evaluation=final_message,
+            )
+        ),
+        build_sender(notifier, settings),
+        RunnerSettings(
+            grace=timedelta(hours=settings.cadence_grace_hours),
+            max_attempts=settings.delivery_max_attempts,
+        ),
+        reminder=summary_reminder,
+        announce=call_announcement,
+        pairs=PairWork(
+            PairSettings(settings.pairs_every_weeks, settings.pairs_follow_up_days),
+            pair_prompt,
+            pair_question,
+        ),
+        digest=DigestWork(
+            settings.digest, timedelta(hours=settings.cadence_grace_hours), digest_message
+        ),
+    )
+    return NetpulsBot(
+        uow,
+        clock,
+        default_registry(),
+        settings.default_language,
+        Edge(
+            notifier=notifier,
+            links=links,
+            actions=actions,
+            material=material,
+            engagement=engagement,
+            graph=timers.jobs,
+            evaluation_min_answers=settings.evaluation_min_answers,
+        ),
+    )
