@@ -31,7 +31,7 @@ from bot.routing.commands import (
     unknown_reply,
 )
 from bot.teams.notifier import to_activity
-from bot.teams.references import actor, addressed_to_bot, conversation_ref
+from bot.teams.references import actor, addressed_to_bot, conversation_ref, incoming
 from cards.ids import VERB_RSVP
 from domain.errors import DomainError
 from netpuls.i18n import Translator, translator
@@ -94,13 +94,14 @@ class NetpulsBot(TeamsActivityHandler):  # type: ignore[misc]
             return
         t = translator(start.language)
         files = self._edge.material
-        if files is not None and files.accepts(activity):
-            reply = await files.receive(activity, t, RosterDirectory(turn_context))
+        message = incoming(activity)
+        if files is not None and files.accepts(message):
+            reply = await files.receive(message, t, RosterDirectory(turn_context))
             await self._send(turn_context, reply)
             return
-        post = channel_post(activity) if files is not None else None
+        post = channel_post(message) if files is not None else None
         if files is not None and post is not None:  # a file posted in the channel
-            await receive_post(files, activity, post, t, RosterDirectory(turn_context))
+            await receive_post(files, message, post, t, RosterDirectory(turn_context))
             return
         text = (TurnContext.remove_recipient_mention(activity) or "").strip()
         if not text and activity.value is not None:
@@ -137,7 +138,7 @@ class NetpulsBot(TeamsActivityHandler):  # type: ignore[misc]
             )
             return
         found = self._registry.find(text)
-        if found is None and links_for_the_bot(activity, text):
+        if found is None and links_for_the_bot(message):
             found = (LINKS, text)  # links written to the bot are material
         if found is None:
             # In a question's thread, a reply that names no command is an answer.

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from botbuilder.core import TurnContext
 from botbuilder.schema import Activity
 from botbuilder.schema.teams import TeamsChannelData
 
+from bot.routing.messages import Attachment, Incoming
 from bot.teams.connector import codec
 from domain.model import ConversationKind, ConversationRef, channel_conversation_id
 from services.networks import Actor
@@ -61,4 +63,20 @@ def addressed_to_bot(activity: Activity) -> bool:
         e.type == "mention"
         and (e.additional_properties or {}).get("mentioned", {}).get("id") == bot_id
         for e in activity.entities or []
+    )
+
+
+def incoming(activity: Activity) -> Incoming:
+    """The message as the features see it."""
+    return Incoming(
+        activity_id=activity.id,
+        conversation_id=activity.conversation.id,
+        where=conversation_ref(activity),
+        actor=actor(activity),
+        text=(TurnContext.remove_recipient_mention(activity) or "").strip(),
+        addressed_to_bot=addressed_to_bot(activity),
+        attachments=tuple(
+            Attachment(str(a.content_type or ""), str(a.name or ""), a.content)
+            for a in activity.attachments or []
+        ),
     )

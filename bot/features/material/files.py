@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import logging
 import uuid
-from typing import TYPE_CHECKING, Any
-
-from botbuilder.core import TurnContext
-from botbuilder.schema import Activity
+from typing import TYPE_CHECKING
 
 from bot.routing.background import Background
 from bot.routing.commands import Reply
-from bot.teams.references import actor, conversation_ref
+from bot.routing.messages import Attachment, Incoming
 from cards.material import FiledView, MaterialItem, filed_card, meeting_choice_card
 from cards.meeting import meeting_name
 from domain.errors import N_, DomainError
@@ -53,8 +50,8 @@ def item_of(found: Material, meeting: str, t: Translator) -> MaterialItem:
     )
 
 
-def _downloads(activity: Activity) -> list[Any]:
-    return [a for a in activity.attachments or [] if a.content_type == FILE_DOWNLOAD]
+def _downloads(message: Incoming) -> list[Attachment]:
+    return [a for a in message.attachments if a.content_type == FILE_DOWNLOAD]
 
 
 class MaterialFiles:
@@ -152,11 +149,11 @@ class MaterialFiles:
             themes,
         )
 
-    def accepts(self, activity: Activity) -> bool:
+    def accepts(self, message: Incoming) -> bool:
         """Whether the message carries files (Teams sends them only in personal chats)."""
-        return bool(_downloads(activity))
+        return bool(_downloads(message))
 
-    async def receive(self, activity: Activity, t: Translator, directory: Directory) -> Reply:
+    async def receive(self, message: Incoming, t: Translator, directory: Directory) -> Reply:
         """Check each file now and answer at once; download and upload after the turn."""
         if self._graph is None:
             return Reply(
@@ -165,19 +162,15 @@ class MaterialFiles:
                     "Ask the facilitator."
                 )
             )
-        caption = (TurnContext.remove_recipient_mention(activity) or "").strip()
-        where = conversation_ref(activity)
         lines = []
-        for attachment in _downloads(activity)[:MAX_FILES_PER_MESSAGE]:
-            lines.append(await self._accept(activity, attachment, caption, where, t, directory))
+        for attachment in _downloads(message)[:MAX_FILES_PER_MESSAGE]:
+            lines.append(await self._accept(message, attachment, t, directory))
         return Reply(text="\n\n".join(lines))
 
     async def _accept(
         self,
-        activity: Activity,
-        attachment: Any,
-        caption: str,
-        where: ConversationRef,
+        message: Incoming,
+        attachment: Attachment,
         t: Translator,
         directory: Directory,
     ) -> str:
@@ -186,14 +179,14 @@ class MaterialFiles:
             name=str(attachment.name or ""),
             download_url=str(content.get("downloadUrl") or ""),
             file_type=str(content.get("fileType") or ""),
-            caption=caption,
+            caption=message.text,
         )
         try:
             plan = await material.plan_filing(
                 self._uow(),
                 self._clock,
-                activity.conversation.id,
-                actor(activity),
+                message.conversation_id,
+                message.actor,
                 directory,
                 incoming,
                 self.rules,
@@ -202,7 +195,8 @@ class MaterialFiles:
         except DomainError as exc:
             return t(exc.msgid, **exc.params)
         self.background.spawn(
-            self._file(plan, incoming.download_url, where, t), name=f"file:{plan.file_name}"
+            self._file(plan, incoming.download_url, message.where, t),
+            name=f"file:{plan.file_name}",
         )
         return t("Filing {name} in {folder} …", name=plan.file_name, folder="/".join(plan.folders))
 

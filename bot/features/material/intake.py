@@ -7,14 +7,9 @@ import dataclasses
 import logging
 from typing import TYPE_CHECKING, Any
 
-from botbuilder.core import TurnContext
-from botbuilder.schema import Activity
-from botbuilder.schema.teams import TeamsChannelData
-
 from bot.routing.card_actions import CardAction, error_body, invoke_body
 from bot.routing.commands import Command, CommandContext, Reply
-from bot.teams.connector import codec
-from bot.teams.references import actor, addressed_to_bot, conversation_ref
+from bot.routing.messages import Incoming
 from cards.material import (
     DATA_MATERIAL,
     INPUT_MATERIAL_MEETING,
@@ -41,26 +36,24 @@ HTML = "text/html"
 STUB = "<attachment "
 
 
-def channel_post(activity: Activity) -> ChannelPost | None:
+def channel_post(message: Incoming) -> ChannelPost | None:
     """The Graph ids of a channel message that carries file stubs, else None."""
     stubs = [
-        a
-        for a in activity.attachments or []
-        if a.content_type == HTML and STUB in str(a.content or "")
+        a for a in message.attachments if a.content_type == HTML and STUB in str(a.content or "")
     ]
     if not stubs:
         return None
-    data: TeamsChannelData = codec().from_json("TeamsChannelData", activity.channel_data or {})
-    if data.team is None or data.channel is None or not data.team.aad_group_id:
+    team, channel = message.where.team_aad_group_id, message.where.teams_channel_id
+    if not team or not channel:
         return None
-    _, _, root = (activity.conversation.id or "").partition(";messageid=")
-    reply = activity.id if root and activity.id != root else None
-    return ChannelPost(data.team.aad_group_id, data.channel.id, root or activity.id, reply)
+    _, _, root = (message.conversation_id or "").partition(";messageid=")
+    reply = message.activity_id if root and message.activity_id != root else None
+    return ChannelPost(team, channel, root or message.activity_id or "", reply)
 
 
-def thread_of(activity: Activity, post: ChannelPost) -> ConversationRef:
+def thread_of(message: Incoming, post: ChannelPost) -> ConversationRef:
     """Where to answer a channel post: in its thread."""
-    ref = conversation_ref(activity)
+    ref = message.where
     return dataclasses.replace(
         ref, conversation_id=f"{ref.conversation_id};messageid={post.message_id}"
     )
@@ -132,9 +125,9 @@ def recorded_reply(recorded: material_intake.Recorded, t: Translator) -> Outboun
     return Outbound(text=recorded_text(recorded, t), card=card)
 
 
-def links_for_the_bot(activity: Activity, text: str) -> bool:
+def links_for_the_bot(message: Incoming) -> bool:
     """A message to the bot that holds a web address: in a personal chat, or mentioning it."""
-    return URL_IN_TEXT.search(text) is not None and addressed_to_bot(activity)
+    return URL_IN_TEXT.search(message.text) is not None and message.addressed_to_bot
 
 
 async def links_command(ctx: CommandContext, args: str) -> Reply:
@@ -151,12 +144,12 @@ LINKS = Command("links", N_("record the links in a message as material"), "", li
 
 
 async def receive_post(
-    files: MaterialFiles, activity: Activity, post: ChannelPost, t: Translator, people: Directory
+    files: MaterialFiles, message: Incoming, post: ChannelPost, t: Translator, people: Directory
 ) -> None:
     """Read a channel post's files through Graph after the turn, and answer in its thread."""
-    where = thread_of(activity, post)
-    caption = (TurnContext.remove_recipient_mention(activity) or "").strip()
-    sender, conversation = actor(activity), activity.conversation.id
+    where = thread_of(message, post)
+    caption = message.text
+    sender, conversation = message.actor, message.conversation_id
 
     async def record() -> None:
         try:
