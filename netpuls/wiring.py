@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
@@ -26,12 +27,16 @@ from bot.routing.links import Links
 from bot.teams.delivery import build_sender
 from bot.teams.handler import NetpulsBot
 from bot.teams.notifier import BotNotifier
+from domain.material import rules_from
 from netpuls.graph_jobs import GraphTimers
 from netpuls.settings import Settings
 from scheduler.runner import CadenceRunner, RunnerSettings
 from services.digest import DigestWork
 from services.pairs import PairSettings, PairWork
 from services.ports import Clock, UnitOfWorkFactory
+
+if TYPE_CHECKING:
+    from graph.client import GraphConnection
 
 BACKGROUND = web.AppKey("background", Background)
 RUNNER = web.AppKey("runner", CadenceRunner)
@@ -66,9 +71,7 @@ def build_bot(
     app[ENGAGEMENT_FILES] = engagement
     timers = GraphTimers.from_settings(settings, uow, clock)
     app[GRAPH_TIMERS] = timers
-    material = MaterialFiles.from_settings(
-        settings, uow, clock, notifier, background, timers.connection
-    )
+    material = material_files(settings, uow, clock, notifier, background, timers.connection)
     app[MATERIAL] = material
     actions.extend(MaterialActions(material).verbs())
     app[RUNNER] = CadenceRunner(
@@ -113,3 +116,25 @@ def build_bot(
             evaluation_min_answers=settings.evaluation_min_answers,
         ),
     )
+
+
+def material_files(
+    settings: Settings,
+    uow: UnitOfWorkFactory,
+    clock: Clock,
+    notifier: BotNotifier,
+    background: Background,
+    connection: GraphConnection | None,
+) -> MaterialFiles:
+    """Filing on msgraph when Graph is configured; without it, files get a clear refusal.
+
+    The connection is the app's one Graph connection (GraphTimers owns and closes it)."""
+    rules = rules_from(settings.material_max_mb, settings.material_file_types)
+    if connection is None:
+        return MaterialFiles(uow, clock, notifier, background, rules, None)
+    # msgraph is large: imported only when Graph is configured.
+    from graph.files import GraphFiles
+    from graph.messages import GraphChannelFiles
+
+    files, posted = GraphFiles(connection), GraphChannelFiles(connection)
+    return MaterialFiles(uow, clock, notifier, background, rules, files, posted)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import uuid
-from typing import TYPE_CHECKING
 
 from bot.routing.background import Background
 from bot.routing.commands import Reply
@@ -12,18 +11,14 @@ from bot.routing.messages import Attachment, Incoming
 from cards.material import FiledView, MaterialItem, filed_card, meeting_choice_card
 from cards.meeting import meeting_name
 from domain.errors import N_, DomainError
-from domain.material import FileRules, Material, rules_from
+from domain.material import FileRules, Material
 from domain.model import ConversationRef, Meeting, Network
 from netpuls.i18n import Translator, translator
-from netpuls.settings import Settings
 from services import material, material_intake
 from services.graph_port import GraphPort
 from services.material_ports import ChannelFiles, ChannelPost
 from services.networks import Actor, Directory
 from services.ports import Clock, Notifier, Outbound, UnitOfWorkFactory
-
-if TYPE_CHECKING:
-    from graph.client import GraphConnection
 
 log = logging.getLogger(__name__)
 FILE_DOWNLOAD = "application/vnd.microsoft.teams.file.download.info"
@@ -74,30 +69,6 @@ class MaterialFiles:
         self.rules = rules
         self._graph = graph
         self._channel_files = channel_files
-
-    @classmethod
-    def from_settings(
-        cls,
-        settings: Settings,
-        uow: UnitOfWorkFactory,
-        clock: Clock,
-        notifier: Notifier,
-        background: Background,
-        connection: GraphConnection | None,
-    ) -> MaterialFiles:
-        """Filing on msgraph when Graph is configured; without it, files get a clear refusal.
-
-        The connection is the app's one Graph connection (bot/graph_jobs.GraphTimers owns
-        and closes it)."""
-        rules = rules_from(settings.material_max_mb, settings.material_file_types)
-        if connection is None:
-            return cls(uow, clock, notifier, background, rules, None)
-        # msgraph is large: imported only when Graph is configured.
-        from graph.files import GraphFiles
-        from graph.messages import GraphChannelFiles
-
-        files, posted = GraphFiles(connection), GraphChannelFiles(connection)
-        return cls(uow, clock, notifier, background, rules, files, posted)
 
     async def record_post(
         self,
