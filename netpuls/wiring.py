@@ -10,15 +10,20 @@ from aiohttp import web
 from bot.features import default_registry
 from bot.features.cadence.messages import StepMessages, cadence_renderer, summary_reminder
 from bot.features.digest.messages import digest_message
-from bot.features.engagement.files import ENGAGEMENT_FILES, EngagementFiles
+from bot.features.engagement.files import (
+    ENGAGEMENT_FILES,
+    ENGAGEMENT_ROUTE,
+    EngagementFiles,
+    engagement_download,
+)
 from bot.features.material.files import MaterialFiles
 from bot.features.material.intake import MaterialActions
 from bot.features.material.pack import material_pack
-from bot.features.meetings.files import FILES, FileRoutes
+from bot.features.meetings.files import FILES, FileRoutes, add_file_routes
 from bot.features.membership.views import call_announcement
 from bot.features.pairs.messages import pair_prompt, pair_question
 from bot.features.sparring.final import final_message
-from bot.features.sparring.report import REPORT_FILES, ReportFiles
+from bot.features.sparring.report import REPORT_FILES, REPORT_ROUTE, ReportFiles, report_download
 from bot.features.sparring.views import evaluation_message
 from bot.routing.background import Background
 from bot.routing.card_actions import CardActions
@@ -109,12 +114,13 @@ def build_bot(
         Edge(
             notifier=notifier,
             links=links,
-            actions=actions,
-            material=material,
-            engagement=engagement,
+            agenda=actions.shared_copy,
             graph=timers.jobs,
             evaluation_min_answers=settings.evaluation_min_answers,
+            quiet_after=timedelta(days=settings.engagement_quiet_days),
         ),
+        actions,
+        material,
     )
 
 
@@ -138,3 +144,10 @@ def material_files(
 
     files, posted = GraphFiles(connection), GraphChannelFiles(connection)
     return MaterialFiles(uow, clock, notifier, background, rules, files, posted)
+
+
+def add_routes(app: web.Application) -> None:
+    """The files the features serve behind signed links; handlers are built at start."""
+    add_file_routes(app)
+    app.router.add_get(REPORT_ROUTE, report_download)
+    app.router.add_get(ENGAGEMENT_ROUTE, engagement_download)

@@ -5,17 +5,17 @@ from __future__ import annotations
 import gettext
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from bot.routing.card_actions import CardActions
 from bot.routing.links import Links
 from netpuls.i18n import Translator
+from services.engagement import DEFAULT_QUIET_DAYS
 from services.networks import Actor, Directory
 from services.ports import Clock, Notifier, Outbound, UnitOfWorkFactory
+from services.rsvp import MeetingState
 
 if TYPE_CHECKING:
-    from bot.features.engagement.files import EngagementFiles
-    from bot.features.material.files import MaterialFiles
     from scheduler.graph_jobs import GraphJobs
 
 MAX_COMMAND_LENGTH = 2000
@@ -27,15 +27,14 @@ Reply = Outbound
 
 @dataclass(frozen=True, slots=True)
 class Edge:
-    """What the edge offers commands beyond the services: posting and card rendering."""
+    """What commands may use beyond the services: posting, signed links, settings."""
 
     notifier: Notifier
     links: Links
-    actions: CardActions
-    material: MaterialFiles | None = None  # files sent in a personal chat
-    evaluation_min_answers: int = 3  # evaluation totals are shown from this many answers
-    engagement: EngagementFiles | None = None  # the engagement CSV and the quiet threshold
+    agenda: Callable[[MeetingState], Outbound]  # the agenda card as the channel shows it
     graph: GraphJobs | None = None  # meeting events and the roster through Graph
+    evaluation_min_answers: int = 3  # evaluation totals are shown from this many answers
+    quiet_after: timedelta = timedelta(days=DEFAULT_QUIET_DAYS)  # engagement's "quiet"
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,6 @@ from botbuilder.schema import Activity
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.features.meetings.files import add_file_routes
 from bot.teams.auth import (
     InboundAuthenticator,
     OutboundTokens,
@@ -29,7 +28,7 @@ from bot.teams.handler import NetpulsBot, apology, error_reference
 from bot.teams.http1 import Http1
 from bot.teams.notifier import BotNotifier
 from netpuls.settings import Settings
-from netpuls.wiring import BACKGROUND, GRAPH_TIMERS, RUNNER, build_bot
+from netpuls.wiring import BACKGROUND, GRAPH_TIMERS, RUNNER, add_routes, build_bot
 from services.ports import Clock, SystemClock
 from storage.engine import create_engine, session_factory
 from storage.uow import SqlUnitOfWork
@@ -66,7 +65,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
-    add_file_routes(app)
+    add_routes(app)
     return app
 
 

@@ -12,11 +12,13 @@ from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
 from botbuilder.schema.teams import TeamInfo, TeamsChannelAccount
 
+from bot.features.material.files import MaterialFiles
 from bot.features.material.intake import LINKS, channel_post, links_for_the_bot, receive_post
 from bot.features.questions.commands import thread_reply
 from bot.routing.card_actions import (
     CARD_TYPE,
     CardAction,
+    CardActions,
     action_from_invoke,
     action_from_submit,
     error_body,
@@ -69,13 +71,16 @@ class NetpulsBot(TeamsActivityHandler):  # type: ignore[misc]
         registry: CommandRegistry,
         default_language: str,
         edge: Edge,
+        actions: CardActions,
+        material: MaterialFiles | None = None,
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._registry = registry
         self._default_language = default_language
         self._edge = edge
-        self._actions = edge.actions
+        self._actions = actions
+        self._material = material
         self._turns = TurnGate(uow, default_language)
 
     async def translator_for(self, turn_context: TurnContext) -> Translator:
@@ -93,7 +98,7 @@ class NetpulsBot(TeamsActivityHandler):  # type: ignore[misc]
             log.info("duplicate activity %s ignored", activity.id)
             return
         t = translator(start.language)
-        files = self._edge.material
+        files = self._material
         message = incoming(activity)
         if files is not None and files.accepts(message):
             reply = await files.receive(message, t, RosterDirectory(turn_context))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date, timedelta
+from datetime import date
 
+from bot.features.engagement.files import csv_link
 from bot.routing.commands import Command, CommandContext, Reply
 from cards.engagement import (
     ChartView,
@@ -17,7 +18,7 @@ from cards.engagement import (
 from domain.engagement import EngagementTable
 from domain.errors import N_
 from netpuls.i18n import Translator
-from services.engagement import DEFAULT_QUIET_DAYS, engagement
+from services.engagement import engagement
 from services.engagement_chart import activity_chart
 
 CSV_WORDS = ("csv",)
@@ -48,17 +49,13 @@ def chart_png(table: EngagementTable, t: Translator) -> bytes:
 
 async def engagement_command(ctx: CommandContext, args: str) -> Reply:
     """`engagement [csv|chart]`: the table, a CSV link, or the chart per month (organisers)."""
-    files = ctx.edge.engagement
-    quiet_after = files.quiet_after if files else timedelta(days=DEFAULT_QUIET_DAYS)
     found = await engagement(
-        ctx.uow(), ctx.clock, ctx.conversation_id, ctx.actor, ctx.directory, quiet_after
+        ctx.uow(), ctx.clock, ctx.conversation_id, ctx.actor, ctx.directory, ctx.edge.quiet_after
     )
     word = args.strip().lower()
     network, table = found.network, found.table
-    link = files.csv_link(network.slug, ctx.clock.now()) if files else ""
+    link = csv_link(ctx.edge.links, network.slug, ctx.clock.now())
     if word in CSV_WORDS:
-        if not link:
-            return Reply(text=ctx.t("The CSV download is not available here."))
         return Reply(
             text=ctx.t(
                 "Download the engagement of {network} as [CSV]({url}); the link works for an hour.",

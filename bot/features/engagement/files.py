@@ -20,6 +20,11 @@ def engagement_path(slug: str) -> str:
     return f"/exports/{slug}/engagement.csv"
 
 
+def csv_link(links: Links, slug: str, now: datetime) -> str:
+    """A signed link to the CSV, valid for an hour (the link is the permission)."""
+    return links.make(engagement_path(slug), now + CSV_LIFETIME)
+
+
 class EngagementFiles:
     """GET /exports/<network>/engagement.csv, counted fresh on each download."""
 
@@ -30,10 +35,6 @@ class EngagementFiles:
         self._clock = clock
         self._links = links
         self.quiet_after = quiet_after
-
-    def csv_link(self, slug: str, now: datetime) -> str:
-        """A signed link to the CSV, valid for an hour (the link is the permission)."""
-        return self._links.make(engagement_path(slug), now + CSV_LIFETIME)
 
     async def download(self, request: web.Request) -> web.StreamResponse:
         """The CSV; the link's signature is checked first."""

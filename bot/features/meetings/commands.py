@@ -37,7 +37,7 @@ async def agenda_command(ctx: CommandContext, args: str) -> Reply:
         key,
         ctx.actor,
         ctx.directory,
-        ctx.edge.actions.shared_copy,
+        ctx.edge.agenda,
     )
     if ctx.edge.graph is not None:
         ctx.edge.graph.poke()  # the Outlook event follows the agenda (no-op without a mailbox)

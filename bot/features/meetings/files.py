@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.features.engagement.files import ENGAGEMENT_ROUTE, engagement_download
-from bot.features.sparring.report import REPORT_ROUTE, report_download
 from bot.routing.links import Links
 from cards.meeting import meeting_title, meeting_view
 from domain.errors import DomainError
@@ -111,5 +109,3 @@ def add_file_routes(app: web.Application) -> None:
     app.router.add_get(r"/calendar/{slug}/{number:\d+}.ics", calendar)
     app.router.add_get(r"/calendar/{slug:[a-z0-9-]+}.ics", network_calendar)
     app.router.add_get(r"/exports/{slug}/{number:\d+}/attendees.csv", attendees)
-    app.router.add_get(REPORT_ROUTE, report_download)
-    app.router.add_get(ENGAGEMENT_ROUTE, engagement_download)
