@@ -19,9 +19,14 @@ from bot.features.engagement.files import (
 from bot.features.material.files import MaterialFiles
 from bot.features.material.intake import MaterialActions
 from bot.features.material.pack import material_pack
+from bot.features.meetings.actions import OWN_LANGUAGE, MeetingActions
 from bot.features.meetings.files import FILES, FileRoutes, add_file_routes
+from bot.features.membership.actions import MembershipActions
 from bot.features.membership.views import call_announcement
+from bot.features.pairs.actions import PairsActions
 from bot.features.pairs.messages import pair_prompt, pair_question
+from bot.features.questions.actions import QuestionActions
+from bot.features.sparring.actions import SparringActions
 from bot.features.sparring.final import final_message
 from bot.features.sparring.report import REPORT_FILES, REPORT_ROUTE, ReportFiles, report_download
 from bot.features.sparring.views import evaluation_message
@@ -60,7 +65,7 @@ def build_bot(
     links = Links(settings.public_base_url, settings.link_key())
     background = Background()
     app[BACKGROUND] = background
-    actions = CardActions(
+    meetings = MeetingActions(
         uow,
         clock,
         notifier,
@@ -70,6 +75,13 @@ def build_bot(
         # SQLite: one connection, its transactions one at a time: every meeting in one line.
         one_line=settings.database_url.startswith("sqlite"),
     )
+    commands = default_registry()
+    actions = CardActions()
+    actions.register(meetings.verbs(), refused=meetings.refused, reads_own_language=OWN_LANGUAGE)
+    actions.register(MembershipActions(uow, clock, notifier, background, links, commands).verbs())
+    actions.register(SparringActions(uow, clock, notifier, background, meetings.agendas).verbs())
+    actions.register(PairsActions(uow, clock).verbs())
+    actions.register(QuestionActions(uow, clock, notifier, background).verbs())
     app[FILES] = FileRoutes(uow, clock, links)
     app[REPORT_FILES] = ReportFiles(uow, clock, links, min_answers=settings.evaluation_min_answers)
     engagement = EngagementFiles(uow, clock, links, timedelta(days=settings.engagement_quiet_days))
@@ -78,13 +90,13 @@ def build_bot(
     app[GRAPH_TIMERS] = timers
     material = material_files(settings, uow, clock, notifier, background, timers.connection)
     app[MATERIAL] = material
-    actions.extend(MaterialActions(material).verbs())
+    actions.register(MaterialActions(material).verbs())
     app[RUNNER] = CadenceRunner(
         uow,
         clock,
         cadence_renderer(
             StepMessages(
-                agenda=actions.shared_copy,
+                agenda=meetings.shared_copy,
                 material_pack=material_pack,
                 evaluation=evaluation_message,
                 final_evaluation=final_message,
@@ -109,12 +121,12 @@ def build_bot(
     return NetpulsBot(
         uow,
         clock,
-        default_registry(),
+        commands,
         settings.default_language,
         Edge(
             notifier=notifier,
             links=links,
-            agenda=actions.shared_copy,
+            agenda=meetings.shared_copy,
             graph=timers.jobs,
             evaluation_min_answers=settings.evaluation_min_answers,
             quiet_after=timedelta(days=settings.engagement_quiet_days),

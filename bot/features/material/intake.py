@@ -7,7 +7,7 @@ import dataclasses
 import logging
 from typing import TYPE_CHECKING, Any
 
-from bot.routing.card_actions import CardAction, error_body, invoke_body
+from bot.routing.card_actions import CardAction, Verb, error_body, invoke_body
 from bot.routing.commands import Command, CommandContext, Reply
 from bot.routing.messages import Incoming
 from cards.material import (
@@ -174,7 +174,7 @@ class MaterialActions:
     def __init__(self, files: MaterialFiles) -> None:
         self._files = files
 
-    def verbs(self) -> dict[str, Any]:
+    def verbs(self) -> dict[str, Verb]:
         """The verbs this feature adds to the card actions."""
         return {VERB_MATERIAL_MEETING: self._meeting}
 

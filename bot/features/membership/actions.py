@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from bot.features.membership.views import (
@@ -14,7 +14,7 @@ from bot.features.membership.views import (
 )
 from bot.features.membership.welcome import welcome_renderer
 from bot.routing.background import Background
-from bot.routing.card_actions import CardAction, error_body, invoke_body
+from bot.routing.card_actions import CardAction, Verb, error_body, invoke_body
 from bot.routing.commands import Command
 from bot.routing.links import Links
 from cards.membership import DATA_BASE, DATA_NETWORK, DATA_REPLACE, VERB_APPLY, application_card
@@ -33,8 +33,6 @@ from domain.membership import DuplicateApplication
 from netpuls.i18n import translator
 from services import admission, membership, selection
 from services.ports import Clock, Notifier, UnitOfWorkFactory
-
-Verb = Callable[[CardAction], Awaitable[dict[str, Any]]]
 
 
 def _keys(value: object) -> tuple[str, ...]:
@@ -75,14 +73,6 @@ class MembershipActions:
     def verbs(self) -> dict[str, Verb]:
         """The verbs this object answers."""
         return {VERB_APPLY: self._apply, VERB_PROPOSE: self._propose, VERB_CONFIRM: self._confirm}
-
-    def register(self, verbs: dict[str, Verb]) -> None:
-        """Add these verbs to a dispatch table; a verb taken twice is a programming error."""
-        mine = self.verbs()
-        clash = set(mine) & set(verbs)
-        if clash:
-            raise ValueError(f"card verbs already registered: {sorted(clash)}")
-        verbs.update(mine)
 
     async def _apply(self, action: CardAction) -> dict[str, Any]:
         data = action.data

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bot.routing.card_actions import CardAction, error_body, invoke_body
+from bot.routing.card_actions import CardAction, Verb, error_body, invoke_body
 from cards.pairs import DATA_GROUP, DATA_MET, VERB_PAIR_MET, PairMetView, pair_met_card
 from domain.errors import DomainError
 from services import pairs
 from services.ports import Clock, UnitOfWorkFactory
-
-Verb = Callable[[CardAction], Awaitable[dict[str, Any]]]
 
 
 class PairsActions:
@@ -21,11 +18,9 @@ class PairsActions:
         self._uow = uow
         self._clock = clock
 
-    def register(self, verbs: dict[str, Verb]) -> None:
-        """Add this verb to a dispatch table; a verb taken twice is a programming error."""
-        if VERB_PAIR_MET in verbs:
-            raise ValueError(f"card verb already registered: {VERB_PAIR_MET}")
-        verbs[VERB_PAIR_MET] = self._met
+    def verbs(self) -> dict[str, Verb]:
+        """The verb of the "did you meet?" card."""
+        return {VERB_PAIR_MET: self._met}
 
     async def _met(self, action: CardAction) -> dict[str, Any]:
         try:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.features.questions.views import ask_view, channel_post, question_view
 from bot.routing.background import Background
-from bot.routing.card_actions import CardAction, error_body, invoke_body
+from bot.routing.card_actions import CardAction, Verb, error_body, invoke_body
 from cards.questions import (
     DATA_QUESTION,
     INPUT_HELPFUL,
@@ -23,8 +22,6 @@ from domain.errors import DomainError, NotAllowed
 from services import questions
 from services.ports import Clock, Notifier, UnitOfWorkFactory
 
-Verb = Callable[[CardAction], Awaitable[dict[str, Any]]]
-
 
 class QuestionActions:
     """`question_helpful`: mark, answer with the updated card, update the channel's copy."""
@@ -37,10 +34,9 @@ class QuestionActions:
         self._notifier = notifier
         self._background = background
 
-    def register(self, verbs: dict[str, Verb]) -> None:
-        """Add this feature's verbs to the dispatch table."""
-        verbs[VERB_HELPFUL] = self._helpful
-        verbs[VERB_ASK] = self._ask
+    def verbs(self) -> dict[str, Verb]:
+        """The verbs of the question cards."""
+        return {VERB_HELPFUL: self._helpful, VERB_ASK: self._ask}
 
     async def _ask(self, action: CardAction) -> dict[str, Any]:
         typed = str(action.data.get(INPUT_TEXT) or "")

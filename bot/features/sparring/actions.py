@@ -18,7 +18,7 @@ from bot.features.sparring.views import (
     summary_view,
 )
 from bot.routing.background import Background
-from bot.routing.card_actions import CardAction, error_body, invoke_body
+from bot.routing.card_actions import CardAction, Verb, error_body, invoke_body
 from cards import sparring_ids as ids
 from cards.final_evaluation import final_form_card, final_thanks_card
 from cards.ids import DATA_MEETING
@@ -28,7 +28,6 @@ from domain.errors import DomainError, NotAllowed
 from services import cases, evaluations, final_evaluation, host, rsvp, summaries
 from services.ports import Clock, Notifier, Outbound, UnitOfWorkFactory
 
-Verb = Callable[[CardAction], Awaitable[dict[str, Any]]]
 ALREADY = "You have already evaluated this meeting. Thank you!"
 
 
@@ -76,14 +75,6 @@ class SparringActions:
             ids.VERB_EVALUATE: self._evaluate,
             ids.VERB_FINAL_EVALUATE: self._final_evaluate,
         }
-
-    def register(self, verbs: dict[str, Verb]) -> None:
-        """Add these verbs to a dispatch table; a verb taken twice is a programming error."""
-        mine = self.verbs()
-        clash = set(mine) & set(verbs)
-        if clash:
-            raise ValueError(f"card verbs already registered: {sorted(clash)}")
-        verbs.update(mine)
 
     async def _case_form(self, action: CardAction, notice: str = "") -> dict[str, Any]:
         try:

@@ -1,0 +1,168 @@
+"""The agenda and attendee cards' verbs: answer for your municipality, refresh, attendees."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from bot.features.meetings.views import agenda_view, attendees_view, reader_view, shared_view
+from bot.routing.background import Background
+from bot.routing.card_actions import CardAction, Verb, error_body, invoke_body
+from bot.routing.links import Links
+from cards.agenda import SharedAgenda, agenda_card, shared_agenda
+from cards.attendees import attendees_card
+from cards.ids import INPUT_DIETARY, INPUT_NOTE, VERB_ATTENDEES, VERB_REFRESH, VERB_RSVP
+from cards.views import AgendaView
+from domain.errors import DomainError
+from domain.rsvp import Answer, Standing
+from netpuls.i18n import Translator, translator
+from services import rsvp
+from services.networks import identify
+from services.ports import Clock, Notifier, Outbound, UnitOfWorkFactory
+
+# The RSVP verb reads the reader's language with the answer, in one transaction.
+OWN_LANGUAGE = frozenset({VERB_RSVP})
+
+
+class MeetingActions:
+    """The verbs the agenda and attendee cards send: RSVP, refresh, attendees."""
+
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        notifier: Notifier,
+        links: Links,
+        background: Background,
+        default_language: str = "en",
+        *,
+        one_line: bool = False,
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._notifier = notifier
+        self._links = links
+        self._background = background
+        # Every posted copy of a meeting's card is updated after an answer (sparring uses it too).
+        self.agendas = rsvp.AgendaRefresher(uow, clock, notifier, self.shared_copy)
+        self._states = rsvp.MeetingStates()
+        # Each answer comes back with its reader's language, read in the answer's transaction.
+        self._answers = rsvp.AnswerGate(
+            uow, clock, self._states, default_language, one_line=one_line
+        )
+        self._shared: list[tuple[rsvp.MeetingState, str, AgendaView, SharedAgenda]] = []
+
+    def verbs(self) -> dict[str, Verb]:
+        """The verbs of the agenda and attendee cards."""
+        return {VERB_RSVP: self._rsvp, VERB_REFRESH: self._refresh, VERB_ATTENDEES: self._attendees}
+
+    async def refused(self, action: CardAction, exc: DomainError) -> dict[str, Any]:
+        """Show the reason on the reader's own card when the card is valid, else an error."""
+        message = action.t(exc.msgid, **exc.params)
+        try:
+            state = await rsvp.meeting_state(self._uow(), self._clock, action.data.get("meeting"))
+        except DomainError:
+            return error_body(message)
+        person = await self._person_key(action)
+        return invoke_body(
+            agenda_card(agenda_view(state, self._links, person, notice=message), action.t)
+        )
+
+    async def _person_key(self, action: CardAction) -> str | None:
+        async with self._uow() as uow:
+            person = await identify(uow, action.actor, None)
+        return person.key if person else None
+
+    async def _rsvp(self, action: CardAction) -> dict[str, Any]:
+        data = action.data
+        slug, number, click = rsvp.click(
+            data.get("meeting"),
+            action.actor,
+            action.directory,
+            data.get("answer"),
+            data.get(INPUT_DIETARY, ""),
+            data.get(INPUT_NOTE, ""),
+            action.conversation_id,
+        )
+        answered = await self._answers.answer(slug, number, click)
+        if answered.language:  # read with the answer
+            action = replace(action, translator=translator(answered.language))
+        else:  # a gate without a default language does not read it
+            action = await action.with_language()
+        mine = answered.outcome.rsvp
+        notice = _confirmation(action.t, mine.answer, mine.standing)
+        if answered.cards_posted or answered.outcome.promoted:
+            self._background.spawn(self._after_answer(answered), name=f"rsvp:{answered.state.key}")
+        shared, parts = self._shared_agenda(answered.state, action.t)
+        view = reader_view(shared, answered.state, answered.person.key, notice)
+        return invoke_body(agenda_card(view, action.t, parts))
+
+    def _shared_agenda(
+        self, state: rsvp.MeetingState, t: Translator
+    ) -> tuple[AgendaView, SharedAgenda]:
+        """The reader-independent view and card parts of a state, made once for the clicks
+        answered together (they share one state object) in each language."""
+        for kept_state, language, shared, parts in self._shared:
+            if kept_state is state and language == t.language:
+                return shared, parts
+        shared = shared_view(state, self._links)
+        parts = shared_agenda(shared, t)
+        # A few entries: the clicks of one batch get their answers one after the other.
+        self._shared = [(state, t.language, shared, parts), *self._shared[:3]]
+        return shared, parts
+
+    async def _after_answer(self, answered: rsvp.Answered) -> None:
+        """Update every posted copy of the card and tell anyone promoted from the waitlist."""
+        if answered.cards_posted:
+            await self.agendas.refresh(answered.state.key)
+        if answered.outcome.promoted:
+            await rsvp.tell_promoted(
+                self._uow(),
+                self._notifier,
+                answered.state,
+                answered.outcome.promoted,
+                _promotion_message,
+            )
+
+    def shared_copy(self, state: rsvp.MeetingState) -> Outbound:
+        """The agenda card as everyone sees it in the channel, in the network's language."""
+        t = translator(state.network.language)
+        return Outbound(card=agenda_card(agenda_view(state, self._links), t))
+
+    async def _refresh(self, action: CardAction) -> dict[str, Any]:
+        state = await rsvp.meeting_state(self._uow(), self._clock, action.data.get("meeting"))
+        person = await self._person_key(action)
+        return invoke_body(agenda_card(agenda_view(state, self._links, person), action.t))
+
+    async def _attendees(self, action: CardAction) -> dict[str, Any]:
+        state = await rsvp.attendees(
+            self._uow(), self._clock, action.data.get("meeting"), action.actor, action.directory
+        )
+        view = attendees_view(state, self._links, self._clock.now())
+        return invoke_body(attendees_card(view, action.t))
+
+
+def _confirmation(t: Translator, answer: Answer, standing: Standing) -> str:
+    if answer is Answer.ATTENDING and standing is Standing.WAITLISTED:
+        return t(
+            "The meeting is full: you are on the waitlist. I will tell you if a place becomes free."
+        )
+    return {
+        Answer.ATTENDING: t("Thank you: you are attending."),
+        Answer.NOT_ATTENDING: t("Thank you: you are not attending."),
+        Answer.MAYBE: t("Thank you: you might attend."),
+    }[answer]
+
+
+def _promotion_message(state: rsvp.MeetingState, name: str) -> Outbound:
+    t = translator(state.network.language)
+    return Outbound(
+        text=t(
+            "{name}: a place became free at {network}, meeting {number} on "
+            "{date}. You are now attending.",
+            name=name,
+            network=state.network.name,
+            number=state.meeting.number,
+            date=t.date(state.meeting.day),
+        )
+    )
