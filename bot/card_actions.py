@@ -9,8 +9,8 @@ from typing import Any
 
 from bot.background import Background
 from bot.links import Links
-from bot.views import agenda_view, attendees_view, reader_view, shared_view
-from cards.agenda import SharedAgenda, agenda_card, shared_agenda
+from bot.views import agenda_view, attendees_view
+from cards.agenda import agenda_card
 from cards.attendees import attendees_card
 from cards.ids import (
     INPUT_DIETARY,
@@ -20,7 +20,6 @@ from cards.ids import (
     VERB_REFRESH,
     VERB_RSVP,
 )
-from cards.views import AgendaView
 from domain.errors import N_, DomainError, InvalidInput
 from domain.rsvp import Answer, Standing
 from netpuls.i18n import Translator, translator
@@ -30,8 +29,6 @@ from services.ports import Clock, Notifier, Outbound, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 ERROR_TYPE = "application/vnd.microsoft.error"
-# Verbs whose handler reads the reader's language itself, with its own statements.
-_READ_OWN_LANGUAGE = frozenset({VERB_RSVP})
 CARD_TYPE = "application/vnd.microsoft.card.adaptive"
 
 
@@ -39,9 +36,8 @@ CARD_TYPE = "application/vnd.microsoft.card.adaptive"
 class CardAction:
     """One click: who, where, which verb, with which data (inputs included).
 
-    The reader's language is either known (`translator`) or read when needed
-    (`read_language`): an RSVP reads it in the same transaction as the answer, every other
-    verb before it runs.
+    The reader's language is either known (`translator`, a message's Action.Submit) or read
+    (`read_language`) before the verb runs.
     """
 
     actor: Actor
@@ -90,9 +86,6 @@ class CardActions:
         notifier: Notifier,
         links: Links,
         background: Background,
-        default_language: str = "en",
-        *,
-        one_line: bool = False,
     ) -> None:
         self._uow = uow
         self._clock = clock
@@ -100,12 +93,6 @@ class CardActions:
         self._links = links
         self._background = background
         self._agendas = rsvp.AgendaRefresher(uow, clock, notifier, self.shared_copy)
-        self._states = rsvp.MeetingStates()
-        # Each answer comes back with its reader's language, read in the answer's transaction.
-        self._answers = rsvp.AnswerGate(
-            uow, clock, self._states, default_language, one_line=one_line
-        )
-        self._shared: list[tuple[rsvp.MeetingState, str, AgendaView, SharedAgenda]] = []
         self._verbs: dict[str, Callable[[CardAction], Awaitable[dict[str, Any]]]] = {
             VERB_RSVP: self._rsvp,
             VERB_REFRESH: self._refresh,
@@ -136,8 +123,7 @@ class CardActions:
     async def run(self, action: CardAction) -> dict[str, Any]:
         """The invoke response body for a card action; user errors never raise."""
         handler = self._verbs.get(action.verb)
-        if action.verb not in _READ_OWN_LANGUAGE:
-            action = await action.with_language()
+        action = await action.with_language()
         if handler is None:
             return error_body(action.t("I don't know that card action."))
         try:
@@ -164,7 +150,9 @@ class CardActions:
 
     async def _rsvp(self, action: CardAction) -> dict[str, Any]:
         data = action.data
-        slug, number, click = rsvp.click(
+        answered = await rsvp.respond(
+            self._uow(),
+            self._clock,
             data.get("meeting"),
             action.actor,
             action.directory,
@@ -173,32 +161,12 @@ class CardActions:
             data.get(INPUT_NOTE, ""),
             action.conversation_id,
         )
-        answered = await self._answers.answer(slug, number, click)
-        if answered.language:  # read with the answer
-            action = replace(action, translator=translator(answered.language))
-        else:  # a gate without a default language does not read it
-            action = await action.with_language()
         mine = answered.outcome.rsvp
         notice = _confirmation(action.t, mine.answer, mine.standing)
         if answered.cards_posted or answered.outcome.promoted:
             self._background.spawn(self._after_answer(answered), name=f"rsvp:{answered.state.key}")
-        shared, parts = self._shared_agenda(answered.state, action.t)
-        view = reader_view(shared, answered.state, answered.person.key, notice)
-        return invoke_body(agenda_card(view, action.t, parts))
-
-    def _shared_agenda(
-        self, state: rsvp.MeetingState, t: Translator
-    ) -> tuple[AgendaView, SharedAgenda]:
-        """The reader-independent view and card parts of a state, made once for the clicks
-        answered together (they share one state object) in each language."""
-        for kept_state, language, shared, parts in self._shared:
-            if kept_state is state and language == t.language:
-                return shared, parts
-        shared = shared_view(state, self._links)
-        parts = shared_agenda(shared, t)
-        # A few entries: the clicks of one batch get their answers one after the other.
-        self._shared = [(state, t.language, shared, parts), *self._shared[:3]]
-        return shared, parts
+        view = agenda_view(answered.state, self._links, answered.person.key, notice)
+        return invoke_body(agenda_card(view, action.t))
 
     async def _after_answer(self, answered: rsvp.Answered) -> None:
         """Update every posted copy of the card and tell anyone promoted from the waitlist."""

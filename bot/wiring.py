@@ -49,16 +49,7 @@ def build_bot(
     background = Background()
     app[BACKGROUND] = background
     notifier = BotNotifier(adapter, settings.app_id)
-    actions = CardActions(
-        uow,
-        clock,
-        notifier,
-        links,
-        background,
-        settings.default_language,
-        # SQLite: one connection, its transactions one at a time: every meeting in one line.
-        one_line=settings.database_url.startswith("sqlite"),
-    )
+    actions = CardActions(uow, clock, notifier, links, background)
     app[FILES] = FileRoutes(uow, clock, links)
     app[REPORT_FILES] = ReportFiles(uow, clock, links, min_answers=settings.evaluation_min_answers)
     engagement = EngagementFiles(uow, clock, links, timedelta(days=settings.engagement_quiet_days))

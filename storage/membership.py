@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.membership import Application, ApplicationStatus, Call, Commitment, FeeRecord
 from domain.model import Municipality, Person, RoleKind
 from domain.seats import SeatPerson, SeatRole
+from storage.dialect import insert_for
 from storage.membership_models import (
     ApplicationRow,
     ApplicationVersionRow,
@@ -19,7 +20,6 @@ from storage.membership_models import (
     SeatPersonRow,
 )
 from storage.models import MunicipalityRow, NetworkRow, PersonRow, RoleRow, SeatRow, utcnow
-from storage.repositories import _insert
 
 
 def _aware(value: datetime) -> datetime:
@@ -330,7 +330,7 @@ class SqlMembershipRepository:
         """Store the call a network file declares, unless the network has one (race-free)."""
         network_id = await self._s.scalar(select(NetworkRow.id).where(NetworkRow.slug == slug))
         stmt = (
-            _insert(self._s, CallRow)
+            insert_for(self._s, CallRow)
             .values(
                 network_id=network_id,
                 deadline=call.deadline,
