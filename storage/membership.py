@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.membership import Application, ApplicationStatus, Call, Commitment, FeeRecord
+from domain.membership import Application, ApplicationStatus, Call, FeeRecord
 from domain.model import Municipality, Person, RoleKind
 from domain.seats import SeatPerson, SeatRole
 from storage.dialect import insert_for
+from storage.membership_mapping import (
+    application_from_row,
+    aware,
+    content_of,
+    utc,
+    version_from_row,
+)
 from storage.membership_models import (
     ApplicationRow,
     ApplicationVersionRow,
@@ -20,88 +27,6 @@ from storage.membership_models import (
     SeatPersonRow,
 )
 from storage.models import MunicipalityRow, NetworkRow, PersonRow, RoleRow, SeatRow, utcnow
-
-
-def _aware(value: datetime) -> datetime:
-    # SQLite hands back naive datetimes for timezone-aware columns; they were stored in UTC.
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def _utc(value: datetime) -> datetime:
-    return value.astimezone(UTC)
-
-
-def content_of(application: Application) -> dict[str, Any]:
-    """An application as a JSON object (what a version row keeps)."""
-    c = application.commitment
-    return {
-        "municipality_key": application.municipality_key,
-        "municipality_name": application.municipality_name,
-        "region": application.region,
-        "head_of_planning": application.head_of_planning,
-        "email": application.email,
-        "interest": application.interest,
-        "themes": list(application.themes),
-        "links": list(application.links),
-        "commitment": _commitment_json(c) if c else None,
-    }
-
-
-def _commitment_json(c: Commitment) -> dict[str, Any]:
-    return {
-        "board_date": c.board_date.isoformat(),
-        "board_reference": c.board_reference,
-        "project_leader": c.project_leader,
-        "steering_group": c.steering_group,
-    }
-
-
-def _commitment(data: dict[str, Any] | None) -> Commitment | None:
-    if not data:
-        return None
-    return Commitment(
-        board_date=date.fromisoformat(data["board_date"]),
-        board_reference=data["board_reference"],
-        project_leader=data["project_leader"],
-        steering_group=data["steering_group"],
-    )
-
-
-def _application(row: ApplicationRow) -> Application:
-    return Application(
-        municipality_key=row.municipality_key,
-        municipality_name=row.municipality_name,
-        region=row.region,
-        head_of_planning=row.head_of_planning,
-        email=row.email,
-        interest=row.interest,
-        themes=tuple(row.themes),
-        links=tuple(row.links),
-        commitment=_commitment(row.commitment),
-        version=row.version,
-        status=ApplicationStatus(row.status),
-        submitted_at=_aware(row.submitted_at),
-        submitted_by=row.submitted_by,
-    )
-
-
-def _version(row: ApplicationVersionRow, status: ApplicationStatus) -> Application:
-    data = row.content
-    return Application(
-        municipality_key=data["municipality_key"],
-        municipality_name=data["municipality_name"],
-        region=data["region"],
-        head_of_planning=data["head_of_planning"],
-        email=data["email"],
-        interest=data["interest"],
-        themes=tuple(data["themes"]),
-        links=tuple(data["links"]),
-        commitment=_commitment(data.get("commitment")),
-        version=row.version,
-        status=status,
-        submitted_at=_aware(row.submitted_at),
-        submitted_by=row.submitted_by,
-    )
 
 
 class SqlMembershipRepository:
@@ -125,8 +50,8 @@ class SqlMembershipRepository:
         row = await self._call_row(slug)
         if row is None:
             return None
-        closed = _aware(row.closed_at) if row.closed_at else None
-        return Call(row.deadline, _aware(row.opened_at), closed)
+        closed = aware(row.closed_at) if row.closed_at else None
+        return Call(row.deadline, aware(row.opened_at), closed)
 
     async def lock_call(self, slug: str) -> Call | None:
         """Take the call's write lock for this transaction (a write first, as for RSVPs)."""
@@ -144,8 +69,8 @@ class SqlMembershipRepository:
             network_id = await self._s.scalar(select(NetworkRow.id).where(NetworkRow.slug == slug))
             row = CallRow(network_id=network_id)
             self._s.add(row)
-        row.deadline, row.opened_at = call.deadline, _utc(call.opened_at)
-        row.closed_at = _utc(call.closed_at) if call.closed_at else None
+        row.deadline, row.opened_at = call.deadline, utc(call.opened_at)
+        row.closed_at = utc(call.closed_at) if call.closed_at else None
         row.opened_by, row.updated_at = by, utcnow()
         await self._s.flush()
 
@@ -162,7 +87,7 @@ class SqlMembershipRepository:
     async def application(self, slug: str, municipality_key: str) -> Application | None:
         """The municipality's application to the network, as its latest version says."""
         row = await self._application_row(slug, municipality_key)
-        return _application(row) if row else None
+        return application_from_row(row) if row else None
 
     async def application_by(self, slug: str, teams_user_id: str) -> Application | None:
         """The latest application this Teams user sent to the network, for editing."""
@@ -176,7 +101,7 @@ class SqlMembershipRepository:
                 .order_by(ApplicationRow.submitted_at.desc(), ApplicationRow.id.desc())
             )
         ).first()
-        return _application(row) if row else None
+        return application_from_row(row) if row else None
 
     async def applications(self, slug: str) -> list[Application]:
         """Every application to the network, first sent first."""
@@ -185,7 +110,7 @@ class SqlMembershipRepository:
             .where(ApplicationRow.network_id == self._network_id(slug))
             .order_by(ApplicationRow.id)
         )
-        return [_application(r) for r in rows]
+        return [application_from_row(r) for r in rows]
 
     async def save_application(self, slug: str, application: Application) -> None:
         """Store a new version: the current row is updated and the version row added."""
@@ -200,7 +125,7 @@ class SqlMembershipRepository:
             setattr(row, name, value)
         row.version, row.status = application.version, application.status.value
         row.submitted_at, row.submitted_by = (
-            _utc(application.submitted_at),
+            utc(application.submitted_at),
             application.submitted_by,
         )
         row.decided_at = None
@@ -210,7 +135,7 @@ class SqlMembershipRepository:
                 application_id=row.id,
                 version=application.version,
                 content=values,
-                submitted_at=_utc(application.submitted_at),
+                submitted_at=utc(application.submitted_at),
                 submitted_by=application.submitted_by,
             )
         )
@@ -226,7 +151,7 @@ class SqlMembershipRepository:
             .where(ApplicationVersionRow.application_id == row.id)
             .order_by(ApplicationVersionRow.version)
         )
-        return [_version(v, ApplicationStatus(row.status)) for v in versions]
+        return [version_from_row(v, ApplicationStatus(row.status)) for v in versions]
 
     async def set_status(
         self, slug: str, municipality_key: str, status: ApplicationStatus, at: datetime
@@ -234,7 +159,7 @@ class SqlMembershipRepository:
         """Record the decision on an application."""
         row = await self._application_row(slug, municipality_key)
         assert row is not None
-        row.status, row.decided_at = status.value, _utc(at)
+        row.status, row.decided_at = status.value, utc(at)
         await self._s.flush()
 
     async def _municipality_row(self, municipality: Municipality) -> MunicipalityRow:
@@ -334,7 +259,7 @@ class SqlMembershipRepository:
             .values(
                 network_id=network_id,
                 deadline=call.deadline,
-                opened_at=_utc(call.opened_at),
+                opened_at=utc(call.opened_at),
                 opened_by=by,
                 closed_at=None,
                 updated_at=utcnow(),
