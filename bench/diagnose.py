@@ -6,9 +6,6 @@ Not for production: it patches netpuls at start-up. Variants:
   edge-only      the handler replies with the help text and touches no storage: what the
                  edge (aiohttp, authentication, botbuilder's turn, the connector) costs alone
   claim-only     the handler claims the activity id (one write unit of work), then replies
-  stock-sqlite   netpuls as it was on SQLite: SQLAlchemy's stock pool of up to 15 connections
-                 and its stock aiosqlite adapter (four thread hops per SELECT) instead of one
-                 fairly queued connection and one hop per statement (storage/sqlite_driver.py)
   no-pre-ping    netpuls as is, without pool_pre_ping on PostgreSQL (one round trip less
                  per unit of work)
   asyncio-loop   netpuls as is, on asyncio's own event loop instead of uvloop's
@@ -23,7 +20,7 @@ from typing import Any
 
 from botbuilder.core import MessageFactory, TurnContext
 
-VARIANTS = ("edge-only", "claim-only", "stock-sqlite", "no-pre-ping", "asyncio-loop")
+VARIANTS = ("edge-only", "claim-only", "no-pre-ping", "asyncio-loop")
 HELP_TEXT = "Here is what I can do:\n- **help**: show this list\n- **next**: the next meeting"
 
 
@@ -66,12 +63,6 @@ def patch(variant: str) -> None:
         NetpulsBot.on_message_activity = _edge_only  # type: ignore[method-assign,assignment]
     elif variant == "claim-only":
         NetpulsBot.on_message_activity = _claim_only  # type: ignore[method-assign,assignment]
-    elif variant == "stock-sqlite":
-        from sqlalchemy.pool import AsyncAdaptedQueuePool
-
-        _engine_options(
-            "sqlite", poolclass=AsyncAdaptedQueuePool, pool_size=5, max_overflow=10, module=None
-        )
     elif variant == "no-pre-ping":
         _engine_options("postgresql", pool_pre_ping=False)
     elif variant == "asyncio-loop":

@@ -25,7 +25,7 @@ from aiohttp import web
 
 from bench.load import Tally, run_load
 from bench.report import Row, best_rounds, print_report
-from bench.scenarios import HELP, RSVP, SCENARIOS, Scenario
+from bench.scenarios import HELP, SCENARIOS, Scenario
 from bench.servers import PYTHON, Server, base_env, run_command
 from tests.support.token_issuer import TokenIssuer
 
@@ -182,9 +182,8 @@ def _plan(databases: list[str], args: argparse.Namespace) -> list[tuple[Scenario
         for auth in (False, True)
     ]
     if args.diagnose:
-        variants = ("edge-only", "claim-only", "stock-sqlite", "asyncio-loop")
+        variants = ("edge-only", "claim-only", "asyncio-loop")
         plan += [(HELP, "sqlite", False, v) for v in variants]
-        plan += [(RSVP, "sqlite", False, "stock-sqlite")]
         if "postgres" in databases:
             plan += [(HELP, "postgres", False, v) for v in ("claim-only", "no-pre-ping")]
     return plan

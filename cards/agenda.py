@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from urllib.parse import quote
 
 from cards import ids
@@ -18,45 +17,22 @@ COLLAPSE_AFTER = 6
 URL_SAFE = ":/?#@!$&'*+,;=%~[]"
 
 
-@dataclass(frozen=True, slots=True)
-class SharedAgenda:
-    """What every reader's copy of one meeting's agenda card has in common, in one language:
-    rendered once and shared by the copies (the elements are never changed afterwards)."""
-
-    body: tuple[Element, ...]  # from the header to the RSVP section
-    actions: tuple[Element, ...]
-    summary: str
-
-
-def shared_agenda(view: AgendaView, t: Translator) -> SharedAgenda:
-    """The parts of the agenda card that do not depend on the reader (`mine`, `notice`)."""
-    body = (
+def agenda_card(view: AgendaView, t: Translator) -> Element:
+    """The agenda of one meeting with its RSVP state and actions, in the reader's language."""
+    body: list[Element] = [
+        *_notice(view.notice),
         *_header(view, t),
         *_programme(view, t),
         *_field_visit(view.meeting, t),
         *_cases(view.accepted_cases, t),
         *_material(view.material, t),
         *rsvp_section(view.rsvp, t),
-    )
-    return SharedAgenda(body, tuple(_actions(view, t)), meeting_summary(view.meeting, t))
-
-
-def agenda_card(view: AgendaView, t: Translator, shared: SharedAgenda | None = None) -> Element:
-    """The agenda of one meeting with its RSVP state and actions, in the reader's language.
-
-    `shared`: the reader-independent parts already rendered from the same view and language.
-    """
-    if shared is None:
-        shared = shared_agenda(view, t)
-    body: list[Element] = [
-        *_notice(view.notice),
-        *shared.body,
         *_my_answer(view.mine, view.rsvp.closed, t),
     ]
     if not view.rsvp.closed:
         body += _inputs(view.mine, t)
-    summary = shared.summary
-    out = card(body, actions=list(shared.actions), fallback_text=summary, speak=summary)
+    summary = meeting_summary(view.meeting, t)
+    out = card(body, actions=_actions(view, t), fallback_text=summary, speak=summary)
     # Universal Actions: each reader's client asks for their own copy (with `mine` filled in).
     out["refresh"] = {"action": refresh_action(view.meeting_key)}
     return out

@@ -19,7 +19,7 @@ from bot.features.engagement.files import (
 from bot.features.material.files import MaterialFiles
 from bot.features.material.intake import MaterialActions
 from bot.features.material.pack import material_pack
-from bot.features.meetings.actions import OWN_LANGUAGE, MeetingActions
+from bot.features.meetings.actions import MeetingActions
 from bot.features.meetings.files import FILES, FileRoutes, add_file_routes
 from bot.features.membership.actions import MembershipActions
 from bot.features.membership.views import call_announcement
@@ -65,19 +65,10 @@ def build_bot(
     links = Links(settings.public_base_url, settings.link_key())
     background = Background()
     app[BACKGROUND] = background
-    meetings = MeetingActions(
-        uow,
-        clock,
-        notifier,
-        links,
-        background,
-        settings.default_language,
-        # SQLite: one connection, its transactions one at a time: every meeting in one line.
-        one_line=settings.database_url.startswith("sqlite"),
-    )
+    meetings = MeetingActions(uow, clock, notifier, links, background)
     commands = default_registry()
     actions = CardActions()
-    actions.register(meetings.verbs(), refused=meetings.refused, reads_own_language=OWN_LANGUAGE)
+    actions.register(meetings.verbs(), refused=meetings.refused)
     actions.register(MembershipActions(uow, clock, notifier, background, links, commands).verbs())
     actions.register(SparringActions(uow, clock, notifier, background, meetings.agendas).verbs())
     actions.register(PairsActions(uow, clock).verbs())

@@ -13,9 +13,9 @@ from domain.model import ORGANISERS, ConversationKind, ConversationRef, Network,
 from domain.sparring import Summary, reminder_due
 from services.final_evaluation import CADENCE_ACTOR
 from services.final_evaluation import audience as final_audience
+from services.meeting_state import MeetingState, load_state
 from services.networks import Actor, Directory, identify, personal_chat
 from services.ports import Clock, NewDelivery, Outbound, StepRecord, UnitOfWork, UnitOfWorkFactory
-from services.rsvp import MeetingState, load_state
 
 log = logging.getLogger(__name__)
 

@@ -21,9 +21,9 @@ from domain.sparring import (
     parse_position,
     reorder,
 )
+from services.meeting_state import parse_meeting_key
 from services.networks import Actor, Directory, personal_chat
 from services.ports import Clock, Notifier, Outbound, UnitOfWork
-from services.rsvp import parse_meeting_key
 from services.sparring_support import Member, meeting_of, member, organiser, record
 
 REVIEWERS_ONLY = N_("Only the facilitator or the secretariat can review problem statements.")

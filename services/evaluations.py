@@ -10,9 +10,9 @@ from domain.final_evaluation import DEFAULT_MIN_ANSWERS, disclosed
 from domain.model import Meeting, Network
 from domain.rsvp import Answer, Standing
 from domain.sparring import EvaluationAggregate, aggregate, clean_score
+from services.meeting_state import parse_meeting_key
 from services.networks import Actor, Directory, personal_chat
 from services.ports import Clock, Notifier, Outbound, UnitOfWork
-from services.rsvp import parse_meeting_key
 from services.sparring_support import Member, meeting_of, member, organiser, record
 
 

@@ -6,7 +6,7 @@ import csv
 import io
 
 from domain.rsvp import Answer
-from services.rsvp import MeetingState
+from services.meeting_state import MeetingState
 
 
 def attendees_csv(state: MeetingState) -> str:

@@ -8,9 +8,9 @@ from dataclasses import dataclass, replace
 from domain.errors import N_, NotAllowed
 from domain.model import Meeting, Network, RoleKind
 from domain.sparring import HostPlan, clean_host_plan
+from services.meeting_state import parse_meeting_key
 from services.networks import Actor, Directory, personal_chat
 from services.ports import Clock, Notifier, Outbound, UnitOfWork
-from services.rsvp import parse_meeting_key
 from services.sparring_support import (
     Member,
     host_name,

@@ -20,8 +20,8 @@ from domain.model import Meeting, MeetingStatus, Network, Person
 from domain.rsvp import Answer, Standing
 from services.calendar_ports import CalendarPort, EventDetails, EventRecord, EventState, Invitee
 from services.graph_port import GraphFailure
+from services.meeting_state import MeetingState, load_state
 from services.ports import Clock, UnitOfWorkFactory
-from services.rsvp import MeetingState, load_state
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)

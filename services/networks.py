@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -192,11 +191,18 @@ async def claim_activity(uow: UnitOfWork, conversation_id: str, activity_id: str
     return fresh
 
 
-async def reader_language(
-    uow: UnitOfWork, conversation_id: str, actor: Actor, default: str, chosen: str | None
+async def preferred_language(
+    uow: UnitOfWork, conversation_id: str, actor: Actor, default: str
 ) -> str:
-    """The language once the reader's own choice (`chosen`, or None) has been read: that
-    choice, else their Teams client's, else their stored locale, else the network's."""
+    """The reader's language, read in its own unit of work (a card action: nothing written)."""
+    async with uow:
+        return await _language(uow, conversation_id, actor, default)
+
+
+async def _language(uow: UnitOfWork, conversation_id: str, actor: Actor, default: str) -> str:
+    """The reader's own choice, else their Teams client's, else their stored locale, else
+    the network's, else `default`."""
+    chosen = await uow.preferences.language(actor.teams_user_id)
     if chosen:
         return chosen
     client = normalise_language(actor.locale)
@@ -223,56 +229,22 @@ class TurnStart:
     language: str
 
 
-@dataclass(frozen=True, slots=True)
-class TurnRequest:
-    """A message turn about to start: where, which activity, from whom."""
+async def begin_turn(
+    uow: UnitOfWork, ref: ConversationRef, activity_id: str | None, actor: Actor, default: str
+) -> TurnStart:
+    """One unit of work per turn: claim the activity, store an unknown chat, pick the language.
 
-    ref: ConversationRef
-    activity_id: str | None
-    actor: Actor
-    # False: only the reader's language is wanted (a card action); an unknown chat is not stored.
-    record: bool = True
-
-
-async def begin_turns(
-    uow: UnitOfWork, requests: Sequence[TurnRequest], default: str
-) -> list[TurnStart]:
-    """Start several turns in one transaction (a group commit); one result per request.
-
-    Each activity is claimed once: a redelivery, whether stored earlier or a second copy in
-    this batch, is not fresh. Unknown chats are stored, each reader's language picked.
+    The claim is decided by the database's unique key, so a redelivery (Teams may resend an
+    activity, to this replica or another) starts no second turn and writes nothing.
     """
     async with uow:
-        keys = [(r.ref.conversation_id, r.activity_id) for r in requests if r.activity_id]
-        claimed = await uow.activities.claim_many(keys) if keys else set()
-        live: list[TurnRequest | None] = []
-        for request in requests:
-            key = (request.ref.conversation_id, request.activity_id)
-            if request.activity_id and key not in claimed:
-                live.append(None)
-                continue
-            claimed.discard(key)  # a second copy in the same batch is a redelivery
-            live.append(request)
-        starts = [TurnStart(False, default)] * len(requests)
-        fresh = [r for r in live if r is not None]
-        if not fresh:
-            return starts
-        looks = await uow.conversations.first_looks(
-            {r.ref.conversation_id for r in fresh}, {r.actor.teams_user_id for r in fresh}
-        )
-        stored = set(looks.known)
-        for n, turn in enumerate(live):
-            if turn is None:
-                continue
-            conversation_id = turn.ref.conversation_id
-            if turn.record and conversation_id not in stored:
-                await uow.conversations.save(turn.ref)
-                stored.add(conversation_id)
-            chosen = looks.languages.get(turn.actor.teams_user_id)
-            language = await reader_language(uow, conversation_id, turn.actor, default, chosen)
-            starts[n] = TurnStart(True, language)
+        if activity_id and not await uow.activities.claim(ref.conversation_id, activity_id):
+            return TurnStart(False, default)
+        if await uow.conversations.get(ref.conversation_id) is None:
+            await uow.conversations.save(ref)
+        language = await _language(uow, ref.conversation_id, actor, default)
         await uow.commit()
-    return starts
+    return TurnStart(True, language)
 
 
 async def choose_language(uow: UnitOfWork, actor: Actor, language: str) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import TracebackType
@@ -38,14 +37,6 @@ from services.sparring_ports import (
 
 
 @dataclass(frozen=True, slots=True)
-class FirstLooks:
-    """What message turns read first: which chats are stored, which readers chose a language."""
-
-    known: frozenset[str]
-    languages: Mapping[str, str]
-
-
-@dataclass(frozen=True, slots=True)
 class ImportCounts:
     """What an import created, updated and withdrew."""
 
@@ -77,12 +68,6 @@ class PeopleRepository(Protocol):
         teams_user_id: str | None = None,
         email: str | None = None,
     ) -> Person | None: ...
-    async def find_many(
-        self, identities: Sequence[tuple[str | None, str | None]]
-    ) -> list[Person | None]:
-        """`find` for each (aad_object_id, teams_user_id), in one look-up."""
-        ...
-
     async def roles(self, person_key: str, network_slug: str) -> frozenset[RoleKind]: ...
     async def networks_of(self, person_key: str) -> list[str]: ...
     async def remember_teams_ids(
@@ -95,10 +80,6 @@ class ConversationRepository(Protocol):
 
     async def save(self, ref: ConversationRef) -> None: ...
     async def get(self, conversation_id: str) -> ConversationRef | None: ...
-    async def linked_networks(self, conversation_ids: Collection[str]) -> dict[str, str]: ...
-    async def first_looks(
-        self, conversation_ids: Collection[str], teams_user_ids: Collection[str]
-    ) -> FirstLooks: ...
     async def link(self, conversation_id: str, network_slug: str) -> bool: ...
     async def linked_to(self, network_slug: str) -> list[ConversationRef]: ...
     async def mark_uninstalled(self, conversation_id: str) -> None: ...
@@ -109,7 +90,6 @@ class ActivityLog(Protocol):
     """Inbound activities already handled."""
 
     async def claim(self, conversation_id: str, activity_id: str) -> bool: ...
-    async def claim_many(self, keys: Sequence[tuple[str, str]]) -> set[tuple[str, str]]: ...
     async def release(self, conversation_id: str, activity_id: str) -> None: ...
 
 
@@ -120,27 +100,11 @@ class Preferences(Protocol):
     async def set_language(self, teams_user_id: str, language: str) -> None: ...
 
 
-@dataclass(frozen=True, slots=True)
-class MeetingLock:
-    """What an answer needs to know beside the meeting's lock, read in the lock's round trip."""
-
-    revision: int  # the network's: changes with anything a meeting card shows but its answers
-    cards_posted: bool  # some card of the meeting is posted somewhere (copies to refresh)
-    conversation_network: str | None = None  # the asking conversation's linked network
-
-
 class RsvpRepository(Protocol):
     """Answers to meetings."""
 
-    async def lock(
-        self, slug: str, number: int, conversation_id: str | None = None
-    ) -> MeetingLock | None:
-        """Lock the meeting for this unit of work; None if there is no such meeting.
-
-        With `conversation_id`, the lock also tells which network that conversation is linked
-        to. The revision changes whenever anything a meeting card shows changes, but its
-        answers.
-        """
+    async def lock(self, slug: str, number: int) -> bool:
+        """Lock the meeting for this unit of work, first; False if there is no such meeting."""
         ...
 
     async def for_meeting(self, slug: str, number: int) -> list[Rsvp]: ...

@@ -16,10 +16,11 @@ from domain.sparring import (
     clean,
     reminder_due,
 )
+from services.agenda import AGENDA
 from services.cases import accepted_cases
+from services.meeting_state import parse_meeting_key
 from services.networks import Actor, Directory, no_linked_channel, personal_chat
 from services.ports import Clock, Notifier, Outbound, UnitOfWork
-from services.rsvp import AGENDA, parse_meeting_key
 from services.sparring_support import channels, meeting_of, organiser, record
 
 SUMMARY = "summary"  # the kind of posted card, beside the agenda's

@@ -14,13 +14,10 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from storage.sqlite_driver import FairQueuePool, one_hop_dbapi
-
 # SQLite takes one writer at a time: with one pooled connection per process, units of work
-# queue in the pool (first come, first served) instead of contending for the database lock in
-# SQLite's busy handler, and there is one aiosqlite thread instead of up to 15 fighting the
-# event loop for the GIL. A unit of work never opens another while it holds its connection
-# (tests/test_storage_engine.py), so the queue cannot deadlock.
+# wait for the connection in the pool instead of contending for the database lock in SQLite's
+# busy handler. A unit of work never opens another while it holds its connection
+# (tests/test_storage_engine.py), so the wait cannot deadlock.
 SQLITE_POOL_SIZE = 1
 # How long a unit of work waits for the connection before it fails (a nested unit of work
 # would wait this long for itself, then raise sqlalchemy.exc.TimeoutError).
@@ -36,14 +33,9 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
             kwargs.update(
-                poolclass=FairQueuePool,
-                pool_size=SQLITE_POOL_SIZE,
-                max_overflow=0,
-                pool_timeout=SQLITE_POOL_TIMEOUT,
+                pool_size=SQLITE_POOL_SIZE, max_overflow=0, pool_timeout=SQLITE_POOL_TIMEOUT
             )
         kwargs["connect_args"] = {"timeout": 30}
-        if parsed.get_driver_name() == "aiosqlite":
-            kwargs["module"] = one_hop_dbapi()
     else:
         # Recycle instead of pinging: a ping costs a round trip on every checkout.
         kwargs.update(pool_size=10, max_overflow=10, pool_recycle=1800)

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.sparring import AuditEntry
+from storage.dialect import insert_for
 from storage.models import MeetingRow, NetworkRow, PersonRow
-from storage.repositories import _insert
 from storage.sparring import as_utc, meeting_id_of, person_id_of
 from storage.sparring_models import AuditRow, EvaluationAnswerRow, EvaluationRespondentRow
 
@@ -26,7 +26,7 @@ class SqlEvaluationRepository:
         meeting_id = await meeting_id_of(self._s, slug, number)
         person_id = await person_id_of(self._s, person_key)
         claimed = await self._s.execute(
-            _insert(self._s, EvaluationRespondentRow)
+            insert_for(self._s, EvaluationRespondentRow)
             .values(meeting_id=meeting_id, person_id=person_id)
             .on_conflict_do_nothing(index_elements=["meeting_id", "person_id"])
         )

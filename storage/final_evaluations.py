@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.final_evaluation import FinalAnswer
+from storage.dialect import insert_for
 from storage.final_evaluation_models import FinalAnswerRow, FinalEvaluationRow, FinalRespondentRow
 from storage.models import NetworkRow, PersonRow
-from storage.repositories import _insert
 from storage.sparring import as_utc, network_id_of, person_id_of
 
 
@@ -24,7 +24,7 @@ class SqlFinalEvaluations:
     async def open(self, slug: str, at: datetime, by: str) -> bool:
         """Open it; False when it was open already (the first opening is kept)."""
         opened = await self._s.execute(
-            _insert(self._s, FinalEvaluationRow)
+            insert_for(self._s, FinalEvaluationRow)
             .values(network_id=await network_id_of(self._s, slug), opened_at=at, opened_by=by[:254])
             .on_conflict_do_nothing(index_elements=["network_id"])
         )
@@ -43,7 +43,7 @@ class SqlFinalEvaluations:
         """Store an answer unless this person answered already (then False)."""
         network_id = await network_id_of(self._s, slug)
         claimed = await self._s.execute(
-            _insert(self._s, FinalRespondentRow)
+            insert_for(self._s, FinalRespondentRow)
             .values(network_id=network_id, person_id=await person_id_of(self._s, person_key))
             .on_conflict_do_nothing(index_elements=["network_id", "person_id"])
         )

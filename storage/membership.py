@@ -11,7 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.membership import Application, ApplicationStatus, Call, FeeRecord
 from domain.model import Municipality, Person, RoleKind
 from domain.seats import SeatPerson, SeatRole
-from storage.membership_mapping import application_of, as_utc, aware, content_of, version_of
+from storage.dialect import insert_for
+from storage.membership_mapping import (
+    application_from_row,
+    aware,
+    content_of,
+    utc,
+    version_from_row,
+)
 from storage.membership_models import (
     ApplicationRow,
     ApplicationVersionRow,
@@ -20,7 +27,6 @@ from storage.membership_models import (
     SeatPersonRow,
 )
 from storage.models import MunicipalityRow, NetworkRow, PersonRow, RoleRow, SeatRow, utcnow
-from storage.repositories import _insert
 
 
 class SqlMembershipRepository:
@@ -63,8 +69,8 @@ class SqlMembershipRepository:
             network_id = await self._s.scalar(select(NetworkRow.id).where(NetworkRow.slug == slug))
             row = CallRow(network_id=network_id)
             self._s.add(row)
-        row.deadline, row.opened_at = call.deadline, as_utc(call.opened_at)
-        row.closed_at = as_utc(call.closed_at) if call.closed_at else None
+        row.deadline, row.opened_at = call.deadline, utc(call.opened_at)
+        row.closed_at = utc(call.closed_at) if call.closed_at else None
         row.opened_by, row.updated_at = by, utcnow()
         await self._s.flush()
 
@@ -81,7 +87,7 @@ class SqlMembershipRepository:
     async def application(self, slug: str, municipality_key: str) -> Application | None:
         """The municipality's application to the network, as its latest version says."""
         row = await self._application_row(slug, municipality_key)
-        return application_of(row) if row else None
+        return application_from_row(row) if row else None
 
     async def application_by(self, slug: str, teams_user_id: str) -> Application | None:
         """The latest application this Teams user sent to the network, for editing."""
@@ -95,7 +101,7 @@ class SqlMembershipRepository:
                 .order_by(ApplicationRow.submitted_at.desc(), ApplicationRow.id.desc())
             )
         ).first()
-        return application_of(row) if row else None
+        return application_from_row(row) if row else None
 
     async def applications(self, slug: str) -> list[Application]:
         """Every application to the network, first sent first."""
@@ -104,7 +110,7 @@ class SqlMembershipRepository:
             .where(ApplicationRow.network_id == self._network_id(slug))
             .order_by(ApplicationRow.id)
         )
-        return [application_of(r) for r in rows]
+        return [application_from_row(r) for r in rows]
 
     async def save_application(self, slug: str, application: Application) -> None:
         """Store a new version: the current row is updated and the version row added."""
@@ -119,7 +125,7 @@ class SqlMembershipRepository:
             setattr(row, name, value)
         row.version, row.status = application.version, application.status.value
         row.submitted_at, row.submitted_by = (
-            as_utc(application.submitted_at),
+            utc(application.submitted_at),
             application.submitted_by,
         )
         row.decided_at = None
@@ -129,7 +135,7 @@ class SqlMembershipRepository:
                 application_id=row.id,
                 version=application.version,
                 content=values,
-                submitted_at=as_utc(application.submitted_at),
+                submitted_at=utc(application.submitted_at),
                 submitted_by=application.submitted_by,
             )
         )
@@ -145,7 +151,7 @@ class SqlMembershipRepository:
             .where(ApplicationVersionRow.application_id == row.id)
             .order_by(ApplicationVersionRow.version)
         )
-        return [version_of(v, ApplicationStatus(row.status)) for v in versions]
+        return [version_from_row(v, ApplicationStatus(row.status)) for v in versions]
 
     async def set_status(
         self, slug: str, municipality_key: str, status: ApplicationStatus, at: datetime
@@ -153,7 +159,7 @@ class SqlMembershipRepository:
         """Record the decision on an application."""
         row = await self._application_row(slug, municipality_key)
         assert row is not None
-        row.status, row.decided_at = status.value, as_utc(at)
+        row.status, row.decided_at = status.value, utc(at)
         await self._s.flush()
 
     async def _municipality_row(self, municipality: Municipality) -> MunicipalityRow:
@@ -249,11 +255,11 @@ class SqlMembershipRepository:
         """Store the call a network file declares, unless the network has one (race-free)."""
         network_id = await self._s.scalar(select(NetworkRow.id).where(NetworkRow.slug == slug))
         stmt = (
-            _insert(self._s, CallRow)
+            insert_for(self._s, CallRow)
             .values(
                 network_id=network_id,
                 deadline=call.deadline,
-                opened_at=as_utc(call.opened_at),
+                opened_at=utc(call.opened_at),
                 opened_by=by,
                 closed_at=None,
                 updated_at=utcnow(),

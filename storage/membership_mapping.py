@@ -1,4 +1,4 @@
-"""Applications and their versions between domain objects and rows (JSON content)."""
+"""Applications between rows and domain objects: current rows and the versions kept as JSON."""
 
 from __future__ import annotations
 
@@ -10,13 +10,13 @@ from storage.membership_models import ApplicationRow, ApplicationVersionRow
 
 
 def aware(value: datetime) -> datetime:
-    """The stored time with its UTC zone."""
+    """A stored time with its zone (UTC)."""
     # SQLite hands back naive datetimes for timezone-aware columns; they were stored in UTC.
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def as_utc(value: datetime) -> datetime:
-    """The time in UTC, as it is stored."""
+def utc(value: datetime) -> datetime:
+    """A time as stored: in UTC."""
     return value.astimezone(UTC)
 
 
@@ -56,7 +56,8 @@ def _commitment(data: dict[str, Any] | None) -> Commitment | None:
     )
 
 
-def application_of(row: ApplicationRow) -> Application:
+def application_from_row(row: ApplicationRow) -> Application:
+    """The current version of an application, from its row."""
     return Application(
         municipality_key=row.municipality_key,
         municipality_name=row.municipality_name,
@@ -74,7 +75,8 @@ def application_of(row: ApplicationRow) -> Application:
     )
 
 
-def version_of(row: ApplicationVersionRow, status: ApplicationStatus) -> Application:
+def version_from_row(row: ApplicationVersionRow, status: ApplicationStatus) -> Application:
+    """An earlier version of an application, from the JSON its version row keeps."""
     data = row.content
     return Application(
         municipality_key=data["municipality_key"],

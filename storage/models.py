@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
-    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -15,7 +14,6 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
-    Table,
     Text,
     Time,
     UniqueConstraint,
@@ -41,12 +39,6 @@ class Base(DeclarativeBase):
 
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
-
-
-def table_of(row: type[Base]) -> Table:
-    """A mapped class's table, for Core statements on hot paths (an ORM-enabled statement
-    runs the ORM's compile and result machinery even when it selects only columns)."""
-    return cast(Table, row.__table__)
 
 
 class Stamped:
@@ -77,9 +69,6 @@ class NetworkRow(Stamped, Base):
     evaluation: Mapped[str] = mapped_column(Text, default="")
     cadence: Mapped[dict[str, Any]] = mapped_column(default=dict)
     fees: Mapped[list[Any]] = mapped_column(default=list)
-    # Bumped by database triggers (migration 0015) on any change to what a meeting card shows
-    # except its answers; never written by the application.
-    revision: Mapped[int] = mapped_column(BigInteger, server_default="1")
 
 
 class MunicipalityRow(Stamped, Base):

@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.ports import DeliveryRecord, Mention, NewDelivery, Outbound
 from storage.cadence import DeliveryRow
+from storage.dialect import insert_for
 from storage.models import NetworkRow
-from storage.repositories import _insert
 
 
 def _payload(message: Outbound) -> dict[str, Any]:
@@ -59,7 +59,7 @@ class SqlOutbox:
                 else None
             )
             stmt = (
-                _insert(self._s, DeliveryRow)
+                insert_for(self._s, DeliveryRow)
                 .values(
                     key=item.key,
                     step_key=item.step_key,

@@ -9,9 +9,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.pairs_ports import PairGroupRecord, PairPreference, PairRoundRecord
+from storage.dialect import insert_for
 from storage.models import NetworkRow
 from storage.pairs_models import PairAnswerRow, PairGroupRow, PairPreferenceRow, PairRoundRow
-from storage.repositories import _insert
 
 
 def _aware(value: datetime) -> datetime:
@@ -42,7 +42,7 @@ class SqlPairRepository:
         if network_id is None:
             return None
         inserted = await self._s.scalar(
-            _insert(self._s, PairRoundRow)
+            insert_for(self._s, PairRoundRow)
             .values(network_id=network_id, day=day, created_at=now, created_by=by[:254])
             .on_conflict_do_nothing(index_elements=["network_id", "day"])
             .returning(PairRoundRow.id)
@@ -127,7 +127,7 @@ class SqlPairRepository:
         """Record (or change) a municipality's answer for its group."""
         values = {"met": met, "answered_by": by[:254], "answered_at": now}
         await self._s.execute(
-            _insert(self._s, PairAnswerRow)
+            insert_for(self._s, PairAnswerRow)
             .values(group_id=group_id, municipality_key=municipality, **values)
             .on_conflict_do_update(index_elements=["group_id", "municipality_key"], set_=values)
         )
@@ -161,7 +161,7 @@ class SqlPairRepository:
             "updated_by": by[:254],
         }
         await self._s.execute(
-            _insert(self._s, PairPreferenceRow)
+            insert_for(self._s, PairPreferenceRow)
             .values(network_id=network_id, municipality_key=municipality, **values)
             .on_conflict_do_update(index_elements=["network_id", "municipality_key"], set_=values)
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy import case as when
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -92,12 +92,6 @@ def _cases() -> Select[tuple[CaseRow, str]]:
     )
 
 
-# The cases of one meeting are read on every RSVP click: built once, with bound parameters.
-_CASES_OF_MEETING = _cases().where(
-    NetworkRow.slug == bindparam("n_slug"), MeetingRow.number == bindparam("m_number")
-)
-
-
 class SqlCaseRepository:
     """Problem statements: accepted ones in the facilitator's order, then the rest."""
 
@@ -132,7 +126,9 @@ class SqlCaseRepository:
 
     async def for_meeting(self, slug: str, number: int) -> list[Case]:
         """Every case for one meeting."""
-        rows = await self._s.execute(_CASES_OF_MEETING, {"n_slug": slug, "m_number": number})
+        rows = await self._s.execute(
+            _cases().where(NetworkRow.slug == slug, MeetingRow.number == number)
+        )
         return [_case(row, s) for row, s in rows]
 
     async def for_network(self, slug: str) -> list[Case]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import weakref
 from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -33,23 +32,19 @@ from services.sparring_ports import (
     SummaryRepository,
 )
 from storage.cadence import SqlCadence
+from storage.conversations import SqlActivityLog, SqlConversationRepository
 from storage.engagement import SqlActivitySources
 from storage.evaluations import SqlAuditTrail, SqlEvaluationRepository
 from storage.final_evaluations import SqlFinalEvaluations
 from storage.material import SqlMaterialRepository
 from storage.meeting_events import SqlMeetingEvents
 from storage.membership import SqlMembershipRepository
+from storage.networks import SqlNetworkRepository
 from storage.outbox import SqlOutbox
 from storage.pairs import SqlPairRepository
+from storage.people import SqlPeopleRepository, SqlPreferences
 from storage.questions import SqlQuestionRepository
-from storage.repositories import (
-    SqlActivityLog,
-    SqlConversationRepository,
-    SqlNetworkRepository,
-    SqlPeopleRepository,
-    SqlPreferences,
-)
-from storage.rsvps import MeetingQueues, SqlPostedCards, SqlRsvpRepository
+from storage.rsvps import SqlPostedCards, SqlRsvpRepository
 from storage.sparring import SqlCaseRepository, SqlHostPlanRepository, SqlSummaryRepository
 
 
@@ -81,7 +76,6 @@ class SqlUnitOfWork:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
         self._session: AsyncSession | None = None
-        self._queues = _meeting_queues(sessions)
 
     async def __aenter__(self) -> SqlUnitOfWork:
         session = self._sessions()
@@ -91,7 +85,7 @@ class SqlUnitOfWork:
         self.people = SqlPeopleRepository(session)
         self.activities = SqlActivityLog(session)
         self.preferences = SqlPreferences(session)
-        self.rsvps = self._rsvps = SqlRsvpRepository(session, self._queues)
+        self.rsvps = SqlRsvpRepository(session)
         self.posted = SqlPostedCards(session)
         self.cadence = SqlCadence(session)
         self.outbox = SqlOutbox(session)
@@ -123,36 +117,13 @@ class SqlUnitOfWork:
                 await self._session.close()
             finally:
                 self._session = None
-                self._rsvps.end()  # after the transaction: the row lock is gone too
 
     async def commit(self) -> None:
         """Make everything done in this unit durable."""
         assert self._session is not None
-        await self._rsvps.flush()
         await self._session.commit()
-        self._rsvps.forget()
 
     async def rollback(self) -> None:
         """Discard everything done in this unit since the last commit."""
         assert self._session is not None
         await self._session.rollback()
-        self._rsvps.forget()
-
-
-_QUEUES: weakref.WeakKeyDictionary[async_sessionmaker[AsyncSession], MeetingQueues] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def _meeting_queues(sessions: async_sessionmaker[AsyncSession]) -> MeetingQueues | None:
-    """The process's meeting lines for this database, on PostgreSQL only.
-
-    SQLite has one pooled connection per process, handed out first come, first served: the
-    pool is the line already (a second line there made the tail twice as long, measured)."""
-    bind = sessions.kw.get("bind")
-    if bind is None or bind.dialect.name != "postgresql":
-        return None
-    queues = _QUEUES.get(sessions)
-    if queues is None:
-        queues = _QUEUES[sessions] = MeetingQueues()
-    return queues

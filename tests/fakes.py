@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Self
@@ -23,9 +22,7 @@ from domain.rsvp import Rsvp
 from services.ports import (
     DeliveryResult,
     DeliveryStatus,
-    FirstLooks,
     ImportCounts,
-    MeetingLock,
     Outbound,
 )
 from tests.fakes_engagement import attach_engagement_fakes
@@ -45,7 +42,6 @@ class FakeStore:
         self.claims: set[tuple[str, str]] = set()
         self.languages: dict[str, str] = {}
         self.rsvps: dict[tuple[str, int], dict[str, Rsvp]] = {}
-        self.revisions = 0
         self.changes: list[tuple[str, int, str, str | None, str]] = []
         self.posted: dict[tuple[str, str, int, str], str] = {}
         self.commits = 0
@@ -117,11 +113,6 @@ class FakePeople:
                 return p
         return self._s.people.get(email.strip().lower()) if email else None
 
-    async def find_many(
-        self, identities: Sequence[tuple[str | None, str | None]]
-    ) -> list[Person | None]:
-        return [await self.find(aad_object_id=a, teams_user_id=t) for a, t in identities]
-
     async def roles(self, person_key: str, network_slug: str) -> frozenset[RoleKind]:
         f = self._s.files.get(network_slug)
         if f and any(p.key == person_key for p in f.people):
@@ -156,18 +147,6 @@ class FakeConversations:
 
     async def get(self, conversation_id: str) -> ConversationRef | None:
         return self._s.conversations.get(conversation_id)
-
-    async def linked_networks(self, conversation_ids: Collection[str]) -> dict[str, str]:
-        refs = [self._s.conversations.get(c) for c in conversation_ids]
-        return {r.conversation_id: r.network_slug for r in refs if r and r.network_slug}
-
-    async def first_looks(
-        self, conversation_ids: Collection[str], teams_user_ids: Collection[str]
-    ) -> FirstLooks:
-        return FirstLooks(
-            known=frozenset(c for c in conversation_ids if c in self._s.conversations),
-            languages={u: self._s.languages[u] for u in teams_user_ids if u in self._s.languages},
-        )
 
     async def link(self, conversation_id: str, network_slug: str) -> bool:
         ref = self._s.conversations.get(conversation_id)
@@ -205,9 +184,6 @@ class FakeActivities:
         self._s.claims.add(key)
         return fresh
 
-    async def claim_many(self, keys: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
-        return {key for key in dict.fromkeys(keys) if await self.claim(*key)}
-
     async def release(self, conversation_id: str, activity_id: str) -> None:
         self._s.claims.discard((conversation_id, activity_id))
 
@@ -227,17 +203,9 @@ class FakeRsvps:
     def __init__(self, store: FakeStore) -> None:
         self._s = store
 
-    async def lock(
-        self, slug: str, number: int, conversation_id: str | None = None
-    ) -> MeetingLock | None:
+    async def lock(self, slug: str, number: int) -> bool:
         f = self._s.files.get(slug)
-        if not (f and any(m.number == number for m in f.meetings)):
-            return None
-        # The fake keeps no revision: a new one every time, so nothing is ever reused.
-        self._s.revisions += 1
-        posted = any((s, n) == (slug, number) and a for (_, s, n, _), a in self._s.posted.items())
-        ref = self._s.conversations.get(conversation_id) if conversation_id else None
-        return MeetingLock(self._s.revisions, posted, ref.network_slug if ref else None)
+        return bool(f and any(m.number == number for m in f.meetings))
 
     async def for_meeting(self, slug: str, number: int) -> list[Rsvp]:
         return sorted(self._s.rsvps.get((slug, number), {}).values(), key=lambda r: r.answered_at)

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from cards import ids
-from cards.agenda import agenda_card, shared_agenda
+from cards.agenda import agenda_card
 from cards.attendees import attendees_card
 from cards.render import EN, TOWNS, agenda_views, attendees_view, examples, people, render_all
 from cards.views import Attendee, MyAnswer
@@ -161,23 +161,6 @@ def test_every_execute_falls_back_to_a_submit_with_the_same_data_plus_the_verb(
             assert fallback["type"] == "Action.Submit", name
             assert fallback["title"] == action["title"], name
             assert fallback["data"] == {**action["data"], "verb": action["verb"]}, name
-
-
-@pytest.mark.parametrize("language", ["da", "sv", "en"])
-def test_a_readers_copy_made_on_the_shared_parts_is_the_card_rendered_whole(
-    language: str,
-) -> None:
-    t = translator(language)
-    views = agenda_views(EN)
-    for view in views.values():
-        shared = replace(view, mine=None, notice="")
-        parts = shared_agenda(shared, t)
-        for reader in views.values():  # every reader's part on every shared part
-            copy = replace(shared, mine=reader.mine, notice=reader.notice or "Noted.")
-            assert agenda_card(copy, t, parts) == agenda_card(copy, t)
-        assert agenda_card(shared, t, parts) == agenda_card(shared, t)
-        # Shared elements are never changed by making a reader's copy.
-        assert shared_agenda(shared, t) == parts
 
 
 def test_the_three_answers_send_the_meeting_and_the_answer() -> None:

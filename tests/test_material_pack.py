@@ -14,8 +14,8 @@ from domain.model import ConversationKind, ConversationRef
 from netpuls.i18n import translator
 from services import networks
 from services.cadence import StepContext
+from services.meeting_state import load_state
 from services.ports import Outbound, StepRecord
-from services.rsvp import load_state
 from tests.conftest import FixedClock
 from tests.fakes import FakeStore, FakeUnitOfWork
 from tests.support.cadence_messages import step_messages

@@ -19,11 +19,11 @@ from graph.calendar import GraphCalendar
 from graph.client import GraphConnection
 from netpuls.graph_jobs import WORDING
 from scheduler.graph_jobs import GraphJobs
+from services.agenda import AGENDA
 from services.calendar_ports import EventDetails, EventState, Invitee
 from services.graph_port import GraphFailure
 from services.meeting_events import reconcile
 from services.networks import import_network
-from services.rsvp import AGENDA
 from storage.meeting_events import MeetingEventRow
 from tests.conftest import FixedClock
 from tests.support.graph_server import Failure, FakeGraph

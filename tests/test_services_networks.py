@@ -110,15 +110,8 @@ async def test_linking_to_an_unknown_network_lists_the_known(uow: FakeUnitOfWork
 
 
 async def language_of(uow: FakeUnitOfWork, actor: Actor) -> str:
-    """The reader's language as a card action reads it: with the turns, writing nothing."""
-    ref = ConversationRef(
-        conversation_id=CHANNEL,
-        kind=ConversationKind.CHANNEL,
-        service_url="http://127.0.0.1:9/",
-        channel_id="msteams",
-    )
-    request = networks.TurnRequest(ref, None, actor, record=False)
-    return (await networks.begin_turns(uow, [request], "en"))[0].language
+    """The reader's language as a card action reads it, writing nothing."""
+    return await networks.preferred_language(uow, CHANNEL, actor, "en")
 
 
 async def test_language_follows_the_client_then_the_person_then_the_network(

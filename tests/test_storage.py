@@ -7,11 +7,12 @@ import dataclasses
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, inspect, select, text
 
 from domain.model import ConversationKind, ConversationRef, MeetingStatus, RoleKind
 from services.networks import import_network
-from services.ports import FirstLooks
+from storage.engine import create_engine, session_factory
+from storage.migrate import upgrade
 from storage.models import (
     InboundActivityRow,
     MeetingRow,
@@ -20,6 +21,8 @@ from storage.models import (
     RoleRow,
     SeatRow,
 )
+from storage.uow import SqlUnitOfWork
+from tests.conftest import _reset_postgres
 from tests.support.networks import small_network
 
 REF = ConversationRef(
@@ -129,9 +132,7 @@ async def test_teams_ids_remembered_for_a_person_find_them_directly(uow_factory:
     assert networks == ["kompakte-groenne-byer"]
 
 
-async def test_people_are_found_many_at_once_as_one_by_one_would_find_them(
-    uow_factory: Any,
-) -> None:
+async def test_people_are_found_by_entra_id_then_teams_id_then_e_mail(uow_factory: Any) -> None:
     await import_network(uow_factory(), small_network())
     async with uow_factory() as uow:
         await uow.people.remember_teams_ids(
@@ -141,32 +142,28 @@ async def test_people_are_found_many_at_once_as_one_by_one_would_find_them(
             "facilitator@example.org", teams_user_id="29:f", aad_object_id=None
         )
         await uow.commit()
-    identities = [
-        ("aad-p", None),  # by Entra object id
-        (None, "29:f"),  # by Teams user id
-        ("aad-p", "29:f"),  # both known, for two people: the object id wins, as in find()
-        ("aad-unknown", "29:p"),  # an unknown object id: the Teams user id still finds
-        (None, "29:nobody"),
-        (None, None),
-        ("aad-p", None),  # asked twice
+    identities: list[dict[str, str | None]] = [
+        {"aad_object_id": "aad-p"},
+        {"teams_user_id": "29:f"},
+        {"aad_object_id": "aad-p", "teams_user_id": "29:f"},  # two people: the object id wins
+        {"aad_object_id": "aad-unknown", "teams_user_id": "29:p"},  # the Teams id still finds
+        {"teams_user_id": "29:nobody", "email": " Facilitator@Example.org "},
+        {"teams_user_id": "29:nobody"},
+        {},
     ]
     async with uow_factory() as uow:
-        found = await uow.people.find_many(identities)
-        one_by_one = [
-            await uow.people.find(aad_object_id=a, teams_user_id=t) for a, t in identities
-        ]
-        assert await uow.people.find_many([]) == []
-    assert found == one_by_one
+        found = [await uow.people.find(**identity) for identity in identities]
     assert [p.key if p else None for p in found] == [
         "planner.odense@example.org",
         "facilitator@example.org",
         "planner.odense@example.org",
         "planner.odense@example.org",
+        "facilitator@example.org",
         None,
         None,
-        "planner.odense@example.org",
     ]
     assert found[1] is not None and RoleKind.FACILITATOR in found[1].roles
+    assert found[0] is not None and found[0].municipality == "odense"
 
 
 async def test_an_activity_is_claimed_once_even_when_claims_race(uow_factory: Any) -> None:
@@ -213,56 +210,6 @@ async def test_a_chosen_language_is_remembered_per_teams_user(uow_factory: Any) 
         assert await uow.preferences.language("29:b") is None
 
 
-async def test_first_looks_tell_stored_chats_and_the_readers_own_languages(
-    uow_factory: Any,
-) -> None:
-    other = "19:other@thread.tacv2"
-    async with uow_factory() as uow:
-        looks = await uow.conversations.first_looks([REF.conversation_id], ["29:a"])
-        assert looks == FirstLooks(known=frozenset(), languages={})
-        await uow.conversations.save(REF)
-        await uow.preferences.set_language("29:a", "sv")
-        await uow.preferences.set_language("29:c", "da")
-        await uow.commit()
-    async with uow_factory() as uow:
-        looks = await uow.conversations.first_looks(
-            [REF.conversation_id, other], ["29:a", "29:b", "29:c"]
-        )
-    assert looks == FirstLooks(
-        known=frozenset({REF.conversation_id}), languages={"29:a": "sv", "29:c": "da"}
-    )
-
-
-async def test_claiming_a_batch_returns_only_the_activities_seen_first_now(
-    uow_factory: Any,
-) -> None:
-    async with uow_factory() as uow:
-        assert await uow.activities.claim("conv", "old")
-        await uow.commit()
-    async with uow_factory() as uow:
-        keys = [("conv", "old"), ("conv", "new"), ("conv", "new"), ("other", "new")]
-        assert await uow.activities.claim_many(keys) == {("conv", "new"), ("other", "new")}
-        await uow.commit()
-    async with uow_factory() as uow:
-        assert await uow.activities.claim_many([("conv", "new"), ("conv", "newer")]) == {
-            ("conv", "newer")
-        }
-
-
-async def test_batches_of_claims_racing_claim_each_activity_once(uow_factory: Any) -> None:
-    async def claim(offset: int) -> set[tuple[str, str]]:
-        async with uow_factory() as uow:
-            won = await uow.activities.claim_many(
-                [("conv", f"a{(offset + n) % 12}") for n in range(6)]
-            )
-            await uow.commit()
-            return won
-
-    results = await asyncio.gather(*(claim(k) for k in range(8)))
-    won = [key for batch in results for key in batch]
-    assert sorted(won) == sorted({key for key in won}) and len(won) == 12
-
-
 async def test_a_claim_records_when_the_activity_arrived(uow_factory: Any) -> None:
     before = datetime.now(UTC)
     async with uow_factory() as uow:
@@ -288,43 +235,27 @@ async def test_one_meeting_is_read_whole_and_an_unknown_one_is_none(uow_factory:
         assert await uow.networks.meeting("another-network", every[0].number) is None
 
 
-async def test_the_linked_network_of_a_conversation_is_its_slug_or_none(uow_factory: Any) -> None:
-    await import_network(uow_factory(), small_network())
-    async with uow_factory() as uow:
-        await uow.conversations.save(REF)
-        assert await uow.conversations.linked_networks([REF.conversation_id]) == {}
-        assert await uow.conversations.link(REF.conversation_id, "kompakte-groenne-byer")
-        assert await uow.conversations.linked_networks([REF.conversation_id]) == {
-            REF.conversation_id: "kompakte-groenne-byer"
-        }
-        assert await uow.conversations.linked_networks(["19:unknown@thread.tacv2"]) == {}
-
-
-async def test_look_ups_of_a_list_are_one_statement_text_for_any_length_on_postgresql(
-    engine: Any, uow_factory: Any
+async def test_upgrading_past_the_network_revision_keeps_every_row_and_leaves_no_trigger(
+    database_url: str,
 ) -> None:
-    """PostgreSQL gets `= ANY(:list)`: an expanding IN is rewritten for every execution and
-    prepared once per list length. SQLite keeps the IN list."""
-    await import_network(uow_factory(), small_network())
-    statements: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
-
-    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    """0016 drops the revision column under tables that reference networks: nothing of the
+    network may go with it, and changing a meeting afterwards must not hit a dropped trigger."""
+    engine = create_engine(database_url)
     try:
-        for size in (1, 3):
-            async with uow_factory() as uow:
-                ids = [f"29:u{n}" for n in range(size)]
-                await uow.people.find_many([(f"aad-{n}", f"29:u{n}") for n in range(size)])
-                await uow.conversations.first_looks([f"a:c{n}" for n in range(size)], ids)
-                await uow.conversations.linked_networks([f"a:c{n}" for n in range(size)])
+        if engine.dialect.name == "postgresql":
+            await _reset_postgres(engine)
+        await upgrade(database_url, "0015")
+        uow_factory = lambda: SqlUnitOfWork(session_factory(engine))  # noqa: E731
+        await import_network(uow_factory(), small_network())
+        before = await count(uow_factory, MeetingRow), await count(uow_factory, SeatRow)
+        await upgrade(database_url)
+        assert (await count(uow_factory, MeetingRow), await count(uow_factory, SeatRow)) == before
+        async with engine.begin() as conn:
+            await conn.execute(text("UPDATE meetings SET capacity = 3"))
+            await conn.execute(text("UPDATE networks SET name = name || ' '"))
+            columns = await conn.run_sync(
+                lambda sync: [c["name"] for c in inspect(sync).get_columns("networks")]
+            )
+        assert "revision" not in columns
     finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", record)
-    lists = [s for s in statements if "people" in s or "conversations" in s]
-    assert len(lists) == 6
-    first, second = lists[:3], lists[3:]
-    if engine.dialect.name == "postgresql":
-        assert first == second and all("ANY" in s and " IN " not in s for s in first)
-    else:
-        assert all(" IN (" in s for s in first) and first != second
+        await engine.dispose()

@@ -1,4 +1,4 @@
-"""The SQLite engine: one pooled connection, one thread hop per statement, no deadlocks."""
+"""The SQLite engine: stock aiosqlite in WAL mode, one pooled connection, no deadlocks."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import aiosqlite
 import pytest
 from aiohttp.test_utils import TestClient
 from sqlalchemy import select, text
@@ -41,65 +40,19 @@ async def sqlite(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
         await engine.dispose()
 
 
-@pytest.fixture
-def hops(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every call aiosqlite runs on its connection thread, by name."""
-    seen: list[str] = []
-    original: Any = aiosqlite.Connection._execute
-
-    async def counted(self: aiosqlite.Connection, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        seen.append(getattr(fn, "__name__", repr(fn)))
-        return await original(self, fn, *args, **kwargs)
-
-    monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
-    return seen
-
-
-async def test_a_sqlite_file_gets_exactly_one_pooled_connection(sqlite: AsyncEngine) -> None:
-    pool: Any = sqlite.pool
-    assert pool.size() == 1 and pool._max_overflow == 0
-
-
-async def test_a_select_a_write_and_a_batch_of_writes_are_one_thread_hop_each(
-    sqlite: AsyncEngine, hops: list[str]
+async def test_a_sqlite_file_runs_in_wal_mode_with_foreign_keys_enforced(
+    sqlite: AsyncEngine,
 ) -> None:
     async with sqlite.connect() as conn:
-        await conn.execute(text("SELECT 1"))  # the connection's first BEGIN-free statement
-        hops.clear()
-        rows = (await conn.execute(text("SELECT 1 UNION SELECT 2"))).all()
-        assert [tuple(r) for r in rows] == [(1,), (2,)] and len(hops) == 1
-        hops.clear()
-        written = await conn.execute(
-            text(
-                "INSERT INTO preferences (teams_user_id, language, updated_at)"
-                " VALUES ('29:a', 'da', '2026-11-23 10:00:00')"
+        assert await conn.scalar(text("PRAGMA journal_mode")) == "wal"
+        assert await conn.scalar(text("PRAGMA foreign_keys")) == 1
+        with pytest.raises(IntegrityError):  # a seat for a network that does not exist
+            await conn.execute(
+                text(
+                    "INSERT INTO seats (network_id, municipality_id, status)"
+                    " VALUES (999, 999, 'member')"
+                )
             )
-        )
-        assert written.rowcount == 1 and len(hops) == 1
-        hops.clear()
-        many = await conn.execute(
-            text(
-                "INSERT INTO preferences (teams_user_id, language, updated_at)"
-                " VALUES (:user, 'sv', '2026-11-23 10:00:00')"
-            ),
-            [{"user": f"29:{n}"} for n in range(5)],
-        )
-        assert many.rowcount == 5 and len(hops) == 1  # executemany: one hop for all five
-        count = await conn.execute(text("SELECT count(*) FROM preferences"))
-        assert count.scalar_one() == 6
-        await conn.commit()
-
-
-async def test_a_unit_of_work_that_only_read_ends_without_a_rollback_hop(
-    sqlite: AsyncEngine, hops: list[str]
-) -> None:
-    sessions = session_factory(sqlite)
-    async with SqlUnitOfWork(sessions) as uow:
-        await uow.preferences.language("29:nobody")
-    async with SqlUnitOfWork(sessions) as uow:
-        hops.clear()
-        assert await uow.preferences.language("29:nobody") is None
-    assert len(hops) == 1  # the SELECT; no rollback for a transaction that never began
 
 
 async def test_an_uncommitted_write_is_still_rolled_back(sqlite: AsyncEngine) -> None:
@@ -143,36 +96,6 @@ async def test_many_concurrent_units_of_work_share_the_one_connection_in_turn(
     assert sum(claimed) == 30  # each id claimed once, the redeliveries refused
     async with sessions() as session:
         assert len((await session.scalars(select(InboundActivityRow))).all()) == 30
-
-
-async def test_waiting_units_of_work_get_the_connection_in_arrival_order(
-    sqlite: AsyncEngine,
-) -> None:
-    order: list[str] = []
-    release = asyncio.Event()
-
-    async def holder() -> None:
-        async with sqlite.connect() as conn:
-            await conn.execute(text("SELECT 1"))
-            await release.wait()
-
-    async def waiter(name: str) -> None:
-        async with sqlite.connect() as conn:
-            order.append(name)
-            await conn.execute(text("SELECT 1"))
-
-    held = asyncio.create_task(holder())
-    await asyncio.sleep(0.05)
-    waiting = []
-    for number in range(4):
-        waiting.append(asyncio.create_task(waiter(f"waiting-{number}")))
-        await asyncio.sleep(0.01)
-    release.set()
-    await asyncio.sleep(0)  # the holder gives the connection back ...
-    # ... and newcomers arrive before the first waiter has run: they must not jump the line.
-    newcomers = [asyncio.create_task(waiter(f"new-{number}")) for number in range(2)]
-    await asyncio.wait_for(asyncio.gather(held, *waiting, *newcomers), timeout=10)
-    assert order == [f"waiting-{n}" for n in range(4)] + ["new-0", "new-1"]
 
 
 async def test_a_unit_of_work_opened_inside_another_times_out_instead_of_hanging(

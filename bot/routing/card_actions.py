@@ -21,9 +21,8 @@ CARD_TYPE = "application/vnd.microsoft.card.adaptive"
 class CardAction:
     """One click: who, where, which verb, with which data (inputs included).
 
-    The reader's language is either known (`translator`) or read when needed
-    (`read_language`): an RSVP reads it in the same transaction as the answer, every other
-    verb before it runs.
+    The reader's language is either known (`translator`, a message's Action.Submit) or read
+    (`read_language`) before the verb runs.
     """
 
     actor: Actor
@@ -72,36 +71,30 @@ class CardActions:
     def __init__(self) -> None:
         self._verbs: dict[str, Verb] = {}
         self._refusals: dict[str, Refusal] = {}
-        self._own_language: set[str] = set()
 
     def register(
         self,
         verbs: Mapping[str, Verb],
         *,
         refused: Refusal | None = None,
-        reads_own_language: frozenset[str] = frozenset(),
     ) -> None:
-        """Add a feature's verbs. `refused` shows a refusal on the feature's own card;
-        `reads_own_language` names verbs that read the reader's language themselves."""
+        """Add a feature's verbs; `refused` shows a refusal on the feature's own card."""
         clash = set(verbs) & set(self._verbs)
         if clash:
             raise ValueError(f"card verbs already registered: {sorted(clash)}")
         self._verbs.update(verbs)
         if refused is not None:
             self._refusals.update(dict.fromkeys(verbs, refused))
-        self._own_language |= reads_own_language & set(verbs)
 
     async def run(self, action: CardAction) -> dict[str, Any]:
         """The invoke response body for a card action; user errors never raise."""
         handler = self._verbs.get(action.verb)
-        if action.verb not in self._own_language:
-            action = await action.with_language()
+        action = await action.with_language()
         if handler is None:
             return error_body(action.t("I don't know that card action."))
         try:
             return await handler(action)
         except DomainError as exc:
-            action = await action.with_language()
             refused = self._refusals.get(action.verb)
             if refused is None:
                 return error_body(action.t(exc.msgid, **exc.params))

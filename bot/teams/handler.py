@@ -39,7 +39,6 @@ from domain.errors import DomainError
 from netpuls.i18n import Translator, translator
 from services import networks
 from services.ports import Clock, UnitOfWorkFactory
-from services.turns import TurnGate
 
 log = logging.getLogger(__name__)
 GREETING_KEY = "netpuls:greeting"
@@ -81,19 +80,26 @@ class NetpulsBot(TeamsActivityHandler):  # type: ignore[misc]
         self._edge = edge
         self._actions = actions
         self._material = material
-        self._turns = TurnGate(uow, default_language)
 
     async def translator_for(self, turn_context: TurnContext) -> Translator:
         """The reader's translator for this turn."""
         activity = turn_context.activity
-        return translator(await self._turns.language(conversation_ref(activity), actor(activity)))
+        language = await networks.preferred_language(
+            self._uow(), activity.conversation.id, actor(activity), self._default_language
+        )
+        return translator(language)
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
-        # Claim, first-message reference and language in one transaction, shared with the
-        # turns arriving at the same time: Teams may deliver an activity twice, and a chat can
-        # start without an install event reaching us.
-        start = await self._turns.begin(conversation_ref(activity), activity.id, actor(activity))
+        # Claim, first-message reference and language in one transaction: Teams may deliver
+        # an activity twice, and a chat can start without an install event reaching us.
+        start = await networks.begin_turn(
+            self._uow(),
+            conversation_ref(activity),
+            activity.id,
+            actor(activity),
+            self._default_language,
+        )
         if not start.fresh:
             log.info("duplicate activity %s ignored", activity.id)
             return
@@ -165,7 +171,7 @@ class NetpulsBot(TeamsActivityHandler):  # type: ignore[misc]
         except DomainError as exc:
             t = await self.translator_for(turn_context)
             body = error_body(t(exc.msgid, **exc.params))
-        else:  # the reader's language is read when the action needs it (an RSVP: with it)
+        else:
             body = await self._actions.run(self._card_action(turn_context, None, verb, data))
         return _answered(turn_context, InvokeResponse(status=200, body=body))
 
@@ -197,7 +203,9 @@ class NetpulsBot(TeamsActivityHandler):  # type: ignore[misc]
         reader = actor(activity)
 
         async def read_language() -> str:
-            return await self._turns.language(conversation_ref(activity), reader)
+            return await networks.preferred_language(
+                self._uow(), activity.conversation.id, reader, self._default_language
+            )
 
         return CardAction(
             actor=reader,

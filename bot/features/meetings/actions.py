@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
-from bot.features.meetings.views import agenda_view, attendees_view, reader_view, shared_view
+from bot.features.meetings.views import agenda_view, attendees_view
 from bot.routing.background import Background
 from bot.routing.card_actions import CardAction, Verb, error_body, invoke_body
 from bot.routing.links import Links
-from cards.agenda import SharedAgenda, agenda_card, shared_agenda
+from cards.agenda import agenda_card
 from cards.attendees import attendees_card
 from cards.ids import INPUT_DIETARY, INPUT_NOTE, VERB_ATTENDEES, VERB_REFRESH, VERB_RSVP
-from cards.views import AgendaView
 from domain.errors import DomainError
 from domain.rsvp import Answer, Standing
 from netpuls.i18n import Translator, translator
 from services import rsvp
 from services.networks import identify
 from services.ports import Clock, Notifier, Outbound, UnitOfWorkFactory
-
-# The RSVP verb reads the reader's language with the answer, in one transaction.
-OWN_LANGUAGE = frozenset({VERB_RSVP})
 
 
 class MeetingActions:
@@ -34,9 +29,6 @@ class MeetingActions:
         notifier: Notifier,
         links: Links,
         background: Background,
-        default_language: str = "en",
-        *,
-        one_line: bool = False,
     ) -> None:
         self._uow = uow
         self._clock = clock
@@ -45,12 +37,6 @@ class MeetingActions:
         self._background = background
         # Every posted copy of a meeting's card is updated after an answer (sparring uses it too).
         self.agendas = rsvp.AgendaRefresher(uow, clock, notifier, self.shared_copy)
-        self._states = rsvp.MeetingStates()
-        # Each answer comes back with its reader's language, read in the answer's transaction.
-        self._answers = rsvp.AnswerGate(
-            uow, clock, self._states, default_language, one_line=one_line
-        )
-        self._shared: list[tuple[rsvp.MeetingState, str, AgendaView, SharedAgenda]] = []
 
     def verbs(self) -> dict[str, Verb]:
         """The verbs of the agenda and attendee cards."""
@@ -75,7 +61,9 @@ class MeetingActions:
 
     async def _rsvp(self, action: CardAction) -> dict[str, Any]:
         data = action.data
-        slug, number, click = rsvp.click(
+        answered = await rsvp.respond(
+            self._uow(),
+            self._clock,
             data.get("meeting"),
             action.actor,
             action.directory,
@@ -84,32 +72,12 @@ class MeetingActions:
             data.get(INPUT_NOTE, ""),
             action.conversation_id,
         )
-        answered = await self._answers.answer(slug, number, click)
-        if answered.language:  # read with the answer
-            action = replace(action, translator=translator(answered.language))
-        else:  # a gate without a default language does not read it
-            action = await action.with_language()
         mine = answered.outcome.rsvp
         notice = _confirmation(action.t, mine.answer, mine.standing)
         if answered.cards_posted or answered.outcome.promoted:
             self._background.spawn(self._after_answer(answered), name=f"rsvp:{answered.state.key}")
-        shared, parts = self._shared_agenda(answered.state, action.t)
-        view = reader_view(shared, answered.state, answered.person.key, notice)
-        return invoke_body(agenda_card(view, action.t, parts))
-
-    def _shared_agenda(
-        self, state: rsvp.MeetingState, t: Translator
-    ) -> tuple[AgendaView, SharedAgenda]:
-        """The reader-independent view and card parts of a state, made once for the clicks
-        answered together (they share one state object) in each language."""
-        for kept_state, language, shared, parts in self._shared:
-            if kept_state is state and language == t.language:
-                return shared, parts
-        shared = shared_view(state, self._links)
-        parts = shared_agenda(shared, t)
-        # A few entries: the clicks of one batch get their answers one after the other.
-        self._shared = [(state, t.language, shared, parts), *self._shared[:3]]
-        return shared, parts
+        view = agenda_view(answered.state, self._links, answered.person.key, notice)
+        return invoke_body(agenda_card(view, action.t))
 
     async def _after_answer(self, answered: rsvp.Answered) -> None:
         """Update every posted copy of the card and tell anyone promoted from the waitlist."""

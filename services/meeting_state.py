@@ -1,0 +1,95 @@
+"""A meeting with everything its cards show, read inside a unit of work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.errors import N_, InvalidInput, NotFound
+from domain.material import Material
+from domain.model import (
+    Meeting,
+    MeetingStatus,
+    Municipality,
+    Network,
+    SeatStatus,
+    meeting_key,
+    rsvp_deadline,
+)
+from domain.rsvp import Rsvp
+from domain.sparring import Case, CaseStatus
+from services.ports import Clock, UnitOfWork
+
+# The agenda card and the D-14 material pack list this much of a meeting's material.
+MATERIAL_SHOWN = 15
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingState:
+    """A meeting with everything its cards show: network, members, answers, deadline."""
+
+    network: Network
+    meeting: Meeting
+    municipalities: tuple[Municipality, ...]
+    rsvps: tuple[Rsvp, ...]
+    deadline: datetime
+    closed: bool
+    cases: tuple[Case, ...] = ()  # accepted problem statements, in the facilitator's order
+    material: tuple[Material, ...] = ()  # recorded for the meeting, newest first
+
+    @property
+    def key(self) -> str:
+        """The meeting's id in card data."""
+        return meeting_key(self.network.slug, self.meeting.number)
+
+    def answer_of(self, person_key: str | None) -> Rsvp | None:
+        """A person's current answer, if any."""
+        return next((r for r in self.rsvps if r.person == person_key), None)
+
+    def members(self) -> tuple[Municipality, ...]:
+        """The municipalities holding a seat."""
+        return tuple(m for m in self.municipalities if m.seat_status is SeatStatus.MEMBER)
+
+
+def parse_meeting_key(key: object) -> tuple[str, int]:
+    """'<network>:<number>' from card data, or a refusal; never trust a card payload."""
+    if isinstance(key, str) and key.count(":") == 1:
+        slug, _, number = key.partition(":")
+        if slug and number.isdigit() and len(key) <= 100:
+            return slug, int(number)
+    raise InvalidInput(N_("This card does not belong to a meeting I know."))
+
+
+def unknown_meeting() -> NotFound:
+    """The refusal for a well-formed meeting id of a meeting that does not exist."""
+    return NotFound(N_("This card does not belong to a meeting I know."))
+
+
+async def load_state(uow: UnitOfWork, clock: Clock, slug: str, number: int) -> MeetingState:
+    """The meeting's state inside an open unit of work."""
+    network = await uow.networks.get(slug)
+    meeting = await uow.networks.meeting(slug, number) if network else None
+    if network is None or meeting is None:
+        raise unknown_meeting()
+    deadline = rsvp_deadline(meeting, network)
+    return MeetingState(
+        network=network,
+        meeting=meeting,
+        municipalities=tuple(await uow.networks.municipalities(slug)),
+        rsvps=tuple(await uow.rsvps.for_meeting(slug, number)),
+        deadline=deadline,
+        closed=clock.now() > deadline or meeting.status is not MeetingStatus.PLANNED,
+        cases=tuple(
+            c for c in await uow.cases.for_meeting(slug, number) if c.status is CaseStatus.ACCEPTED
+        ),
+        material=tuple(
+            await uow.material.search(slug, meeting=number, words=(), limit=MATERIAL_SHOWN)
+        ),
+    )
+
+
+async def meeting_state(uow: UnitOfWork, clock: Clock, key: object) -> MeetingState:
+    """The state of the meeting a card names."""
+    slug, number = parse_meeting_key(key)
+    async with uow:
+        return await load_state(uow, clock, slug, number)
