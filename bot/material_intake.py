@@ -13,7 +13,6 @@ from botbuilder.schema.teams import TeamsChannelData
 
 from bot.card_actions import CardAction, error_body, invoke_body
 from bot.commands import Command, CommandContext, Reply
-from bot.connector import codec
 from bot.references import actor, addressed_to_bot, conversation_ref
 from cards.material import (
     DATA_MATERIAL,
@@ -50,7 +49,7 @@ def channel_post(activity: Activity) -> ChannelPost | None:
     ]
     if not stubs:
         return None
-    data: TeamsChannelData = codec().from_json("TeamsChannelData", activity.channel_data or {})
+    data: TeamsChannelData = TeamsChannelData.deserialize(activity.channel_data or {})
     if data.team is None or data.channel is None or not data.team.aad_group_id:
         return None
     _, _, root = (activity.conversation.id or "").partition(";messageid=")
