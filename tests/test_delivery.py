@@ -339,6 +339,15 @@ async def test_timeouts_and_broken_connections_are_retried(
     assert (result.status, result.retry_after) == (DeliveryStatus.RETRY, 2.0)
 
 
+async def test_a_token_endpoint_that_refuses_the_bot_s_secret_fails_for_good(
+    time: VirtualTime,
+) -> None:
+    refusal = PermissionError("Failed to get access token with error: invalid_client")
+    notifier = ScriptedNotifier(time, refusal)  # as botbuilder's app credentials raise it
+    (result,) = await time.run(sender_on(time, notifier).deliver(ref(), MESSAGE))
+    assert (result.status, result.error) == (DeliveryStatus.FAILED, "token endpoint refused")
+
+
 async def test_an_unexpected_error_is_a_failure_not_an_exception(time: VirtualTime) -> None:
     notifier = ScriptedNotifier(time, RuntimeError("a bug"))
     (result,) = await time.run(sender_on(time, notifier).deliver(ref(), MESSAGE))

@@ -169,6 +169,19 @@ async def test_a_deeply_nested_body_gets_400_not_500(bot: Any, connector: Any, s
     assert "nested" in (await response.json())["message"]
 
 
+async def test_a_body_that_is_not_json_by_its_type_gets_415(bot: Any) -> None:
+    response = await bot.post(
+        "/api/messages", data="type=message", headers={"Content-Type": "text/plain"}
+    )
+    assert response.status == 415
+
+
+async def test_a_body_over_256_kb_gets_413(bot: Any, connector: Any) -> None:
+    _, url = connector
+    activity = act.message(act.personal(url), "help " + "x" * 300_000)
+    assert await post(bot, activity) == 413
+
+
 async def test_anonymous_mode_refuses_a_service_url_off_loopback(bot: Any) -> None:
     activity = act.message(act.personal("https://smba.example.org/emea/"), "help")
     assert await post(bot, activity) == 400
