@@ -27,6 +27,7 @@ from bench.load import Tally, run_load
 from bench.report import Row, best_rounds, print_report
 from bench.scenarios import HELP, SCENARIOS, Scenario
 from bench.servers import PYTHON, Server, base_env, run_command
+from tests.support.tls import LoopbackCertificate, loopback_certificate
 from tests.support.token_issuer import TokenIssuer
 
 APP_ID = "00000000-0000-0000-0000-00000000bench"
@@ -149,8 +150,8 @@ def _netpuls(
     auth: bool,
     folder: Path,
     issuer: TokenIssuer,
+    tls: LoopbackCertificate,
     sink: Server,
-    variant: str = "",
 ) -> Case:
     env: dict[str, str] = {}
     headers: dict[str, str] = {}
@@ -159,43 +160,35 @@ def _netpuls(
             "MicrosoftAppId": APP_ID,
             "MicrosoftAppPassword": "bench-secret",
             "BOT_OPENID_METADATA_URL": issuer.metadata_url,
-            "BOT_TOKEN_ENDPOINT": f"{issuer.base_url}/token",
+            "BOT_LOGIN_AUTHORITY": issuer.base_url,
+            # botbuilder and msal fetch keys and tokens with `requests`: trust the issuer's TLS.
+            "REQUESTS_CA_BUNDLE": str(tls.cert_path),
         }
         token = issuer.sign(app_id=APP_ID, service_url=f"{sink.url}/", lifetime=3600)
         headers = {"Authorization": f"Bearer {token}"}
-    if variant:
-        label = f"diag {variant} {scenario.name} {db}"
-        module = ["bench.diagnose", variant, "serve"]
-    else:
-        label = f"netpuls {scenario.name} {db}{' +auth' if auth else ''}"
-        module = ["netpuls", "serve"]
-    server = _server(label, module, folder, **env)
-    return Case(label, "diagnostic" if variant else "netpuls", server, scenario, db, auth, headers)
+    label = f"netpuls {scenario.name} {db}{' +auth' if auth else ''}"
+    server = _server(label, ["netpuls", "serve"], folder, **env)
+    return Case(label, "netpuls", server, scenario, db, auth, headers)
 
 
-def _plan(databases: list[str], args: argparse.Namespace) -> list[tuple[Scenario, str, bool, str]]:
-    """(scenario, database, auth, diagnostic variant) for every netpuls case to run."""
-    plan = [
-        (SCENARIOS[name], db, auth, "")
+def _plan(databases: list[str], args: argparse.Namespace) -> list[tuple[Scenario, str, bool]]:
+    """(scenario, database, auth) for every netpuls case to run."""
+    return [
+        (SCENARIOS[name], db, auth)
         for name in args.scenario
         for db in databases
         for auth in (False, True)
     ]
-    if args.diagnose:
-        variants = ("edge-only", "claim-only", "asyncio-loop")
-        plan += [(HELP, "sqlite", False, v) for v in variants]
-        if "postgres" in databases:
-            plan += [(HELP, "postgres", False, v) for v in ("claim-only", "no-pre-ping")]
-    return plan
 
 
 async def _run(args: argparse.Namespace) -> list[Row]:
     folder = Path(tempfile.mkdtemp(prefix="netpuls-bench-"))
     issuer = TokenIssuer()
+    tls = loopback_certificate(folder / "tls")
     issuer_runner = web.AppRunner(issuer.app(), access_log=None)
     await issuer_runner.setup()
-    await web.TCPSite(issuer_runner, "127.0.0.1", 0).start()
-    issuer.base_url = f"http://127.0.0.1:{issuer_runner.addresses[0][1]}"
+    await web.TCPSite(issuer_runner, "127.0.0.1", 0, ssl_context=tls.server_context()).start()
+    issuer.base_url = f"https://127.0.0.1:{issuer_runner.addresses[0][1]}"
     rows: list[Row] = []
     connector = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(connector=connector) as http:
@@ -209,9 +202,9 @@ async def _run(args: argparse.Namespace) -> list[Row]:
                 for case in cases:
                     rows.append(await _measure(case, http, sink, args))
                     print(rows[-1].line(), flush=True)
-                for number, (scenario, db, auth, variant) in enumerate(_plan(databases, args)):
+                for number, (scenario, db, auth) in enumerate(_plan(databases, args)):
                     async with _database(db, folder, number, scenario, args.concurrency) as url:
-                        case = _netpuls(scenario, db, auth, folder, issuer, sink, variant)
+                        case = _netpuls(scenario, db, auth, folder, issuer, tls, sink)
                         case.server.env["DATABASE_URL"] = url
                         rows.append(await _measure(case, http, sink, args))
                         print(rows[-1].line(), flush=True)
@@ -232,9 +225,6 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--scenario", nargs="+", default=list(SCENARIOS), choices=list(SCENARIOS))
     parser.add_argument("--no-references", action="store_true", help="skip stock and raw echo")
-    parser.add_argument(
-        "--diagnose", action="store_true", help="also run bench.diagnose variants of netpuls"
-    )
     parser.add_argument(
         "--repeat", type=int, default=1, help="rounds; the report keeps each case's best round"
     )

@@ -103,45 +103,21 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         settings = settings.model_copy(update={"port": args.port})
     try:
         app = create_app(settings)
-        loop = new_event_loop(settings.event_loop)
-    except (InsecureConfiguration, LoopUnavailable) as exc:
+    except InsecureConfiguration as exc:
         print(f"netpuls: {exc}", file=sys.stderr)
         return 2
-    log.info("serving on the %s event loop", type(loop).__module__.split(".")[0])
     # Everything imported so far lives as long as the process: keep it out of the garbage
     # collector's full passes, which otherwise walk it all and stall the turns in flight.
     gc.collect()
     gc.freeze()
     web.run_app(
         app,
-        loop=loop,
         host=settings.host,
         port=settings.port,
         print=lambda m: log.info("%s", m),
         access_log=None,
     )
     return 0
-
-
-class LoopUnavailable(RuntimeError):
-    """NETPULS_EVENT_LOOP names a loop this machine does not have."""
-
-
-def new_event_loop(choice: str) -> asyncio.AbstractEventLoop:
-    """The loop `serve` runs on. uvloop (libuv, its transports in C) spends less CPU per
-    request than asyncio's own loop; `auto` takes it where it is installed (not on Windows)."""
-    if choice in ("auto", "uvloop"):
-        try:
-            import uvloop
-        except ImportError:
-            if choice == "uvloop":
-                raise LoopUnavailable(
-                    "NETPULS_EVENT_LOOP=uvloop, but uvloop is not installed here; "
-                    "use auto or asyncio"
-                ) from None
-        else:
-            return uvloop.new_event_loop()
-    return asyncio.new_event_loop()
 
 
 def _db_upgrade(_args: argparse.Namespace, settings: Settings) -> int:

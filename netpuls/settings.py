@@ -5,14 +5,16 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 from pathlib import Path
-from typing import Literal
+from typing import Self
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.engagement import DigestFrequency
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/netpuls.db"
+# MicrosoftAppType as the Azure Bot resource names it (botbuilder reads it case-insensitively).
+APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
 
 
 class Settings(BaseSettings):
@@ -43,12 +45,14 @@ class Settings(BaseSettings):
         default="https://api.botframework.com",
         validation_alias=AliasChoices("BOT_TOKEN_ISSUER", "token_issuer"),
     )
-    token_endpoint: str = Field(
-        default="https://login.microsoftonline.com/botframework.com/oauth2/v2.0/token",
-        validation_alias=AliasChoices("BOT_TOKEN_ENDPOINT", "token_endpoint"),
+    # Entra ID, where outbound tokens come from: <authority>/<MicrosoftAppTenantId> for a
+    # single-tenant bot, <authority>/botframework.com for a multi-tenant one.
+    login_authority: str = Field(
+        default="https://login.microsoftonline.com",
+        validation_alias=AliasChoices("BOT_LOGIN_AUTHORITY", "login_authority"),
     )
     oauth_scope: str = Field(
-        default="https://api.botframework.com/.default",
+        default="https://api.botframework.com",
         validation_alias=AliasChoices("BOT_OAUTH_SCOPE", "oauth_scope"),
     )
     public_base_url: str = Field(
@@ -65,10 +69,6 @@ class Settings(BaseSettings):
         default=24.0, validation_alias=AliasChoices("CADENCE_GRACE_HOURS", "cadence_grace_hours")
     )
     log_level: str = Field(default="INFO", validation_alias=AliasChoices("LOG_LEVEL", "log_level"))
-    # The event loop `serve` runs on: uvloop where it is installed (auto), or the one named.
-    event_loop: Literal["auto", "uvloop", "asyncio"] = Field(
-        default="auto", validation_alias=AliasChoices("NETPULS_EVENT_LOOP", "event_loop")
-    )
     default_language: str = Field(
         default="en", validation_alias=AliasChoices("NETPULS_DEFAULT_LANGUAGE", "default_language")
     )
@@ -159,6 +159,35 @@ class Settings(BaseSettings):
         le=3650,
         validation_alias=AliasChoices("ENGAGEMENT_QUIET_DAYS", "engagement_quiet_days"),
     )
+
+    @model_validator(mode="after")
+    def _app_type_is_complete(self) -> Self:
+        """MicrosoftAppType names a known registration and has what that type needs."""
+        kind = {t.lower(): t for t in APP_TYPES}.get(self.app_type.strip().lower())
+        if kind is None:
+            raise ValueError(
+                f"MicrosoftAppType={self.app_type!r} is not one of {', '.join(APP_TYPES)}"
+            )
+        self.app_type = kind
+        needs = {
+            "SingleTenant": ("MicrosoftAppId", "MicrosoftAppPassword", "MicrosoftAppTenantId"),
+            # The identity's client id is the bot's app id; botbuilder also wants its tenant.
+            "UserAssignedMSI": ("MicrosoftAppId", "MicrosoftAppTenantId"),
+        }.get(kind, ())
+        given = {
+            "MicrosoftAppId": self.app_id,
+            "MicrosoftAppPassword": self.app_password,
+            "MicrosoftAppTenantId": self.app_tenant_id,
+        }
+        missing = [name for name in needs if not given[name].strip()]
+        if missing:
+            raise ValueError(f"MicrosoftAppType={kind} needs {' and '.join(missing)}")
+        return self
+
+    def login_url(self) -> str:
+        """The Entra ID authority outbound tokens are requested from, tenant included."""
+        tenant = self.app_tenant_id.strip() if self.app_type != "MultiTenant" else ""
+        return f"{self.login_authority.rstrip('/')}/{tenant or 'botframework.com'}"
 
     @property
     def anonymous(self) -> bool:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvloop
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -27,16 +25,6 @@ from tests.support.token_issuer import TokenIssuer
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
-
-
-def pytest_asyncio_loop_factories(
-    config: pytest.Config, item: pytest.Item
-) -> dict[str, Callable[[], asyncio.AbstractEventLoop]]:
-    """asyncio's loop for every test; uvloop's as well for tests marked `both_loops`, since
-    `netpuls serve` runs on uvloop where it is installed (NETPULS_EVENT_LOOP)."""
-    if item.get_closest_marker("both_loops"):
-        return {"asyncio": asyncio.new_event_loop, "uvloop": uvloop.new_event_loop}
-    return {"asyncio": asyncio.new_event_loop}
 
 
 def _require(variable: str) -> bool:
@@ -93,12 +81,21 @@ def connector() -> Iterator[tuple[FakeConnector, str]]:
 
 
 @pytest.fixture
-def issuer() -> Iterator[TokenIssuer]:
-    """A running local token issuer."""
+def issuer(
+    loopback_tls: LoopbackCertificate, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[TokenIssuer]:
+    """A running local token issuer on loopback TLS (msal talks to https authorities only),
+    trusted by the `requests` sessions botbuilder and msal use."""
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(loopback_tls.cert_path))
     fake = TokenIssuer()
-    with ServerThread(fake.app) as server:
+    with ServerThread(fake.app, ssl_context=loopback_tls.server_context()) as server:
         fake.base_url = server.url
         yield fake
+
+
+def issuer_settings(issuer: TokenIssuer) -> dict[str, str]:
+    """Settings that send every authentication call of the bot to the local issuer."""
+    return {"openid_metadata_url": issuer.metadata_url, "login_authority": issuer.base_url}
 
 
 class FixedClock:
@@ -169,8 +166,7 @@ async def secured_bot(
         database_url=database_url,
         app_id=APP_ID,
         app_password="secret",
-        openid_metadata_url=issuer.metadata_url,
-        token_endpoint=f"{issuer.base_url}/token",
+        **issuer_settings(issuer),
     )
     return await aiohttp_client(create_app(settings, clock=clock))
 

@@ -6,7 +6,6 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -151,42 +150,33 @@ def test_serving_keeps_what_start_up_loaded_out_of_the_garbage_collectors_passes
     assert frozen and frozen[0] > 0
 
 
-@pytest.mark.parametrize(("choice", "module"), [("auto", "uvloop"), ("asyncio", "asyncio")])
-def test_serve_runs_on_uvloop_unless_told_to_use_asyncio_s_loop(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, choice: str, module: str
+APP = "11111111-2222-3333-4444-555555555555"
+
+
+@pytest.mark.parametrize(
+    ("registration", "named"),
+    [
+        (
+            {"MicrosoftAppType": "SingleTenant", "MicrosoftAppPassword": "secret"},
+            "MicrosoftAppType=SingleTenant needs MicrosoftAppTenantId",
+        ),
+        (
+            {
+                "MicrosoftAppType": "UserAssignedMSI",
+                "MicrosoftAppId": "",
+                "MicrosoftAppTenantId": "t",
+            },
+            "MicrosoftAppType=UserAssignedMSI needs MicrosoftAppId",
+        ),
+        (
+            {"MicrosoftAppType": "ManagedIdentity"},
+            "MicrosoftAppType='ManagedIdentity' is not one of",
+        ),
+    ],
+)
+def test_serve_stops_on_an_incomplete_registration_and_names_the_setting(
+    db: Path, registration: dict[str, str], named: str
 ) -> None:
-    import argparse
-    import gc
-
-    from aiohttp import web
-
-    from netpuls import cli
-    from netpuls.settings import Settings
-
-    loops: list[Any] = []
-    monkeypatch.setattr(web, "run_app", lambda *_a, **k: loops.append(k["loop"]))
-    monkeypatch.setenv("NETPULS_EVENT_LOOP", choice)
-    settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'x.db'}", app_id="")
-    try:
-        assert cli._serve(argparse.Namespace(host=None, port=None), settings) == 0
-    finally:
-        gc.unfreeze()
-    (loop,) = loops
-    assert type(loop).__module__.split(".")[0] == module
-    loop.close()
-
-
-def test_a_loop_that_is_not_installed_is_refused_by_name_and_auto_falls_back(
-    db: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from netpuls import cli
-
-    result = netpuls("serve", db=db, NETPULS_EVENT_LOOP="tokio")
-    assert result.returncode == 2 and "NETPULS_EVENT_LOOP" in result.stderr
-    assert "Traceback" not in result.stderr
-    monkeypatch.setitem(sys.modules, "uvloop", None)  # as on Windows: not installed
-    with pytest.raises(cli.LoopUnavailable, match="uvloop is not installed"):
-        cli.new_event_loop("uvloop")
-    loop = cli.new_event_loop("auto")
-    assert type(loop).__module__.startswith("asyncio")
-    loop.close()
+    result = netpuls("serve", db=db, **{"MicrosoftAppId": APP, **registration})
+    assert result.returncode == 2
+    assert named in result.stderr and "Traceback" not in result.stderr

@@ -10,13 +10,18 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
+import requests
 from aiohttp.test_utils import TestClient
+from botbuilder.schema import ErrorResponseException
+from botframework.connector import models
+from msrest import Deserializer
+from msrest.universal_http import ClientRequest
 
 from bot.teams.app import ADAPTER, create_app
-from bot.teams.connector import ConnectorError, ConnectorResponse, codec
+from bot.teams.connector import ConnectorAnswer
 from bot.teams.delivery import Backoff, TeamsSender
-from bot.teams.http1 import ConnectionFailed
 from bot.teams.notifier import BotNotifier
 from bot.teams.ratelimit import TEAMS_CONVERSATION_WINDOWS, RateLimiter, Window
 from domain.model import ConversationKind, ConversationRef
@@ -44,14 +49,18 @@ def ref(n: int = 1, *, tenant: str = TENANT, url: str = "http://127.0.0.1:9") ->
     )
 
 
+MODELS = {k: v for k, v in models.__dict__.items() if isinstance(v, type)}
+
+
 def refused(
     status: int, code: str | None = None, headers: dict[str, str] | None = None, body: Any = None
-) -> ConnectorError:
-    """A ConnectorError as bot.teams.connector raises it for this answer."""
+) -> ErrorResponseException:
+    """botbuilder's ErrorResponseException, as its connector client raises it for this answer."""
     payload = body if body is not None else {"error": {"code": code, "message": "refused"}}
-    error = codec().from_json("ErrorResponse", payload)
-    response = ConnectorResponse(status, "Refused", headers or {}, json.dumps(payload))
-    return ConnectorError("POST", "http://127.0.0.1/v3/conversations/c/activities", response, error)
+    request = ClientRequest("POST", "http://127.0.0.1/v3/conversations/c/activities")
+    sent = {"Content-Type": "application/json; charset=utf-8", **(headers or {})}
+    answer = ConnectorAnswer(request, status, "Refused", sent, json.dumps(payload).encode())
+    return ErrorResponseException(Deserializer(MODELS), answer)
 
 
 class ScriptedNotifier:
@@ -280,7 +289,7 @@ INNER = json.dumps({"subCode": "MessageWritesBlocked", "message": "Thread is blo
     ],
 )
 async def test_a_blocked_or_vanished_conversation_is_marked_blocked(
-    time: VirtualTime, error: ConnectorError
+    time: VirtualTime, error: ErrorResponseException
 ) -> None:
     (result,) = await time.run(
         sender_on(time, ScriptedNotifier(time, error)).deliver(ref(), MESSAGE)
@@ -299,7 +308,7 @@ async def test_a_blocked_or_vanished_conversation_is_marked_blocked(
     ],
 )
 async def test_other_refusals_fail_for_good(
-    time: VirtualTime, error: ConnectorError, reason: str
+    time: VirtualTime, error: ErrorResponseException, reason: str
 ) -> None:
     (result,) = await time.run(
         sender_on(time, ScriptedNotifier(time, error)).deliver(ref(), MESSAGE)
@@ -313,7 +322,12 @@ async def test_other_refusals_fail_for_good(
 
 @pytest.mark.parametrize(
     "error",
-    [TimeoutError(), ConnectionFailed("connection lost"), ConnectionFailed("a malformed answer")],
+    [
+        TimeoutError(),
+        aiohttp.ServerDisconnectedError("connection lost"),
+        aiohttp.ClientPayloadError("a malformed answer"),
+        requests.ConnectionError("the token endpoint is unreachable"),
+    ],
 )
 async def test_timeouts_and_broken_connections_are_retried(
     time: VirtualTime, error: BaseException
@@ -323,6 +337,15 @@ async def test_timeouts_and_broken_connections_are_retried(
         sender_on(time, notifier, rng=Extremes(True)).deliver(ref(), MESSAGE)
     )
     assert (result.status, result.retry_after) == (DeliveryStatus.RETRY, 2.0)
+
+
+async def test_a_token_endpoint_that_refuses_the_bot_s_secret_fails_for_good(
+    time: VirtualTime,
+) -> None:
+    refusal = PermissionError("Failed to get access token with error: invalid_client")
+    notifier = ScriptedNotifier(time, refusal)  # as botbuilder's app credentials raise it
+    (result,) = await time.run(sender_on(time, notifier).deliver(ref(), MESSAGE))
+    assert (result.status, result.error) == (DeliveryStatus.FAILED, "token endpoint refused")
 
 
 async def test_an_unexpected_error_is_a_failure_not_an_exception(time: VirtualTime) -> None:
@@ -469,5 +492,5 @@ async def test_a_connector_that_does_not_answer_means_retry(app_notifier: BotNot
     assert (result.status, result.retry_after, result.error) == (
         DeliveryStatus.RETRY,
         2.0,
-        "ConnectionFailed",
+        "ClientConnectorError",
     )

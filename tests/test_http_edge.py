@@ -8,12 +8,15 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
+from botbuilder.core import MessageFactory, TurnContext
+from botbuilder.schema import ChannelAccount, ConversationParameters, ErrorResponseException
 
-from bot.teams.app import create_app
+from bot.teams.app import ADAPTER, AUTHENTICATION, create_app
 from netpuls.settings import Settings
 from services.networks import import_network
 from tests.conftest import APP_ID, FixedClock
 from tests.support import activities as act
+from tests.support.fake_connector import Failure
 from tests.support.networks import small_network
 from tests.support.token_issuer import TokenIssuer
 
@@ -166,6 +169,19 @@ async def test_a_deeply_nested_body_gets_400_not_500(bot: Any, connector: Any, s
     assert "nested" in (await response.json())["message"]
 
 
+async def test_a_body_that_is_not_json_by_its_type_gets_415(bot: Any) -> None:
+    response = await bot.post(
+        "/api/messages", data="type=message", headers={"Content-Type": "text/plain"}
+    )
+    assert response.status == 415
+
+
+async def test_a_body_over_256_kb_gets_413(bot: Any, connector: Any) -> None:
+    _, url = connector
+    activity = act.message(act.personal(url), "help " + "x" * 300_000)
+    assert await post(bot, activity) == 413
+
+
 async def test_anonymous_mode_refuses_a_service_url_off_loopback(bot: Any) -> None:
     activity = act.message(act.personal("https://smba.example.org/emea/"), "help")
     assert await post(bot, activity) == 400
@@ -248,3 +264,64 @@ async def test_an_unknown_language_is_refused_with_the_choices(bot: Any, connect
     fake, url = connector
     await post(bot, act.message(act.personal(url), "language klingon"))
     assert "da (dansk), sv (svenska) and en (English)" in fake.texts()[0]
+
+
+async def test_a_failing_reply_reaches_the_turn_error_handler(bot: Any, connector: Any) -> None:
+    fake, url = connector
+    fake.fail_next(Failure(500, "InternalServerError"))
+    await post(bot, act.message(act.personal(url), "help"))
+    (apology,) = fake.texts()
+    assert "Something went wrong" in apology
+
+
+async def test_a_card_action_is_answered_in_the_invoke_response(bot: Any, connector: Any) -> None:
+    fake, url = connector
+    invoke = act.card_invoke(
+        act.personal(url), "rsvp", {"meeting": "nowhere:1", "answer": "attending"}
+    )
+    response = await bot.post("/api/messages", json=invoke)
+    assert response.status == 200
+    assert (await response.json())["statusCode"] == 400  # "a meeting I do not know"
+    assert fake.sent == []
+
+
+async def test_a_new_chat_is_created_through_the_connector(bot: Any, connector: Any) -> None:
+    fake, url = connector
+
+    async def greet(turn: TurnContext) -> None:
+        await turn.send_activity(MessageFactory.text("hello in a new chat"))
+
+    parameters = ConversationParameters(
+        is_group=False,
+        bot=ChannelAccount(id=act.BOT_ID),
+        members=[ChannelAccount(id="29:user-2")],
+        tenant_id=act.TENANT,
+    )
+    await bot.app[ADAPTER].create_conversation("", greet, parameters, "msteams", url, None)
+    (created,) = fake.created
+    assert created["members"] == [{"id": "29:user-2"}] and created["isGroup"] is False
+    assert fake.texts() == ["hello in a new chat"]
+
+
+@pytest.mark.parametrize(
+    ("failure", "status"),
+    [
+        (Failure(403, "MessageWritesBlocked", "the user blocked the bot"), 403),
+        (Failure(413, "MessageSizeTooBig"), 413),
+        (Failure(429, "Throttled", headers={"Retry-After": "3"}), 429),
+        (Failure(502, "BadGateway"), 502),
+    ],
+)
+async def test_a_refused_send_raises_botbuilder_s_error_with_status_code_and_headers(
+    bot: Any, connector: Any, failure: Failure, status: int
+) -> None:
+    fake, url = connector
+    fake.fail_next(failure)
+    client = await bot.app[AUTHENTICATION].connectors.create(url, None)
+    with pytest.raises(ErrorResponseException) as caught:
+        await client.conversations.send_to_conversation("19:x", MessageFactory.text("hi"))
+    error = caught.value
+    assert error.response.status_code == status
+    assert error.error.error.code == failure.code
+    assert error.response.headers.get("Retry-After") == failure.headers.get("Retry-After")
+    assert failure.code in error.response.text()

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import AsyncIterator
-from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
-import orjson
 from aiohttp import web
 from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
@@ -16,16 +15,8 @@ from botbuilder.schema import Activity
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.teams.auth import (
-    InboundAuthenticator,
-    OutboundTokens,
-    SigningKeys,
-    Unauthorized,
-    framework_authentication,
-)
-from bot.teams.connector import ConnectorClients, codec
+from bot.teams.auth import FrameworkAuthentication, Unauthorized, authenticate
 from bot.teams.handler import NetpulsBot, apology, error_reference
-from bot.teams.http1 import Http1
 from bot.teams.notifier import BotNotifier
 from netpuls.settings import Settings
 from netpuls.wiring import BACKGROUND, GRAPH_TIMERS, RUNNER, add_routes, build_bot
@@ -40,10 +31,10 @@ CLOCK = web.AppKey("clock", Clock)
 ENGINE = web.AppKey("engine", AsyncEngine)
 ADAPTER = web.AppKey("adapter", CloudAdapter)
 BOT = web.AppKey("bot", NetpulsBot)
-AUTHENTICATOR = web.AppKey("authenticator", InboundAuthenticator)
+AUTHENTICATION = web.AppKey("authentication", FrameworkAuthentication)
 HTTP = web.AppKey("http", aiohttp.ClientSession)
-CONNECTORS = web.AppKey("connectors", ConnectorClients)
 MAX_BODY_BYTES = 256 * 1024
+CONNECTOR_TIMEOUT_SECONDS = 30
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
@@ -78,23 +69,19 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
             settings.host,
         )
     engine = create_engine(settings.database_url)
-    # Kept connections for everything outbound, no per-turn client, no thread-pool hop per
-    # reply: the Connector's calls on our small HTTP/1.1 client, the token endpoint and the
-    # signing keys (a call an hour at most) on one pooled aiohttp session with cached DNS.
-    http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100, ttl_dns_cache=300))
-    tokens = None if settings.anonymous else OutboundTokens(settings, http)
-    connectors = ConnectorClients(Http1(), tokens)
-    framework = framework_authentication(settings, connectors, tokens)
+    # One pooled session with kept connections for every call to the Bot Connector.
+    http = aiohttp.ClientSession(
+        connector=aiohttp.TCPConnector(limit=100, ttl_dns_cache=300),
+        timeout=aiohttp.ClientTimeout(total=CONNECTOR_TIMEOUT_SECONDS),
+    )
+    framework = FrameworkAuthentication(settings, http)
     adapter = CloudAdapter(framework)
     adapter.on_turn_error = _on_turn_error
     sessions = session_factory(engine)
     app[ENGINE] = engine
     app[HTTP] = http
-    app[CONNECTORS] = connectors
     app[ADAPTER] = adapter
-    app[AUTHENTICATOR] = InboundAuthenticator(
-        settings, SigningKeys(settings.openid_metadata_url, http), framework
-    )
+    app[AUTHENTICATION] = framework
     notifier = BotNotifier(adapter, settings.app_id)
     app[BOT] = build_bot(app, settings, notifier, lambda: SqlUnitOfWork(sessions), app[CLOCK])
     if settings.scheduler_enabled:
@@ -106,7 +93,6 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
         await app[RUNNER].stop()
         await app[BACKGROUND].drain()
         await app[GRAPH_TIMERS].aclose()  # last: it closes the Graph connection
-        await connectors.http.close()
         await http.close()
         await engine.dispose()
 
@@ -129,10 +115,10 @@ async def messages(request: web.Request) -> web.Response:
     if request.content_type != "application/json":
         return web.json_response({"error": "unsupported_media_type"}, status=415)
     try:
-        body = orjson.loads(await request.read())  # UTF-8, as the Bot Framework sends it
-    except orjson.JSONDecodeError as exc:
-        if str(exc).startswith("depth limit"):  # e.g. 100,000 nested lists
-            return _bad_request("the body is nested too deeply")
+        body = json.loads(await request.read())  # UTF-8, as the Bot Framework sends it
+    except RecursionError:  # e.g. 100,000 nested lists
+        return _bad_request("the body is nested too deeply")
+    except ValueError:
         return _bad_request("the body is not JSON")
     activity = _activity(body)
     if isinstance(activity, str):
@@ -141,32 +127,23 @@ async def messages(request: web.Request) -> web.Response:
     if app[SETTINGS].anonymous and urlsplit(activity.service_url).hostname not in LOOPBACK_HOSTS:
         return _bad_request("without an app id, serviceUrl must be on loopback")
     try:
-        result = await app[AUTHENTICATOR].authenticate(
-            request.headers.get("Authorization"), activity
+        result = await authenticate(
+            app[AUTHENTICATION], activity, request.headers.get("Authorization")
         )
-    except Unauthorized as exc:
-        log.info("unauthorized request: %s", exc)
+    except Unauthorized:
         return web.json_response({"error": "unauthorized"}, status=401)
     response = await app[ADAPTER].process_activity(result, activity, app[BOT].on_turn)
     if response is None:
         return web.Response(status=201)
-    body = response.body
-    if hasattr(body, "serialize"):  # a schema object, e.g. an AdaptiveCardInvokeResponse
-        body = codec().to_json(body)
-    return _json(body, response.status)
+    answer = response.body
+    if hasattr(answer, "serialize"):  # a schema object, e.g. an AdaptiveCardInvokeResponse
+        answer = answer.serialize()
+    return web.json_response(answer, status=response.status, dumps=_utf8_json)
 
 
-def _json(body: Any, status: int) -> web.Response:
-    """A JSON response: orjson for what JSON has (a card is ~60 us with the json module, 6 us
-    here), the json module for anything else, as aiohttp's json_response would."""
-    try:
-        data = orjson.dumps(body)
-    except TypeError:
-        return web.json_response(body, status=status)
-    return web.Response(body=data, status=status, headers=_JSON_TYPE)
-
-
-_JSON_TYPE = {"Content-Type": "application/json; charset=utf-8"}
+def _utf8_json(value: object) -> str:
+    """JSON with text as it is (ø, not \\u00f8): the Bot Framework reads UTF-8."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _activity(body: object) -> Activity | str:
@@ -174,7 +151,7 @@ def _activity(body: object) -> Activity | str:
     if not isinstance(body, dict):
         return "the body is not a JSON object"
     try:
-        activity: Activity = codec().from_json("Activity", body)
+        activity: Activity = Activity.deserialize(body)
     except Exception:
         return "the body is not an activity"
     if not activity.type or not isinstance(activity.type, str):

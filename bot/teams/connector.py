@@ -1,311 +1,156 @@
-"""A small Bot Connector client: one client per service URL, kept connections underneath.
+"""The Bot Connector through botbuilder's own client, on the process's one aiohttp session.
 
-botbuilder's stock path builds a fresh msrest `ConnectorClient` for every turn and sends
-through synchronous `requests` in a thread pool. This module replaces it behind botbuilder's
-own seam (`ConnectorFactory.create`), implementing the Connector REST calls botbuilder's
-`CloudAdapterBase` and `TeamsInfo` make, with botbuilder's schema objects in and out, over
-the process's one `bot.teams.http1.Http1` (keep-alive HTTP/1.1 connections per origin).
+botbuilder's stock factory builds a new `ConnectorClient` and new credentials for every turn,
+and its default transport is synchronous `requests` in a thread pool. `ConnectorClients` is
+botbuilder's `ConnectorFactory` seam: the same client class and credentials, built once per
+service URL (credentials once per audience, so msal's token cache lives with the process),
+sending through botbuilder's `AsyncBfPipeline` with an msrest driver on a shared aiohttp session.
 """
 
 from __future__ import annotations
 
-import functools
-import json
-import logging
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any, Protocol
-from urllib.parse import quote, urlencode
+from typing import Any
 
-import orjson
-from botbuilder.schema import (
-    Activity,
-    ChannelAccount,
-    ConversationParameters,
-    ConversationResourceResponse,
-    ErrorResponseException,
-    PagedMembersResult,
-    ResourceResponse,
+import aiohttp
+from botframework.connector import AsyncBfPipeline
+from botframework.connector.aio import ConnectorClient
+from botframework.connector.auth import (
+    ConnectorFactory,
+    MicrosoftAppCredentials,
+    ServiceClientCredentialsFactory,
 )
-from botbuilder.schema.teams import TeamDetails, TeamsPagedMembersResult
-from botframework.connector import models as connector_models
-from botframework.connector.auth import AppCredentials, ConnectorFactory
-from msrest.exceptions import ClientException
+from msal import ConfidentialClientApplication
+from msrest.authentication import Authentication
+from msrest.universal_http import ClientRequest
+from msrest.universal_http.async_abc import AsyncClientResponse, AsyncHTTPSender
+from multidict import CIMultiDict
 
-from bot.teams.codec import Codec
-from bot.teams.http1 import Answer, Http1, Origin
-
-log = logging.getLogger(__name__)
-USER_AGENT = "netpuls (Microsoft-BotFramework/3.1)"
+USER_AGENT = "Microsoft-BotFramework/3.1 (netpuls)"
 MAX_CLIENTS = 256
-_SENT = (200, 201, 202)
-_NO_BODY = {"Accept": "application/json", "User-Agent": USER_AGENT}
-_JSON_BODY = {**_NO_BODY, "Content-Type": "application/json; charset=utf-8"}
+TOKEN_TIMEOUT_SECONDS = 10
 
 
-class Tokens(Protocol):
-    """Where outbound bearer tokens come from (bot.teams.auth.OutboundTokens)."""
+class ConnectorAnswer(AsyncClientResponse):
+    """An answer read whole, shaped as msrest's responses (status_code, reason, headers, text()).
 
-    async def token(self, *, refresh: bool = False) -> str: ...
+    It is its own raw response: msrest's errors (botbuilder's ErrorResponseException) expose
+    a response's `internal_response` as `exc.response`, and this is all there is of it.
+    """
 
-    def credentials(self) -> AppCredentials: ...
+    def __init__(
+        self, request: ClientRequest, status: int, reason: str, headers: Any, content: bytes
+    ) -> None:
+        super().__init__(request, None)
+        self.internal_response = self
+        self.status_code = status
+        self.reason = reason
+        self.headers = CIMultiDict(headers)
+        self.content = content
 
-
-@dataclass(frozen=True, slots=True)
-class ConnectorResponse:
-    """The parts of an HTTP answer botbuilder code reads from `exc.response`."""
-
-    status_code: int
-    reason: str
-    headers: Mapping[str, str]
-    text: str
-
-    def json(self) -> Any:
-        """The body as JSON."""
-        return json.loads(self.text)
-
-
-class ConnectorError(ErrorResponseException):  # type: ignore[misc]
-    """A non-2xx answer, shaped as botbuilder's ErrorResponseException (`response.status_code`)."""
-
-    def __init__(self, method: str, url: str, response: ConnectorResponse, error: Any) -> None:
-        # HttpOperationError.__init__ wants msrest's response object; set its fields directly.
-        self.response = response
-        self.status_code = response.status_code
-        self.error = error
-        code = getattr(getattr(error, "error", None), "code", None)
-        self.code: str | None = code
-        self.message = f"{method} {url} answered {response.status_code} {code or response.reason}"
-        ClientException.__init__(self, self.message)
-
-    @property
-    def retry_after(self) -> float | None:
-        """Seconds the Connector asked us to wait (429/503), if it said."""
-        value = self.response.headers.get("Retry-After")
-        try:
-            return float(value) if value is not None else None
-        except ValueError:
-            return None
+    def body(self) -> bytes:
+        """The whole body."""
+        return self.content
 
 
-@functools.cache
-def codec() -> Codec:
-    """Built once per process: msrest builds its (de)serializers anew on every call."""
-    models = {k: v for k, v in connector_models.__dict__.items() if isinstance(v, type)}
-    return Codec(models)
+class _Headers:
+    """Where msrest's credentials policy writes the bearer header (`signed_session(session)`)."""
+
+    def __init__(self) -> None:
+        self.headers: dict[str, str] = {}
 
 
-@dataclass(slots=True)
-class _Endpoint:
-    """One service URL on the shared connections; adds the token and maps errors."""
+class SessionDriver(AsyncHTTPSender):
+    """msrest's async HTTP driver interface, sending on a shared aiohttp session.
 
-    http: Http1
-    tokens: Tokens | None
-    base_url: str
-    codec: Codec
-    origin: Origin = field(init=False)
+    botbuilder's AsyncBfPipeline signs `driver.session` with the client's credentials and
+    then calls `send`; the shared session outlives every client, so entering and leaving a
+    client's pipeline neither opens nor closes it.
+    """
 
-    def __post_init__(self) -> None:
-        self.origin = Origin.of(self.base_url)
+    def __init__(self, http: aiohttp.ClientSession) -> None:
+        self._http = http
+        self.session = _Headers()
 
-    async def call(
-        self,
-        method: str,
-        path: str,
-        body: Any = None,
-        *,
-        query: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
-        ok: tuple[int, ...] = (200,),
-    ) -> Any:
-        """Send one request; the JSON answer, or ConnectorError on an unexpected status."""
-        target = path  # the ids in it are quoted already, exactly as msrest quotes them
-        given = {k: v for k, v in (query or {}).items() if v is not None}
-        if given:
-            target += "?" + urlencode(given)
-        data = None if body is None else _dumps(body)
-        for attempt in (1, 2):
-            sent = _JSON_BODY if data is not None else _NO_BODY
-            if headers or self.tokens is not None:
-                sent = {**sent, **(headers or {})}
-            if self.tokens is not None:
-                sent["Authorization"] = "Bearer " + await self.tokens.token(refresh=attempt == 2)
-            response = await self.http.request(self.origin, method, target, sent, data)
-            if response.status == 401 and self.tokens is not None and attempt == 1:
-                # A token revoked or rotated before its expiry: fetch a new one, once.
-                log.info("connector answered 401; retrying with a fresh token")
-                continue
-            if response.status not in ok:
-                raise self._error(method, self.base_url + target, response)
-            raw = response.body
-            return orjson.loads(raw) if raw.strip() else None
-        raise AssertionError("unreachable")  # pragma: no cover
+    async def __aenter__(self) -> SessionDriver:
+        return self
 
-    def _error(self, method: str, url: str, response: Answer) -> ConnectorError:
-        text = response.body.decode(errors="replace")
-        answer = ConnectorResponse(response.status, response.reason, response.headers, text)
-        try:
-            error = self.codec.from_json("ErrorResponse", answer.json())
-        except Exception:  # an HTML error page or an empty body: keep the status only
-            error = None
-        return ConnectorError(method, url, answer, error)
+    async def __aexit__(self, *_exc: object) -> None:
+        return None
 
-    def model(self, type_name: str, value: Any) -> Any:
-        """A botbuilder schema object from JSON, as msrest's client returns it."""
-        return self.codec.from_json(type_name, value)
-
-    def json(self, model: Any) -> Any:
-        """A botbuilder schema object as JSON data for a request body."""
-        return self.codec.to_json(model)
+    async def send(self, request: ClientRequest, **_config: Any) -> ConnectorAnswer:
+        """Send one request with the signed headers; the answer with its body read."""
+        headers = {**dict(request.headers), **self.session.headers}
+        async with self._http.request(
+            request.method, request.url, headers=headers, data=request.data
+        ) as response:
+            content = await response.read()
+            return ConnectorAnswer(
+                request, response.status, response.reason or "", response.headers, content
+            )
 
 
-def _id(value: str) -> str:
-    return quote(str(value), safe="")
-
-
-class ConversationsOperations:
-    """The `client.conversations` calls botbuilder's adapter and TeamsInfo make."""
-
-    def __init__(self, endpoint: _Endpoint) -> None:
-        self._e = endpoint
-
-    async def send_to_conversation(
-        self, conversation_id: str, activity: Activity
-    ) -> ResourceResponse:
-        """POST /v3/conversations/{id}/activities."""
-        path = f"/v3/conversations/{_id(conversation_id)}/activities"
-        answer = await self._e.call("POST", path, self._e.json(activity), ok=_SENT)
-        return self._e.model("ResourceResponse", answer)
-
-    async def reply_to_activity(
-        self, conversation_id: str, activity_id: str, activity: Activity
-    ) -> ResourceResponse:
-        """POST /v3/conversations/{id}/activities/{activityId}."""
-        path = f"/v3/conversations/{_id(conversation_id)}/activities/{_id(activity_id)}"
-        headers = {"x-ms-conversation-id": conversation_id}
-        answer = await self._e.call("POST", path, self._e.json(activity), headers=headers, ok=_SENT)
-        return self._e.model("ResourceResponse", answer)
-
-    async def update_activity(
-        self, conversation_id: str, activity_id: str, activity: Activity
-    ) -> ResourceResponse:
-        """PUT /v3/conversations/{id}/activities/{activityId}."""
-        path = f"/v3/conversations/{_id(conversation_id)}/activities/{_id(activity_id)}"
-        answer = await self._e.call("PUT", path, self._e.json(activity), ok=_SENT)
-        return self._e.model("ResourceResponse", answer)
-
-    async def delete_activity(self, conversation_id: str, activity_id: str) -> None:
-        """DELETE /v3/conversations/{id}/activities/{activityId}."""
-        path = f"/v3/conversations/{_id(conversation_id)}/activities/{_id(activity_id)}"
-        await self._e.call("DELETE", path, ok=(200, 202, 204))
-
-    async def create_conversation(
-        self, parameters: ConversationParameters
-    ) -> ConversationResourceResponse:
-        """POST /v3/conversations: a 1:1 chat or a new channel thread."""
-        answer = await self._e.call("POST", "/v3/conversations", self._e.json(parameters), ok=_SENT)
-        return self._e.model("ConversationResourceResponse", answer)
-
-    async def get_conversation_members(self, conversation_id: str) -> list[ChannelAccount]:
-        """GET /v3/conversations/{id}/members."""
-        answer = await self._e.call("GET", f"/v3/conversations/{_id(conversation_id)}/members")
-        return list(self._e.model("[ChannelAccount]", answer) or [])
-
-    async def get_conversation_member(self, conversation_id: str, member_id: str) -> ChannelAccount:
-        """GET /v3/conversations/{id}/members/{memberId}; Teams fields in additional_properties."""
-        path = f"/v3/conversations/{_id(conversation_id)}/members/{_id(member_id)}"
-        return self._e.model("ChannelAccount", await self._e.call("GET", path))
-
-    async def get_conversation_paged_members(
-        self,
-        conversation_id: str,
-        page_size: int | None = None,
-        continuation_token: str | None = None,
-    ) -> PagedMembersResult:
-        """GET /v3/conversations/{id}/pagedmembers."""
-        return self._e.model(
-            "PagedMembersResult", await self._paged(conversation_id, page_size, continuation_token)
-        )
-
-    async def get_teams_conversation_paged_members(
-        self,
-        conversation_id: str,
-        page_size: int | None = None,
-        continuation_token: str | None = None,
-    ) -> TeamsPagedMembersResult:
-        """The paged roster with Teams fields (what TeamsInfo.get_paged_members calls)."""
-        answer = await self._paged(conversation_id, page_size, continuation_token)
-        return self._e.model("TeamsPagedMembersResult", answer)
-
-    async def _paged(self, conversation_id: str, size: int | None, token: str | None) -> Any:
-        path = f"/v3/conversations/{_id(conversation_id)}/pagedmembers"
-        query = {"pageSize": size, "continuationToken": token}
-        return await self._e.call("GET", path, query=query)
-
-
-class TeamsOperations:
-    """Teams-only reads, async (botbuilder's TeamsInfo uses a synchronous client for these)."""
-
-    def __init__(self, endpoint: _Endpoint) -> None:
-        self._e = endpoint
-
-    async def get_team_details(self, team_id: str) -> TeamDetails:
-        """GET /v3/teams/{teamId}: name, AAD group id, channel and member counts."""
-        return self._e.model("TeamDetails", await self._e.call("GET", f"/v3/teams/{_id(team_id)}"))
-
-
-@dataclass(frozen=True, slots=True)
-class _Config:
-    """What botbuilder reads from `client.config` (TeamsInfo builds a Teams client from it)."""
-
-    base_url: str
-    credentials: AppCredentials | None
-
-
-class ConnectorClient:
-    """The Bot Connector for one service URL; stateless apart from the shared session."""
-
-    def __init__(self, endpoint: _Endpoint, credentials: AppCredentials | None) -> None:
-        self.config = _Config(endpoint.base_url, credentials)
-        self.conversations = ConversationsOperations(endpoint)
-        self.teams = TeamsOperations(endpoint)
-
-
-@dataclass(eq=False)
 class ConnectorClients(ConnectorFactory):  # type: ignore[misc]
-    """botbuilder's connector factory: clients reused per service URL, all on one Http1."""
+    """botbuilder's connector factory for the one app id netpuls runs as."""
 
-    http: Http1
-    tokens: Tokens | None
-    created: int = 0
-    _clients: dict[str, ConnectorClient] = field(default_factory=dict)
+    def __init__(
+        self,
+        credentials: ServiceClientCredentialsFactory,
+        app_id: str,
+        login_url: str,
+        scope: str,
+        http: aiohttp.ClientSession,
+    ) -> None:
+        self._credentials = credentials
+        self._app_id = app_id
+        self._login_url = login_url
+        self._scope = scope
+        self._http = http
+        self._signed: dict[str, Authentication] = {}
+        self._clients: dict[tuple[str, str], ConnectorClient] = {}
 
     async def create(self, service_url: str, audience: str | None = None) -> ConnectorClient:
-        """The client for this service URL (netpuls runs as one app id, so one audience)."""
-        return self.client(service_url)
-
-    def client(self, service_url: str) -> ConnectorClient:
-        """The client for this service URL, built on first use."""
-        client = self._clients.get(service_url)
+        """The client for this service URL and audience, built on first use."""
+        scope = audience or self._scope
+        client = self._clients.get((service_url, scope))
         if client is None:
             if len(self._clients) >= MAX_CLIENTS:
                 # Teams uses a handful of regional URLs; a bound keeps a flood of odd ones cheap.
                 self._clients.pop(next(iter(self._clients)))
-            endpoint = _Endpoint(
-                self.http,
-                self.tokens,
-                service_url.rstrip("/"),
-                codec(),
+            credentials = await self.credentials(scope)
+            client = ConnectorClient(
+                credentials,
+                base_url=service_url,
+                pipeline_type=AsyncBfPipeline,
+                driver=SessionDriver(self._http),
             )
-            credentials = self.tokens.credentials() if self.tokens is not None else None
-            client = self._clients[service_url] = ConnectorClient(endpoint, credentials)
-            self.created += 1
+            client.config.add_user_agent(USER_AGENT)
+            self._clients[(service_url, scope)] = client
         return client
 
+    async def credentials(self, scope: str) -> Authentication:
+        """botbuilder's credentials for this audience, kept for the life of the process."""
+        known = self._signed.get(scope)
+        if known is None:
+            known = await self._credentials.create_credentials(
+                self._app_id, scope, self._login_url, True
+            )
+            _configure_msal(known)
+            self._signed[scope] = known
+        return known
 
-def _dumps(body: Any) -> bytes:
-    """A request body as UTF-8 JSON: orjson for what JSON has, the json module otherwise."""
-    try:
-        return orjson.dumps(body)
-    except TypeError:
-        return json.dumps(body, separators=(",", ":")).encode()
+
+def _configure_msal(credentials: Authentication) -> None:
+    """Give botbuilder's app-password credentials the msal application they would build,
+    with two options botbuilder 4.17.1 does not pass: a timeout (its token requests run on
+    the event loop) and no instance discovery (msal would ask login.microsoftonline.com
+    whether the configured authority is a known cloud; the authority is our configuration,
+    and Microsoft's own hosts are known to msal without asking)."""
+    if not isinstance(credentials, MicrosoftAppCredentials) or not credentials.microsoft_app_id:
+        return  # no app id (local use) or a managed identity: botbuilder's own path
+    credentials.app = ConfidentialClientApplication(
+        client_id=credentials.microsoft_app_id,
+        client_credential=credentials.microsoft_app_password,
+        authority=credentials.oauth_endpoint,
+        instance_discovery=False,
+        timeout=TOKEN_TIMEOUT_SECONDS,
+    )

@@ -15,9 +15,10 @@ import random
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from bot.teams.auth import TokenError
-from bot.teams.connector import ConnectorError
-from bot.teams.http1 import ConnectionFailed
+import aiohttp
+import requests
+from botbuilder.schema import ErrorResponseException
+
 from bot.teams.ratelimit import RateLimiter
 from domain.model import ConversationRef
 from netpuls.settings import Settings
@@ -42,7 +43,7 @@ MAX_RETRY_AFTER_SECONDS = 3600.0
 
 
 class Notifying(Protocol):
-    """What the sender needs from bot.teams.notifier.BotNotifier."""
+    """What the sender needs from bot.notifier.BotNotifier."""
 
     async def send(self, ref: ConversationRef, message: Outbound) -> str: ...
 
@@ -116,33 +117,38 @@ class TeamsSender:
     ) -> DeliveryResult:
         try:
             activity_id = await self._notifier.send(ref, message)
-        except ConnectorError as exc:
+        except ErrorResponseException as exc:
             return self._refused(ref, exc, attempt)
-        except (ConnectionFailed, TimeoutError) as exc:
+        except (aiohttp.ClientError, TimeoutError) as exc:
             # The request may have reached Teams before the connection failed: a retry can
             # duplicate the post. Teams offers no idempotency key; this is the rare case.
             return self._retry(attempt, None, f"{type(exc).__name__}")
-        except TokenError as exc:
-            if exc.status == 0 or exc.status == 429 or exc.status >= 500:
-                return self._retry(attempt, None, f"token endpoint {exc.status}")
-            return DeliveryResult(DeliveryStatus.FAILED, error=f"token endpoint {exc.status}")
+        except requests.RequestException as exc:
+            # msal could not reach the token endpoint, or it answered 5xx: nothing was sent.
+            return self._retry(attempt, None, f"token endpoint: {type(exc).__name__}")
+        except PermissionError:
+            # botbuilder's credentials: the token endpoint refused the app id or secret.
+            return DeliveryResult(DeliveryStatus.FAILED, error="token endpoint refused")
         except Exception as exc:
             # A bug or an unforeseen failure: dead-letter it visibly rather than loop on it.
             log.error("delivery to %s failed unexpectedly", ref.conversation_id, exc_info=True)
             return DeliveryResult(DeliveryStatus.FAILED, error=f"{type(exc).__name__}")
         return DeliveryResult(DeliveryStatus.SENT, activity_id=activity_id)
 
-    def _refused(self, ref: ConversationRef, exc: ConnectorError, attempt: int) -> DeliveryResult:
-        status = exc.status_code
-        error = f"{status} {exc.code or exc.response.reason}".strip()
+    def _refused(
+        self, ref: ConversationRef, exc: ErrorResponseException, attempt: int
+    ) -> DeliveryResult:
+        status = exc.response.status_code
+        error = f"{status} {_code(exc) or exc.response.reason}".strip()
+        retry_after = _retry_after(exc)
         if status == 429:
-            result = self._retry(attempt, exc.retry_after, error)
+            result = self._retry(attempt, retry_after, error)
             # Keep this conversation quiet until then; others go on (Teams' 429 bodies do not
             # say whether a conversation or the tenant was throttled).
             self._limiter.pause_conversation(ref.conversation_id, result.retry_after or 0.0)
             return result
         if status in TRANSIENT_STATUSES or status >= 500:
-            return self._retry(attempt, exc.retry_after, error)
+            return self._retry(attempt, retry_after, error)
         if status == 404 or (status == 403 and _codes(exc) & BLOCKED_CODES):
             return DeliveryResult(DeliveryStatus.BLOCKED, error=error)
         return DeliveryResult(DeliveryStatus.FAILED, error=error)
@@ -155,11 +161,27 @@ class TeamsSender:
         return DeliveryResult(DeliveryStatus.RETRY, retry_after=delay, error=error)
 
 
-def _codes(exc: ConnectorError) -> set[str]:
+def _code(exc: ErrorResponseException) -> str | None:
+    """The error code botbuilder read from the body (ErrorResponse.error.code), if any."""
+    code = getattr(getattr(exc.error, "error", None), "code", None)
+    return code if isinstance(code, str) else None
+
+
+def _retry_after(exc: ErrorResponseException) -> float | None:
+    """Seconds the Connector asked us to wait (429/503), if it said."""
+    value = exc.response.headers.get("Retry-After")
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _codes(exc: ErrorResponseException) -> set[str]:
     """Every `code` and `subCode` in the error body, however Teams nests them."""
-    found = {exc.code} if exc.code else set()
+    code = _code(exc)
+    found = {code} if code else set()
     with contextlib.suppress(ValueError):
-        _collect(json.loads(exc.response.text), found, 0)
+        _collect(json.loads(exc.response.text()), found, 0)
     return found
 
 

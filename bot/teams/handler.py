@@ -9,7 +9,7 @@ from typing import Any
 
 from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
-from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
+from botbuilder.schema import Activity, ChannelAccount
 from botbuilder.schema.teams import TeamInfo, TeamsChannelAccount
 
 from bot.features.material.files import MaterialFiles
@@ -173,7 +173,7 @@ class NetpulsBot(TeamsActivityHandler):  # type: ignore[misc]
             body = error_body(t(exc.msgid, **exc.params))
         else:
             body = await self._actions.run(self._card_action(turn_context, None, verb, data))
-        return _answered(turn_context, InvokeResponse(status=200, body=body))
+        return InvokeResponse(status=200, body=body)
 
     async def _submitted(self, turn_context: TurnContext, t: Translator) -> None:
         """An Action.Submit fallback (older clients): act, then show the outcome."""
@@ -280,13 +280,3 @@ def apology(activity: Activity, reference: str) -> str:
     return t(
         "Something went wrong on my side (ref {ref}). Please try again in a moment.", ref=reference
     )
-
-
-def _answered(turn_context: TurnContext, response: InvokeResponse) -> InvokeResponse:
-    """Hand the invoke response to the adapter directly. ActivityHandler would otherwise
-    `send_activity` it, copying the whole card (tens of KB) through the send pipeline only
-    to put it where this puts it; nothing of netpuls hooks that pipeline."""
-    turn_context.turn_state[TurnContext._INVOKE_RESPONSE_KEY] = Activity(
-        type=ActivityTypes.invoke_response, value=response
-    )
-    return response

@@ -17,16 +17,15 @@ from botbuilder.schema import (
     Mention,
 )
 
-from bot.teams.outgoing import OutgoingActivity
 from domain.model import ConversationKind, ConversationRef
 from services.ports import Outbound
 
 
 def to_activity(message: Outbound) -> Activity:
     """A message activity for an outbound text and/or card."""
-    # What MessageFactory.attachment / .text build, as an activity botbuilder copies cheaply.
+    # What MessageFactory.attachment / .text build.
     if message.card is not None:
-        activity = OutgoingActivity(
+        activity = Activity(
             type=ActivityTypes.message,
             attachment_layout=AttachmentLayoutTypes.list,
             attachments=[CardFactory.adaptive_card(message.card)],
@@ -34,7 +33,7 @@ def to_activity(message: Outbound) -> Activity:
         if message.text:
             activity.text = message.text
     else:
-        activity = OutgoingActivity(
+        activity = Activity(
             type=ActivityTypes.message,
             text=message.text,
             input_hint=InputHints.accepting_input,

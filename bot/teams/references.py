@@ -7,7 +7,6 @@ from botbuilder.schema import Activity
 from botbuilder.schema.teams import TeamsChannelData
 
 from bot.routing.messages import Attachment, Incoming
-from bot.teams.connector import codec
 from domain.model import ConversationKind, ConversationRef, channel_conversation_id
 from services.networks import Actor
 
@@ -15,7 +14,7 @@ from services.networks import Actor
 def conversation_ref(activity: Activity) -> ConversationRef:
     """The reference to store for the activity's conversation, Teams ids included."""
     conversation = activity.conversation
-    data: TeamsChannelData = codec().from_json("TeamsChannelData", activity.channel_data or {})
+    data: TeamsChannelData = TeamsChannelData.deserialize(activity.channel_data or {})
     conversation_type = (conversation.conversation_type or "").lower()
     if conversation_type == "channel" or data.team is not None:
         kind = ConversationKind.CHANNEL
