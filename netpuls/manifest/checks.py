@@ -39,6 +39,7 @@ class ManifestError(Exception):
 
 
 def placeholder_issues(file: str, doc: Any, path: str = "$") -> Iterator[SchemaIssue]:
+    """Every {{PLACEHOLDER}} left unfilled in a document, with its JSON path."""
     if isinstance(doc, str) and (found := _PLACEHOLDER.search(doc)):
         yield SchemaIssue(file, path, f"unfilled placeholder {found[0]}")
     elif isinstance(doc, list):
@@ -50,6 +51,7 @@ def placeholder_issues(file: str, doc: Any, path: str = "$") -> Iterator[SchemaI
 
 
 def schema_url_issues(file: str, doc: Mapping[str, Any], version: str) -> list[SchemaIssue]:
+    """A $schema URL naming another manifest version than manifestVersion."""
     url = doc.get("$schema")
     match = _SCHEMA_URL_VERSION.search(url) if isinstance(url, str) else None
     if url is None or (match and match[1] == version):
@@ -58,6 +60,7 @@ def schema_url_issues(file: str, doc: Mapping[str, Any], version: str) -> list[S
 
 
 def duplicate_command_issues(manifest: Mapping[str, Any]) -> list[SchemaIssue]:
+    """Command titles used twice in one command list (Teams refuses them)."""
     issues = []
     for b, bot in enumerate(manifest.get("bots") or []):
         for i, lst in enumerate(bot.get("commandLists") or []):
@@ -70,6 +73,7 @@ def duplicate_command_issues(manifest: Mapping[str, Any]) -> list[SchemaIssue]:
 
 
 def icon_issues(manifest: Mapping[str, Any], icons: Mapping[str, bytes]) -> list[SchemaIssue]:
+    """Icons missing, outside the zip root, not PNG, of the wrong size, or without alpha."""
     issues = []
     for key, size in ICON_SIZES.items():
         file = (manifest.get("icons") or {}).get(key)
@@ -100,6 +104,7 @@ def _png_problem(data: bytes, size: tuple[int, int], *, needs_alpha: bool) -> st
 
 
 def json_path(parts: Sequence[str | int] | Iterator[str | int], root: str = "$") -> str:
+    """A JSON path such as $.bots[0].commandLists[1] or $['name.short']."""
     path = root
     for part in parts:
         if isinstance(part, int):

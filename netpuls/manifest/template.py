@@ -59,6 +59,7 @@ def fill_placeholders(value: Any, replacements: Mapping[str, str]) -> Any:
 
 
 def localization_files(manifest: Mapping[str, Any]) -> list[str]:
+    """The localization file names the manifest lists, in its order."""
     info = manifest.get("localizationInfo") or {}
     return [
         entry["file"]
