@@ -7,7 +7,8 @@ from dataclasses import dataclass, replace
 
 from domain.application_form import is_email
 from domain.errors import N_, InvalidInput, NotAllowed, NotFound
-from domain.model import ORGANISERS, Municipality, RoleKind
+from domain.model import Municipality, RoleKind
+from domain.organisers import is_organiser
 
 MAX_NAME = 200
 MAX_PEOPLE = 50  # a planning department, not a mailing list
@@ -71,7 +72,7 @@ def clean_email(text: str) -> str:
 
 def may_change(seat: Seat, roles: frozenset[RoleKind], email: str | None) -> bool:
     """The secretariat, the facilitator and the seat's holders may change a seat."""
-    if roles & ORGANISERS:
+    if is_organiser(roles):
         return True
     return email is not None and any(p.key == email.lower() for p in seat.holders)
 

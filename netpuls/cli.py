@@ -73,11 +73,6 @@ def _parser() -> argparse.ArgumentParser:
     )
     build = manifest.add_parser("build", help="build and validate the app package zip")
     build.add_argument("--out", type=Path, default=Path("build/netpuls-app.zip"))
-    build.add_argument(
-        "--schemas",
-        type=Path,
-        default=Path("node_modules/@microsoft/app-manifest/build/json-schemas/teams"),
-    )
     build.set_defaults(run=_manifest_build)
     cards = sub.add_parser("cards", help="Adaptive Cards").add_subparsers(title="cards commands")
     render = cards.add_parser("render", help="write every card, with example data, as JSON")
@@ -195,7 +190,12 @@ def _localized(aliases: tuple[str, ...], help_msgid: str) -> tuple[tuple[str, st
 def _manifest_build(args: argparse.Namespace, settings: Settings) -> int:
     from bot.features import default_registry, menu_scopes
     from netpuls.i18n import translator
-    from netpuls.manifest import CommandInfo, ManifestError, build_manifest
+    from netpuls.manifest import (
+        CommandInfo,
+        ManifestError,
+        ValidatorUnavailableError,
+        build_manifest,
+    )
 
     commands = [
         CommandInfo(
@@ -209,8 +209,8 @@ def _manifest_build(args: argparse.Namespace, settings: Settings) -> int:
         if menu_scopes(c.name)
     ]
     try:
-        path = build_manifest(settings.app_id, commands, args.out, args.schemas)
-    except (ManifestError, ValueError) as exc:
+        path = build_manifest(settings.app_id, commands, args.out)
+    except (ManifestError, ValidatorUnavailableError, ValueError) as exc:
         print(f"netpuls: {exc}", file=sys.stderr)
         return 1
     print(f"wrote {path}")

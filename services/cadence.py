@@ -8,8 +8,9 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from domain.cadence import StepKind, plan, step_key
-from domain.errors import N_, NotAllowed, NotFound
-from domain.model import ORGANISERS, ConversationKind, ConversationRef, Network, RoleKind
+from domain.errors import N_, NotFound
+from domain.model import ConversationKind, ConversationRef, Network, RoleKind
+from domain.organisers import OrganiserAction, is_organiser, require_organiser
 from domain.sparring import Summary, reminder_due
 from services.final_evaluation import CADENCE_ACTOR
 from services.final_evaluation import audience as final_audience
@@ -185,7 +186,7 @@ async def _personal_chats(
         )
         if chat is None:
             continue
-        if person.roles & ORGANISERS:
+        if is_organiser(person.roles):
             organisers.append(chat)
         if (
             state is not None
@@ -218,10 +219,7 @@ async def set_paused(
     async with uow:
         person = await identify(uow, actor, directory)
         roles = await uow.people.roles(person.key, slug) if person else frozenset()
-        if not roles & ORGANISERS:
-            raise NotAllowed(
-                N_("Only the facilitator or the secretariat can pause or resume the cadence.")
-            )
+        require_organiser(roles, OrganiserAction.PAUSE_CADENCE)
         count = await uow.cadence.set_paused(slug, paused)
         await uow.commit()
     return count
@@ -244,10 +242,7 @@ async def move_step(
     async with uow:
         person = await identify(uow, actor, directory)
         roles = await uow.people.roles(person.key, slug) if person else frozenset()
-        if not roles & ORGANISERS:
-            raise NotAllowed(
-                N_("Only the facilitator or the secretariat can pause or resume the cadence.")
-            )
+        require_organiser(roles, OrganiserAction.MOVE_STEP)
         moved = await uow.cadence.move(step_key(slug, step, meeting), when)
         await uow.commit()
     return moved
@@ -292,7 +287,7 @@ async def _remind(
     chats = [
         c
         for p in await work.networks.people(network.slug)
-        if p.roles & ORGANISERS
+        if is_organiser(p.roles)
         and p.teams_user_id
         and (c := await work.conversations.personal_for(p.teams_user_id)) is not None
     ]

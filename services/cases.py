@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 
 from domain.errors import N_, InvalidInput, NotAllowed, NotFound
 from domain.model import Meeting, MeetingStatus, Network
+from domain.organisers import OrganiserAction
 from domain.sparring import (
     MAX_DECISION_NOTE,
     MAX_DESCRIPTION,
@@ -25,8 +26,6 @@ from services.meeting_state import parse_meeting_key
 from services.networks import Actor, Directory, personal_chat
 from services.ports import Clock, Notifier, Outbound, UnitOfWork
 from services.sparring_support import Member, meeting_of, member, organiser, record
-
-REVIEWERS_ONLY = N_("Only the facilitator or the secretariat can review problem statements.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,7 +221,7 @@ async def decide_case(
     title, description, note, position = _edits(fields)
     async with uow:
         case = await _case(uow, case_id)
-        who = await organiser(uow, case.network, actor, directory, REVIEWERS_ONLY)
+        who = await organiser(uow, case.network, actor, directory, OrganiserAction.REVIEW_CASES)
         after = decide(case, Decision(str(decision)), title, description, note, clock.now())
         others = await uow.cases.for_meeting(case.network, case.meeting)
         renumbered = {c.id: c for c in reorder(others, after, position)}

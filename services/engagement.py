@@ -10,12 +10,12 @@ from datetime import timedelta
 from domain.engagement import ActivityEvent, EngagementTable, period_of, tally
 from domain.errors import N_, NotFound
 from domain.model import Network, SeatStatus
+from domain.organisers import OrganiserAction
 from services.networks import Actor, Directory, identify, network_for
 from services.ports import Clock, UnitOfWork
 from services.sparring_support import organiser
 
 DEFAULT_QUIET_DAYS = 60
-REFUSAL = N_("Only the facilitator or the secretariat can see the network's engagement.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +56,7 @@ async def engagement(
     async with uow:
         person = await identify(uow, actor, directory)
         network = await network_for(uow, conversation_id, person)
-        await organiser(uow, network.slug, actor, directory, REFUSAL)
+        await organiser(uow, network.slug, actor, directory, OrganiserAction.SEE_ENGAGEMENT)
         table = await collect(uow, clock, network, quiet_after)
         await uow.commit()  # identify() may have remembered the person's Teams ids
     return Engagement(network, table)

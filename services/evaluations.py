@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from domain.errors import N_, InvalidInput, NotAllowed
 from domain.final_evaluation import DEFAULT_MIN_ANSWERS, disclosed
 from domain.model import Meeting, Network
+from domain.organisers import OrganiserAction
 from domain.rsvp import Answer, Standing
 from domain.sparring import EvaluationAggregate, aggregate, clean_score
 from services.meeting_state import parse_meeting_key
@@ -130,7 +131,7 @@ async def evaluation_results(
             slug,
             actor,
             directory,
-            N_("Only the facilitator or the secretariat can see the evaluation."),
+            OrganiserAction.SEE_EVALUATION,
         )
         network, meeting = await meeting_of(uow, slug, number)
         results = disclosed(aggregate(await uow.evaluations.answers(slug, number)), min_answers)

@@ -15,6 +15,7 @@ from domain.final_evaluation import (
     final_aggregate,
 )
 from domain.model import ConversationRef, Network, RoleKind
+from domain.organisers import OrganiserAction
 from services.networks import Actor, Directory, personal_chat
 from services.ports import Clock, NewDelivery, Outbound, UnitOfWork
 from services.sparring_support import member, organiser, record
@@ -22,9 +23,6 @@ from services.sparring_support import member, organiser, record
 # Those who answer it: the municipalities' people, not (only) those who run the network.
 ANSWERING = frozenset({RoleKind.PARTICIPANT, RoleKind.HOST_CONTACT})
 CADENCE_ACTOR = "netpuls-cadence"
-ORGANISERS_ONLY = N_(
-    "Only the facilitator or the secretariat can open or see the final evaluation."
-)
 ALREADY = N_("You have already answered the final evaluation. Thank you!")
 
 # The edge renders the final evaluation card for a network, in the network's language.
@@ -100,7 +98,7 @@ async def open_final(
 ) -> Opened:
     """The facilitator opens it now: members who have not answered get the card (once each)."""
     async with uow:
-        who = await organiser(uow, slug, actor, directory, ORGANISERS_ONLY)
+        who = await organiser(uow, slug, actor, directory, OrganiserAction.FINAL_EVALUATION)
         network = await _network(uow, slug)
         now = clock.now()
         first = await uow.final_evaluations.open(slug, now, who.person.key)
@@ -168,7 +166,7 @@ async def final_results(
 ) -> FinalState:
     """The totals for the facilitator and the secretariat, from `min_answers` answers on."""
     async with uow:
-        who = await organiser(uow, slug, actor, directory, ORGANISERS_ONLY)
+        who = await organiser(uow, slug, actor, directory, OrganiserAction.FINAL_EVALUATION)
         network = await _network(uow, slug)
         opened = await uow.final_evaluations.opened_at(slug)
         results = final_aggregate(await uow.final_evaluations.answers(slug), min_answers)

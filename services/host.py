@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 
 from domain.errors import N_, NotAllowed
 from domain.model import Meeting, Network, RoleKind
+from domain.organisers import OrganiserAction
 from domain.sparring import HostPlan, clean_host_plan
 from services.meeting_state import parse_meeting_key
 from services.networks import Actor, Directory, personal_chat
@@ -123,7 +124,7 @@ async def send_host_prompt(
             slug,
             actor,
             directory,
-            N_("Only the facilitator or the secretariat can send the host prompt."),
+            OrganiserAction.SEND_HOST_PROMPT,
         )
         await record(uow, clock, slug, who.person.key, "host.prompt", f"meeting {number}")
         await uow.commit()

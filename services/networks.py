@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from domain.errors import N_, InvalidInput, NotAllowed, NotFound, NotLinked
+from domain.errors import N_, InvalidInput, NotFound, NotLinked
 from domain.model import (
-    ORGANISERS,
     ConversationRef,
     Meeting,
     Network,
@@ -17,9 +16,8 @@ from domain.model import (
     next_meeting,
     normalise_language,
 )
+from domain.organisers import OrganiserAction, require_organiser
 from services.ports import Clock, ImportCounts, UnitOfWork
-
-LINK_ROLES = ORGANISERS
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,14 +162,7 @@ async def link_conversation(
             )
         person = await identify(uow, actor, directory)
         roles = await uow.people.roles(person.key, slug) if person else frozenset()
-        if not roles & LINK_ROLES:
-            raise NotAllowed(
-                N_(
-                    "Only the facilitator or the secretariat of {network} can link "
-                    "a conversation to it."
-                ),
-                network=network.name,
-            )
+        require_organiser(roles, OrganiserAction.LINK_CONVERSATION, network=network.name)
         if not await uow.conversations.link(channel_conversation_id(conversation_id), slug):
             raise NotFound(
                 N_(

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from domain.errors import N_, InvalidInput, NotAllowed, NotFound
-from domain.model import ORGANISERS, ConversationKind, ConversationRef, Network, Person, SeatStatus
+from domain.model import ConversationKind, ConversationRef, Network, Person, SeatStatus
+from domain.organisers import OrganiserAction, is_organiser, require_organiser
 from domain.pairs import Participant, latest_due, pair_round, prompt_themes
 from services.networks import Actor, Directory, identify, network_for
 from services.pairs_ports import PairGroupRecord, PairPreference, PairRoundRecord
@@ -229,11 +230,10 @@ async def pairs_now(
     async with uow:
         person = await identify(uow, actor, directory)
         network = await network_for(uow, conversation_id, person)
-        roles = await uow.people.roles(person.key, network.slug) if person else frozenset()
-        if person is None or not roles & ORGANISERS:
-            raise NotAllowed(
-                N_("Only the facilitator or the secretariat can make a round of pairs.")
-            )
+        if person is None:  # unknown to netpuls, so no roles in any network
+            raise NotAllowed(OrganiserAction.MAKE_PAIRS.value)
+        roles = await uow.people.roles(person.key, network.slug)
+        require_organiser(roles, OrganiserAction.MAKE_PAIRS)
         now = clock.now()
         made = await make_round(
             uow, network, now.astimezone(network.zone).date(), by=person.key, now=now, prompt=prompt
@@ -268,7 +268,7 @@ async def my_pairs(
         mine,
         town,
         prefs.get(town, PairPreference()) if town else PairPreference(),
-        bool(roles & ORGANISERS),
+        is_organiser(roles),
     )
 
 

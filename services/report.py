@@ -12,6 +12,7 @@ from babel.numbers import format_decimal
 from domain.errors import N_, NotFound
 from domain.final_evaluation import DEFAULT_MIN_ANSWERS, FinalAggregate, disclosed, final_aggregate
 from domain.model import Meeting, MeetingKind, MeetingStatus, Network
+from domain.organisers import OrganiserAction
 from domain.sparring import Case, CaseStatus, EvaluationAggregate, HostPlan, Summary, aggregate
 from services.networks import Actor, Directory
 from services.ports import Clock, UnitOfWork
@@ -118,7 +119,7 @@ async def build_report(
                 slug,
                 actor,
                 directory,
-                N_("Only the facilitator or the secretariat can build the network's report."),
+                OrganiserAction.BUILD_REPORT,
             )
             who = found.person.key
         report = await gather(uow, slug, clock.now(), min_answers)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from domain.errors import N_, DomainError, NotAllowed, NotFound
-from domain.model import ORGANISERS, ConversationKind, Network, Person
+from domain.errors import N_, DomainError, NotFound
+from domain.model import ConversationKind, Network, Person
+from domain.organisers import OrganiserAction, require_organiser
 from domain.roster import TeamMember, match_roster
 from services.calendar_ports import RosterPort
 from services.graph_port import GraphFailure
@@ -51,10 +52,7 @@ async def sync_roster(
         person = await identify(work, actor, directory)
         network = await network_for(work, conversation_id, person)
         roles = await work.people.roles(person.key, network.slug) if person else frozenset()
-        if not roles & ORGANISERS:
-            raise NotAllowed(
-                N_("Only the facilitator or the secretariat can compare the team with the network.")
-            )
+        require_organiser(roles, OrganiserAction.SYNC_ROSTER)
         team = await team_of(work, network.slug)
     if team is None:
         raise NotFound(

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from domain.errors import N_, NotAllowed, NotFound
 from domain.model import (
-    ORGANISERS,
     ConversationKind,
     ConversationRef,
     Meeting,
@@ -16,6 +15,7 @@ from domain.model import (
     RoleKind,
     meeting_key,
 )
+from domain.organisers import OrganiserAction, is_organiser, require_organiser
 from domain.sparring import AuditEntry
 from services.networks import Actor, Directory, identify, network_for
 from services.ports import Clock, UnitOfWork
@@ -33,7 +33,7 @@ class Member:
     @property
     def organiser(self) -> bool:
         """Facilitator or secretariat."""
-        return bool(self.roles & ORGANISERS)
+        return is_organiser(self.roles)
 
     @property
     def facilitator(self) -> bool:
@@ -62,12 +62,13 @@ async def member(
 
 
 async def organiser(
-    uow: UnitOfWork, slug: str, actor: Actor, directory: Directory | None, refusal: str
+    uow: UnitOfWork, slug: str, actor: Actor, directory: Directory | None, action: OrganiserAction
 ) -> Member:
-    """The actor as facilitator or secretariat, or a refusal (`refusal` names who can)."""
+    """The actor as facilitator or secretariat, or a refusal naming `action`."""
     found = await member(uow, slug, actor, directory)
-    if found is None or not found.organiser:
-        raise NotAllowed(refusal)
+    if found is None:
+        raise NotAllowed(action.value)
+    require_organiser(found.roles, action)
     return found
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 
 from domain.errors import N_, NotFound
 from domain.model import ConversationRef, Meeting, Network, RoleKind, channel_conversation_id
+from domain.organisers import OrganiserAction
 from domain.sparring import (
     MAX_CASE_NOTE,
     MAX_SUMMARY_FIELD,
@@ -24,7 +25,6 @@ from services.ports import Clock, Notifier, Outbound, UnitOfWork
 from services.sparring_support import channels, meeting_of, organiser, record
 
 SUMMARY = "summary"  # the kind of posted card, beside the agenda's
-WRITERS_ONLY = N_("Only the facilitator or the secretariat can write and post the summary.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +65,7 @@ async def open_summary(
     """The summary card's state: the draft (or the posted text) and the accepted cases."""
     slug, number = parse_meeting_key(key)
     async with uow:
-        await organiser(uow, slug, actor, directory, WRITERS_ONLY)
+        await organiser(uow, slug, actor, directory, OrganiserAction.WRITE_SUMMARY)
         state = await _state(uow, slug, number)
         await uow.commit()
     return state
@@ -111,7 +111,7 @@ async def save_summary(
         # the other finds it posted and only updates the posted cards.
         if await uow.rsvps.lock(slug, number) is None:
             raise NotFound(N_("This card does not belong to a meeting I know."))
-        who = await organiser(uow, slug, actor, directory, WRITERS_ONLY)
+        who = await organiser(uow, slug, actor, directory, OrganiserAction.WRITE_SUMMARY)
         state = await _state(uow, slug, number)
         old = state.summary
         claims = post and not old.posted

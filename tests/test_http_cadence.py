@@ -49,6 +49,17 @@ async def test_a_participant_may_not_pause_or_see_deliveries(bot: Any, connector
     assert "Only the facilitator or the secretariat can see deliveries" in fake.texts()[-1]
 
 
+async def test_a_participant_moving_a_step_is_told_moving_a_step_is_for_organisers(
+    bot: Any, connector: Any
+) -> None:
+    fake, url = connector
+    await bot.post("/api/messages", json=say(url, "29:odense", "cadence move agenda 2 2024-05-02"))
+
+    refusal = fake.texts()[-1]
+    assert "Only the facilitator or the secretariat can move a step of the cadence" in refusal
+    assert "pause" not in refusal
+
+
 async def test_the_facilitator_pauses_and_resumes_the_cadence(
     bot: Any, connector: Any, uow_factory: Any
 ) -> None:
