@@ -34,10 +34,11 @@ from aiohttp import web
 
 from bench.fanout_report import numbers, report
 from bench.servers import ROOT, free_port
-from bot.teams.app import ADAPTER, create_app
 from bot.teams.delivery import build_sender
+from bot.teams.endpoint import ADAPTER
 from bot.teams.notifier import BotNotifier
 from domain.model import ConversationKind, ConversationRef
+from netpuls.app import create_app
 from netpuls.settings import Settings
 from services.outbox import deliver_due
 from services.ports import (

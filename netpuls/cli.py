@@ -90,7 +90,7 @@ def _parser() -> argparse.ArgumentParser:
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from aiohttp import web
 
-    from bot.teams.app import InsecureConfiguration, create_app
+    from netpuls.app import InsecureConfiguration, create_app
 
     if args.host:
         settings = settings.model_copy(update={"host": args.host})

@@ -159,7 +159,7 @@ async def secured_bot(
     aiohttp_client: Any, database_url: str, engine: object, issuer: TokenIssuer, clock: FixedClock
 ) -> Any:
     """The bot with an app id: every request needs a token from the local issuer."""
-    from bot.teams.app import create_app
+    from netpuls.app import create_app
     from netpuls.settings import Settings
 
     settings = Settings(

@@ -15,7 +15,8 @@ from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.schema import ChannelAccount, ConversationAccount, ConversationReference
 from pydantic import ValidationError
 
-from bot.teams.app import ADAPTER, create_app
+from bot.teams.endpoint import ADAPTER
+from netpuls.app import create_app
 from netpuls.settings import Settings
 from tests.conftest import APP_ID, FixedClock, issuer_settings
 from tests.support import activities as act

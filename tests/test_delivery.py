@@ -19,12 +19,13 @@ from botframework.connector import models
 from msrest import Deserializer
 from msrest.universal_http import ClientRequest
 
-from bot.teams.app import ADAPTER, create_app
 from bot.teams.connector import ConnectorAnswer
 from bot.teams.delivery import Backoff, TeamsSender
+from bot.teams.endpoint import ADAPTER
 from bot.teams.notifier import BotNotifier
 from bot.teams.ratelimit import TEAMS_CONVERSATION_WINDOWS, RateLimiter, Window
 from domain.model import ConversationKind, ConversationRef
+from netpuls.app import create_app
 from netpuls.settings import Settings
 from services.ports import DeliveryResult, DeliveryStatus, Outbound
 from storage.migrate import upgrade

@@ -11,7 +11,8 @@ from aiohttp.test_utils import TestClient
 from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.schema import ChannelAccount, ConversationParameters, ErrorResponseException
 
-from bot.teams.app import ADAPTER, AUTHENTICATION, create_app
+from bot.teams.endpoint import ADAPTER, AUTHENTICATION
+from netpuls.app import create_app
 from netpuls.settings import Settings
 from services.networks import import_network
 from tests.conftest import APP_ID, FixedClock

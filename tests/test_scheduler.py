@@ -8,8 +8,8 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 
-from bot.teams.app import create_app
 from domain.model import ConversationKind, ConversationRef
+from netpuls.app import create_app
 from netpuls.settings import Settings
 from netpuls.wiring import RUNNER
 from services.networks import import_network

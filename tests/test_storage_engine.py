@@ -15,7 +15,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import storage.engine
-from bot.teams.app import create_app
+from netpuls.app import create_app
 from netpuls.settings import Settings
 from services.networks import import_network
 from storage.engine import create_engine, session_factory

@@ -7,8 +7,8 @@ from typing import Any, Protocol
 
 from aiohttp.test_utils import TestClient
 
-from bot.teams.app import create_app
 from domain.model import NetworkFile
+from netpuls.app import create_app
 from netpuls.settings import Settings
 from services.networks import import_network
 from services.ports import Clock, UnitOfWorkFactory
