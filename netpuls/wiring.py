@@ -17,7 +17,7 @@ from bot.features.engagement.files import (
     engagement_download,
 )
 from bot.features.material.files import MaterialFiles
-from bot.features.material.intake import MaterialActions
+from bot.features.material.intake import MaterialActions, material_hooks
 from bot.features.material.pack import material_pack
 from bot.features.meetings.actions import MeetingActions
 from bot.features.meetings.files import FILES, FileRoutes, add_file_routes
@@ -25,6 +25,7 @@ from bot.features.membership.actions import MembershipActions
 from bot.features.membership.views import call_announcement
 from bot.features.pairs.actions import PairsActions
 from bot.features.pairs.messages import pair_prompt, pair_question
+from bot.features.questions import commands as questions
 from bot.features.questions.actions import QuestionActions
 from bot.features.sparring.actions import SparringActions
 from bot.features.sparring.final import final_message
@@ -34,6 +35,7 @@ from bot.routing.background import Background
 from bot.routing.card_actions import CardActions
 from bot.routing.commands import Edge
 from bot.routing.links import Links
+from bot.routing.messages import MessageRouter
 from bot.teams.delivery import build_sender
 from bot.teams.handler import NetpulsBot
 from bot.teams.notifier import BotNotifier
@@ -109,10 +111,17 @@ def build_bot(
             settings.digest, timedelta(hours=settings.cadence_grace_hours), digest_message
         ),
     )
+    messages = MessageRouter(commands)
+    sent_files, posted_files, links_to_bot = material_hooks(material)
+    messages.on_attachments(sent_files)
+    messages.on_attachments(posted_files)
+    messages.on_unmatched(links_to_bot)  # links written to the bot are material
+    messages.on_unmatched(questions.thread_answer)
+    messages.on_overheard(questions.overheard)
     return NetpulsBot(
         uow,
         clock,
-        commands,
+        messages,
         settings.default_language,
         Edge(
             notifier=notifier,
@@ -123,7 +132,6 @@ def build_bot(
             quiet_after=timedelta(days=settings.engagement_quiet_days),
         ),
         actions,
-        material,
     )
 
 

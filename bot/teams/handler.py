@@ -12,9 +12,6 @@ from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
 from botbuilder.schema import Activity, ChannelAccount
 from botbuilder.schema.teams import TeamInfo, TeamsChannelAccount
 
-from bot.features.material.files import MaterialFiles
-from bot.features.material.intake import LINKS, channel_post, links_for_the_bot, receive_post
-from bot.features.questions.commands import thread_reply
 from bot.routing.card_actions import (
     CARD_TYPE,
     CardAction,
@@ -25,15 +22,13 @@ from bot.routing.card_actions import (
     notice_of,
 )
 from bot.routing.commands import (
-    MAX_COMMAND_LENGTH,
     CommandContext,
-    CommandRegistry,
     Edge,
     Reply,
-    unknown_reply,
 )
+from bot.routing.messages import MessageRouter
 from bot.teams.notifier import to_activity
-from bot.teams.references import actor, addressed_to_bot, conversation_ref, incoming
+from bot.teams.references import actor, conversation_ref, incoming
 from cards.ids import VERB_RSVP
 from domain.errors import DomainError
 from netpuls.i18n import Translator, translator
@@ -67,19 +62,17 @@ class NetpulsBot(TeamsActivityHandler):  # type: ignore[misc]
         self,
         uow: UnitOfWorkFactory,
         clock: Clock,
-        registry: CommandRegistry,
+        messages: MessageRouter,
         default_language: str,
         edge: Edge,
         actions: CardActions,
-        material: MaterialFiles | None = None,
     ) -> None:
         self._uow = uow
         self._clock = clock
-        self._registry = registry
+        self._messages = messages
         self._default_language = default_language
         self._edge = edge
         self._actions = actions
-        self._material = material
 
     async def translator_for(self, turn_context: TurnContext) -> Translator:
         """The reader's translator for this turn."""
@@ -104,21 +97,9 @@ class NetpulsBot(TeamsActivityHandler):  # type: ignore[misc]
             log.info("duplicate activity %s ignored", activity.id)
             return
         t = translator(start.language)
-        files = self._material
         message = incoming(activity)
-        if files is not None and files.accepts(message):
-            reply = await files.receive(message, t, RosterDirectory(turn_context))
-            await self._send(turn_context, reply)
-            return
-        post = channel_post(message) if files is not None else None
-        if files is not None and post is not None:  # a file posted in the channel
-            await receive_post(files, message, post, t, RosterDirectory(turn_context))
-            return
-        text = (TurnContext.remove_recipient_mention(activity) or "").strip()
-        if not text and activity.value is not None:
+        if not message.text and activity.value is not None:  # an Action.Submit fallback
             await self._submitted(turn_context, t)
-            return
-        if not text:
             return
         ctx = CommandContext(
             t=t,
@@ -127,41 +108,12 @@ class NetpulsBot(TeamsActivityHandler):  # type: ignore[misc]
             conversation_id=activity.conversation.id,
             actor=actor(activity),
             directory=RosterDirectory(turn_context),
-            registry=self._registry,
+            registry=self._messages.registry,
             edge=self._edge,
         )
-        if not addressed_to_bot(activity):
-            # People talking to each other in the channel (the bot hears them through RSC):
-            # never a command and never a reply from the bot; in a question's thread the
-            # message is kept as an answer and the question's card updated.
-            await thread_reply(ctx, text)
-            return
-        if len(text) > MAX_COMMAND_LENGTH:
-            await self._send(
-                turn_context,
-                Reply(
-                    text=t(
-                        "That message is too long for me ({length} characters; at most {limit}).",
-                        length=len(text),
-                        limit=MAX_COMMAND_LENGTH,
-                    )
-                ),
-            )
-            return
-        found = self._registry.find(text)
-        if found is None and links_for_the_bot(message):
-            found = (LINKS, text)  # links written to the bot are material
-        if found is None:
-            # In a question's thread, a reply that names no command is an answer.
-            heard = await thread_reply(ctx, text)
-            await self._send(turn_context, heard or unknown_reply(t, text))
-            return
-        command, args = found
-        try:
-            reply = await command.handle(ctx, args)
-        except DomainError as exc:
-            reply = Reply(text=t(exc.msgid, **exc.params))
-        await self._send(turn_context, reply)
+        reply = await self._messages.route(ctx, message)
+        if reply is not None:
+            await self._send(turn_context, reply)
 
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
         if turn_context.activity.name != "adaptiveCard/action":

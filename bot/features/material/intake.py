@@ -8,8 +8,8 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from bot.routing.card_actions import CardAction, Verb, error_body, invoke_body
-from bot.routing.commands import Command, CommandContext, Reply
-from bot.routing.messages import Incoming
+from bot.routing.commands import CommandContext, Reply
+from bot.routing.messages import Handled, Hook, Incoming
 from cards.material import (
     DATA_MATERIAL,
     INPUT_MATERIAL_MEETING,
@@ -18,7 +18,7 @@ from cards.material import (
     MeetingChoiceView,
     meeting_choice_card,
 )
-from domain.errors import N_, DomainError, NotAllowed, NotFound, NotLinked
+from domain.errors import DomainError, NotAllowed, NotFound, NotLinked
 from domain.material import URL_IN_TEXT, Material
 from domain.model import ConversationRef, Meeting, Network
 from netpuls.i18n import Translator
@@ -138,9 +138,28 @@ async def links_command(ctx: CommandContext, args: str) -> Reply:
     return recorded_reply(recorded, ctx.t)
 
 
-# Not in the registry (it has no word of its own): the handler uses it when a message to the bot
-# names no command but holds a web address.
-LINKS = Command("links", N_("record the links in a message as material"), "", links_command)
+def material_hooks(files: MaterialFiles) -> tuple[Hook, Hook, Hook]:
+    """Files sent to the bot, file posts in a channel (both before any command) and links
+    in a message to the bot that names no command."""
+
+    async def sent_files(ctx: CommandContext, message: Incoming) -> Handled | None:
+        if not files.accepts(message):
+            return None
+        return Handled(await files.receive(message, ctx.t, ctx.directory))
+
+    async def posted_files(ctx: CommandContext, message: Incoming) -> Handled | None:
+        post = channel_post(message)
+        if post is None:
+            return None
+        await receive_post(files, message, post, ctx.t, ctx.directory)
+        return Handled()
+
+    async def links(ctx: CommandContext, message: Incoming) -> Handled | None:
+        if not links_for_the_bot(message):
+            return None
+        return Handled(await links_command(ctx, message.text))
+
+    return sent_files, posted_files, links
 
 
 async def receive_post(

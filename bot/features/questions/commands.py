@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.features.questions.views import ask_view, channel_post, listing_card
 from bot.routing.commands import Command, CommandContext, Reply
+from bot.routing.messages import Handled, Incoming
 from cards.questions import ask_card
 from domain.errors import N_
 from services import questions
@@ -47,6 +48,18 @@ async def answered_command(ctx: CommandContext, args: str) -> Reply:
     return Reply(
         text=ctx.t("Question {number} is answered. Thank you!", number=state.question.number)
     )
+
+
+async def overheard(ctx: CommandContext, message: Incoming) -> Handled | None:
+    """People talking in a question's thread: a reply is kept as an answer, silently."""
+    await thread_reply(ctx, message.text)
+    return Handled()
+
+
+async def thread_answer(ctx: CommandContext, message: Incoming) -> Handled | None:
+    """A message to the bot in a question's thread that names no command is an answer."""
+    heard = await thread_reply(ctx, message.text)
+    return Handled(heard) if heard is not None else None
 
 
 async def thread_reply(ctx: CommandContext, text: str) -> Reply | None:
