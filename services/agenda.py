@@ -5,8 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from domain.errors import N_, NotAllowed
-from domain.model import ORGANISERS
+from domain.organisers import OrganiserAction, require_organiser
 from services.meeting_state import MeetingState, load_state, parse_meeting_key
 from services.networks import Actor, Directory, identify, no_linked_channel
 from services.ports import Clock, Notifier, Outbound, UnitOfWork, UnitOfWorkFactory
@@ -30,8 +29,7 @@ async def post_agenda(
     async with uow:
         person = await identify(uow, actor, directory)
         roles = await uow.people.roles(person.key, slug) if person else frozenset()
-        if not roles & ORGANISERS:
-            raise NotAllowed(N_("Only the facilitator or the secretariat can post the agenda."))
+        require_organiser(roles, OrganiserAction.POST_AGENDA)
         state = await load_state(uow, clock, slug, number)
         channels = [
             r

@@ -8,7 +8,6 @@ from datetime import datetime
 
 from domain.errors import N_, InvalidInput, NotAllowed, NotFound
 from domain.model import (
-    ORGANISERS,
     MeetingStatus,
     Person,
     RoleKind,
@@ -17,6 +16,7 @@ from domain.model import (
     meeting_key,
     next_meeting,
 )
+from domain.organisers import is_organiser
 from domain.rsvp import (
     ANSWER_OF,
     MAX_DIETARY,
@@ -189,7 +189,7 @@ async def attendees(
             and person is not None
             and person.municipality == state.meeting.host
         )
-        if not (roles & ORGANISERS or host):
+        if not (is_organiser(roles) or host):
             raise NotAllowed(
                 N_(
                     "Only the facilitator, the secretariat and the host's contacts "

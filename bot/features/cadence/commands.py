@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 from bot.routing.commands import Command, CommandContext, Reply
 from cards.cadence import CadenceView, StepRow, cadence_card
-from domain.errors import N_, NotAllowed
-from domain.model import ORGANISERS
+from domain.errors import N_
+from domain.organisers import OrganiserAction, require_organiser
 from services import cadence
 from services.networks import identify, network_for
 
@@ -69,8 +69,7 @@ async def deliveries_command(ctx: CommandContext, args: str) -> Reply:
         person = await identify(uow, ctx.actor, ctx.directory)
         network = await network_for(uow, ctx.conversation_id, person)
         roles = await uow.people.roles(person.key, network.slug) if person else frozenset()
-        if not roles & ORGANISERS:
-            raise NotAllowed(N_("Only the facilitator or the secretariat can see deliveries."))
+        require_organiser(roles, OrganiserAction.SEE_DELIVERIES)
         word, _, rest = args.strip().partition(" ")
         if word.lower() == "retry" and rest.strip().isdigit():
             ok = await uow.outbox.requeue(int(rest), ctx.clock.now())
