@@ -95,6 +95,12 @@ async def wait(process: subprocess.Popen[bytes], limit: float = 90) -> None:
     raise AssertionError("a replica did not finish in time")
 
 
+def output(process: subprocess.Popen[bytes]) -> str:
+    """What a finished replica printed, for the failure message."""
+    assert process.stdout is not None
+    return process.stdout.read().decode(errors="replace")[-4000:]
+
+
 async def unconfirmed(uow_factory: Any) -> set[tuple[str, str]]:
     async with uow_factory() as uow:
         # The next worker pass after the leases run out holds what a dead process had in hand.
@@ -112,7 +118,8 @@ async def test_two_replicas_on_one_database_post_every_step_exactly_once(
     expected = await prepare(uow_factory, url)
     first, second = replica(database_url, "a"), replica(database_url, "b")
     await asyncio.gather(wait(first), wait(second))
-    assert first.returncode == second.returncode == 0
+    for process in (first, second):
+        assert process.returncode == 0, output(process)
     counts = delivered(fake)
     assert max(counts.values()) == 1, "a step was posted twice"
     assert set(counts) | await unconfirmed(uow_factory) == set(expected)
@@ -150,7 +157,7 @@ async def test_a_replica_whose_clock_outruns_its_passes_still_posts_every_step_o
     expected = await prepare(uow_factory, url)
     sprinter = replica(database_url, "sprinter", days_per_second=200_000)
     await wait(sprinter)
-    assert sprinter.returncode == 0
+    assert sprinter.returncode == 0, output(sprinter)
     counts = delivered(fake)
     assert max(counts.values()) == 1, "a step was posted twice"
     assert set(counts) == set(expected)
