@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.features.material.files import item_of
+from bot.features.material.views import item_of
 from bot.routing.commands import Command, CommandContext, Reply
 from cards.material import FiledView, MaterialListView, filed_card, material_card
 from cards.meeting import meeting_name

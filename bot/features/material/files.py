@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 import uuid
 
+from bot.features.material.views import choice_view, item_of
 from bot.routing.background import Background
 from bot.routing.commands import Reply
 from bot.routing.messages import Attachment, Incoming
-from cards.material import FiledView, MaterialItem, filed_card, meeting_choice_card
+from cards.material import FiledView, filed_card, meeting_choice_card
 from cards.meeting import meeting_name
 from domain.errors import N_, DomainError
-from domain.material import FileRules, Material
+from domain.material import FileRules
 from domain.model import ConversationRef, Meeting, Network
 from netpuls.i18n import Translator, translator
 from services import material, material_intake
@@ -28,21 +29,6 @@ MAX_FILES_PER_MESSAGE = 10
 def folder_label(network: Network, meeting: Meeting) -> str:
     """A meeting's folder name part, in the network's own language (the folder is shared)."""
     return meeting_name(meeting, translator(network.language))
-
-
-def item_of(found: Material, meeting: str, t: Translator) -> MaterialItem:
-    """The card view of recorded material."""
-    return MaterialItem(
-        title=found.title,
-        url=found.url,
-        kind=found.kind.value,
-        shared_by=found.shared_by_name,
-        shared_on=found.shared_at.date(),
-        meeting=meeting,
-        themes=found.themes,
-        file_name=found.file_name,
-        size=found.size,
-    )
 
 
 def _downloads(message: Incoming) -> list[Attachment]:
@@ -202,7 +188,5 @@ class MaterialFiles:
         view = FiledView(plan.network.name, item, folder, duplicate=filed.duplicate)
         await self.notifier.send(where, Outbound(card=filed_card(view, t)))
         if plan.candidates and not filed.duplicate:
-            from bot.features.material.intake import choice_view
-
             ask = choice_view(plan.network, (filed.material,), plan.meeting, plan.candidates, t)
             await self.notifier.send(where, Outbound(card=meeting_choice_card(ask, t)))

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from bot.features.material.files import MaterialFiles
+from bot.features.material.views import choice_view, recorded_reply
 from bot.routing.card_actions import CardAction, Verb, error_body, invoke_body
 from bot.routing.commands import CommandContext, Reply
 from bot.routing.messages import Handled, Hook, Incoming
@@ -15,20 +17,17 @@ from cards.material import (
     INPUT_MATERIAL_MEETING,
     INPUT_MATERIAL_THEMES,
     VERB_MATERIAL_MEETING,
-    MeetingChoiceView,
     meeting_choice_card,
 )
+from cards.meeting import meeting_name
 from domain.errors import DomainError, NotAllowed, NotFound, NotLinked
-from domain.material import URL_IN_TEXT, Material
-from domain.model import ConversationRef, Meeting, Network
+from domain.material import URL_IN_TEXT
+from domain.model import ConversationRef
 from netpuls.i18n import Translator
 from services import material_intake
 from services.material_ports import ChannelPost
 from services.networks import Directory
 from services.ports import Outbound
-
-if TYPE_CHECKING:
-    from bot.features.material.files import MaterialFiles
 
 log = logging.getLogger(__name__)
 # Teams gives the bot a file posted in a channel only as this stub in an HTML attachment.
@@ -57,72 +56,6 @@ def thread_of(message: Incoming, post: ChannelPost) -> ConversationRef:
     return dataclasses.replace(
         ref, conversation_id=f"{ref.conversation_id};messageid={post.message_id}"
     )
-
-
-def choice_view(
-    network: Network,
-    items: tuple[Material, ...],
-    meeting: Meeting | None,
-    candidates: tuple[Meeting, ...],
-    t: Translator,
-    notice: str = "",
-    saved: bool = False,
-) -> MeetingChoiceView:
-    """The 'which meeting?' card's view for items recorded together (one message)."""
-    from cards.meeting import meeting_name
-
-    first = items[0]
-    offered = material_intake.offered_themes(network, first)
-    own = {theme.casefold() for theme in first.themes}
-    return MeetingChoiceView(
-        network_name=network.name,
-        material_ids=",".join(str(m.id) for m in items if m.id is not None),
-        title=first.title if len(items) == 1 else ", ".join(m.title for m in items),
-        kind=first.kind.value,
-        filed_for=meeting_name(meeting, t) if meeting else "",
-        meetings=tuple((str(m.number), meeting_name(m, t)) for m in candidates),
-        chosen=str(meeting.number) if meeting else "",
-        themes=offered,
-        chosen_themes=tuple(i for i, theme in enumerate(offered) if theme.casefold() in own),
-        notice=notice,
-        saved=saved,
-    )
-
-
-def recorded_text(recorded: material_intake.Recorded, t: Translator) -> str:
-    """One short line per outcome: what was recorded, what was there already, what was left."""
-    from cards.meeting import meeting_name
-
-    meeting = meeting_name(recorded.meeting, t) if recorded.meeting else t("no meeting")
-    lines = []
-    if recorded.items:
-        lines.append(
-            t(
-                "Recorded as material for {meeting}: {titles}",
-                meeting=meeting,
-                titles=", ".join(m.title for m in recorded.items),
-            )
-        )
-    if recorded.known:
-        lines.append(
-            t("Already recorded: {titles}", titles=", ".join(m.title for m in recorded.known))
-        )
-    if recorded.too_long:
-        lines.append(
-            t("Left out {count} address(es) longer than 2,000 characters.", count=recorded.too_long)
-        )
-    return "\n\n".join(lines)
-
-
-def recorded_reply(recorded: material_intake.Recorded, t: Translator) -> Outbound:
-    """The answer: the short text, and the 'which meeting?' card when the meeting is unclear."""
-    card = None
-    if recorded.candidates and recorded.items:
-        view = choice_view(
-            recorded.network, recorded.items, recorded.meeting, recorded.candidates, t
-        )
-        card = meeting_choice_card(view, t)
-    return Outbound(text=recorded_text(recorded, t), card=card)
 
 
 def links_for_the_bot(message: Incoming) -> bool:
@@ -198,8 +131,6 @@ class MaterialActions:
         return {VERB_MATERIAL_MEETING: self._meeting}
 
     async def _meeting(self, action: CardAction) -> dict[str, Any]:
-        from cards.meeting import meeting_name
-
         data = action.data
         try:
             done = await self._files.reassign(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.features.material.files import item_of
+from bot.features.material.views import item_of
 from cards.material import MaterialListView, material_card
 from cards.meeting import meeting_name
 from netpuls.i18n import Translator
