@@ -77,11 +77,11 @@ def _toc(paragraph: Paragraph, placeholder: str) -> None:
         else:
             element = OxmlElement("w:fldChar")
             element.set(qn("w:fldCharType"), kind)
-        run._r.append(element)
+        run.element.append(element)
     paragraph.add_run(placeholder)
     end = OxmlElement("w:fldChar")
     end.set(qn("w:fldCharType"), "end")
-    paragraph.add_run()._r.append(end)
+    paragraph.add_run().element.append(end)
 
 
 def _new_page(heading: Paragraph) -> None:
