@@ -116,15 +116,6 @@ async def test_with_a_mailbox_the_posted_agenda_gets_its_teams_event(
     assert event["isOnlineMeeting"] and "joinUrl" in event["onlineMeeting"]
 
 
-async def test_material_filing_and_the_graph_timers_share_one_graph_connection(bot: Any) -> None:
-    """One pooled HTTP client and one credential (one token cache) per process, not two."""
-    from netpuls.wiring import GRAPH_TIMERS, MATERIAL
-
-    connection = bot.app[GRAPH_TIMERS].connection
-    assert connection is not None
-    assert bot.app[MATERIAL]._graph._graph is connection
-
-
 async def test_the_graph_timers_run_on_the_apps_one_scheduler(
     start_bot: BotStarter,
     graph_api: tuple[FakeGraph, str],

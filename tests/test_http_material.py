@@ -9,7 +9,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 from sqlalchemy import func, select
 
-from netpuls.wiring import BACKGROUND
+from netpuls.wiring import BACKGROUND, GRAPH_TIMERS
 from storage.material import MaterialRow
 from tests.support import activities as act
 from tests.support.bot_app import BotStarter, graph_settings
@@ -26,6 +26,7 @@ pytestmark = [
 FILE_DOWNLOAD = "application/vnd.microsoft.teams.file.download.info"
 GROUP = "group-aad-1"  # the team's aadGroupId in tests.support.activities
 FOLDER = "General/netpuls/2024-03-14 Netværksmøde 1"
+MAILBOX = "netvaerk@example.org"
 PEOPLE = {"29:fac": "facilitator@example.org", "29:odense": "planner.odense@example.org"}
 
 
@@ -190,3 +191,30 @@ async def test_without_graph_settings_a_file_gets_a_clear_answer(
     await post(client, file_message(url, graph_url, graph, "Notat.pdf", b"%PDF"))
     assert "connection to Microsoft Graph is not set up" in fake.texts()[-1]
     assert graph.download_auth == [] and graph.token_requests == 0
+
+
+async def test_filing_and_the_meeting_event_take_one_graph_token_between_them(
+    start_bot: BotStarter,
+    connector: Any,
+    graph_api: tuple[FakeGraph, str],
+    loopback_tls: LoopbackCertificate,
+) -> None:
+    """One Graph connection per process: the calendar job and filing share its token cache."""
+    _, url = connector
+    graph, graph_url = graph_api
+    graph.add_channel(GROUP, act.TEAM_ID)
+    graph.directory.mailboxes.add(MAILBOX)
+    client = await start_bot(
+        PEOPLE,
+        network=small_network(),
+        material_max_mb=1,
+        graph_organiser_mailbox=MAILBOX,
+        **graph_settings(graph_url, loopback_tls),
+    )
+    channel = act.channel(url, user_id="29:fac", aad=None, name="Facilitator")
+    await link_channel(client, channel)
+    await post(client, act.message(channel, "agenda 1", mention=True))
+    assert (await client.app[GRAPH_TIMERS].jobs.run_calendar()).created == 1
+    await post(client, file_message(url, graph_url, graph, "Notat.pdf", b"%PDF-1.7 notat"))
+    assert list(graph.files()) == [f"{FOLDER}/Notat.pdf"]
+    assert graph.token_requests == 1
