@@ -6,13 +6,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.questions import Answer, Asked, Question, QuestionStatus
 from services.question_ports import POST_KEY, QuestionCounts
 from storage.cadence import DeliveryRow
+from storage.dialect import lock_row
 from storage.models import Base, NetworkRow
 from storage.sparring import network_id_of
 
@@ -108,7 +108,9 @@ class SqlQuestionRepository:
             status=question.status.value,
             asked_at=question.asked_at,
         )
-        await self._insert_numbered(row, QuestionRow.number, QuestionRow.network_id == network_id)
+        await self._insert_numbered(
+            row, QuestionRow.number, QuestionRow.network_id == network_id, NetworkRow, network_id
+        )
         for asked in question.asked:
             self._s.add(
                 QuestionMentionRow(
@@ -189,28 +191,28 @@ class SqlQuestionRepository:
             answered_at=answer.at,
         )
         await self._insert_numbered(
-            stored, QuestionAnswerRow.number, QuestionAnswerRow.question_id == row.id
+            stored,
+            QuestionAnswerRow.number,
+            QuestionAnswerRow.question_id == row.id,
+            QuestionRow,
+            row.id,
         )
         return _answer(stored)
 
-    async def _insert_numbered(self, row: Any, number: Any, scope: Any, attempts: int = 5) -> None:
-        """Insert `row` with the next number in `scope`; a number taken meanwhile is retried.
+    async def _insert_numbered(
+        self, row: Any, number: Any, scope: Any, parent: Any, parent_id: Any
+    ) -> None:
+        """Insert `row` with the next number in `scope`, holding the parent row meanwhile.
 
-        Two replies in one thread (or two questions in one network) at the same moment read
-        the same highest number; on PostgreSQL the second insert then fails on the unique
-        constraint once the first commits. A savepoint keeps the rest of the unit of work.
+        Two replies in one thread (or two questions in one network) at the same moment would
+        read the same highest number; locking the thread's question (or the network) first
+        makes them number one after the other, across processes too.
         """
-        for attempt in range(attempts):
-            last = await self._s.scalar(select(func.max(number)).where(scope))
-            row.number = int(last or 0) + 1
-            try:
-                async with self._s.begin_nested():
-                    self._s.add(row)
-                    await self._s.flush()
-                return
-            except IntegrityError:
-                if attempt == attempts - 1:
-                    raise
+        await lock_row(self._s, parent, parent_id)
+        last = await self._s.scalar(select(func.max(number)).where(scope))
+        row.number = int(last or 0) + 1
+        self._s.add(row)
+        await self._s.flush()
 
     async def mark_answered(
         self, slug: str, number: int, helpful: int | None, at: datetime

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -246,3 +247,43 @@ async def test_two_replies_at_the_same_moment_are_both_kept_with_their_own_numbe
         question = await uow.questions.get(SLUG, 1)
     assert question is not None
     assert sorted(a.author for a in question.answers) == ["Aarhus", "Koege"]
+
+
+async def test_fifty_members_asking_at_once_all_get_their_question_numbered_in_turn(
+    uow_factory: Any,
+) -> None:
+    await linked(uow_factory, {})
+    towns = [TOWNS[i % len(TOWNS)] for i in range(50)]
+    states = await asyncio.gather(
+        *(ask(uow_factory, FixedClock(NOW), t, f"Question {i}?") for i, t in enumerate(towns))
+    )
+    assert sorted(s.question.number for s in states) == list(range(1, 51))
+    async with uow_factory() as uow:
+        assert len(await uow.questions.listing(SLUG)) == 50
+
+
+async def test_fifty_replies_in_one_thread_at_once_are_all_kept_numbered_in_turn(
+    uow_factory: Any,
+) -> None:
+    clock = FixedClock(NOW)
+    await linked(uow_factory, {})
+    await ask(uow_factory, clock, "odense", "How dense is too dense?")
+    await outbox.deliver_due(uow_factory, clock, FakeSender(), max_attempts=6)
+    others = [t for t in TOWNS if t != "odense"]
+    heard = await asyncio.gather(
+        *(
+            questions.hear_reply(
+                uow_factory(),
+                clock,
+                f"{CHANNEL};messageid=a-1",
+                planner(others[i % len(others)]),
+                FakeDirectory(EVERYONE),
+                f"Reply {i}",
+            )
+            for i in range(50)
+        )
+    )
+    assert sorted(h.answer.number for h in heard if h and h.answer) == list(range(1, 51))
+    async with uow_factory() as uow:
+        question = await uow.questions.get(SLUG, 1)
+    assert question is not None and len(question.answers) == 50
