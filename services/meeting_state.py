@@ -5,19 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from domain.errors import N_, InvalidInput, NotFound
+from domain.errors import N_, InvalidInput, NotAllowed, NotFound
 from domain.material import Material
 from domain.model import (
     Meeting,
     MeetingStatus,
     Municipality,
     Network,
+    Person,
     SeatStatus,
     meeting_key,
     rsvp_deadline,
 )
 from domain.rsvp import Rsvp
 from domain.sparring import Case, CaseStatus
+from services.networks import Actor, Directory, identify
 from services.ports import Clock, UnitOfWork
 
 # The agenda card and the D-14 material pack list this much of a meeting's material.
@@ -93,3 +95,31 @@ async def meeting_state(uow: UnitOfWork, clock: Clock, key: object) -> MeetingSt
     slug, number = parse_meeting_key(key)
     async with uow:
         return await load_state(uow, clock, slug, number)
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A meeting's state as one reader of its network may see it."""
+
+    state: MeetingState
+    person: Person
+
+
+async def read_meeting(
+    uow: UnitOfWork, clock: Clock, key: object, actor: Actor, directory: Directory | None
+) -> Reading:
+    """The meeting a card names, for a reader who belongs to its network; others are refused.
+
+    A card can be forwarded or its data forged: the card alone is no permission to read.
+    """
+    slug, number = parse_meeting_key(key)
+    async with uow:
+        state = await load_state(uow, clock, slug, number)
+        person = await identify(uow, actor, directory)
+        if person is None or not await uow.people.roles(person.key, slug):
+            raise NotAllowed(
+                N_("Only members of {network} can see its meetings."),
+                network=state.network.name,
+            )
+        await uow.commit()  # the Teams ids the roster gave are kept
+    return Reading(state, person)

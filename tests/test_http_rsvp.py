@@ -136,7 +136,9 @@ async def test_a_malformed_invoke_value_gets_an_error_response(bot: Any, connect
     assert status == 200 and body["statusCode"] == 400
 
 
-async def test_someone_outside_the_network_is_refused_in_danish(bot: Any, connector: Any) -> None:
+async def test_someone_outside_the_network_is_refused_in_danish_and_sees_no_agenda(
+    bot: Any, connector: Any
+) -> None:
     _, url = connector
     activity = invoke(who(url, "29:x"), "rsvp", {"meeting": KEY, "answer": "attending"})
     activity["locale"] = "da-DK"
@@ -145,7 +147,19 @@ async def test_someone_outside_the_network_is_refused_in_danish(bot: Any, connec
     raw = await response.read()
     assert "grønne".encode() in raw  # UTF-8 as it is, not escaped
     body = json.loads(raw)
-    assert body["value"]["body"][0]["text"].startswith("Kun medlemmer af Kompakte, grønne byer")
+    assert body["type"] == "application/vnd.microsoft.error"  # the reason, not the agenda card
+    assert body["value"]["message"].startswith("Kun medlemmer af Kompakte, grønne byer")
+
+
+async def test_a_refresh_by_someone_outside_the_network_gets_no_agenda_and_no_names(
+    bot: Any, connector: Any
+) -> None:
+    _, url = connector
+    await post(bot, invoke(who(url, "29:odense"), "rsvp", {"meeting": KEY, "answer": "attending"}))
+    status, body = await post(bot, invoke(who(url, "29:x"), "refresh", {"meeting": KEY}))
+    assert status == 200 and body["statusCode"] == 400
+    assert body["type"] == "application/vnd.microsoft.error"
+    assert "Planner" not in json.dumps(body) and "Odense" not in json.dumps(body)
 
 
 async def test_the_submit_fallback_records_the_answer_and_replies_with_the_outcome(

@@ -15,7 +15,7 @@ from domain.errors import DomainError
 from domain.rsvp import Answer, Standing
 from netpuls.i18n import Translator, translator
 from services import rsvp
-from services.networks import identify
+from services.meeting_state import Reading, read_meeting
 from services.ports import Clock, Notifier, Outbound, UnitOfWorkFactory
 
 
@@ -46,18 +46,16 @@ class MeetingActions:
         """Show the reason on the reader's own card when the card is valid, else an error."""
         message = action.t(exc.msgid, **exc.params)
         try:
-            state = await rsvp.meeting_state(self._uow(), self._clock, action.data.get("meeting"))
-        except DomainError:
+            reading = await self._read(action)
+        except DomainError:  # no meeting, or a reader outside its network: the reason only
             return error_body(message)
-        person = await self._person_key(action)
-        return invoke_body(
-            agenda_card(agenda_view(state, self._links, person, notice=message), action.t)
-        )
+        view = agenda_view(reading.state, self._links, reading.person.key, notice=message)
+        return invoke_body(agenda_card(view, action.t))
 
-    async def _person_key(self, action: CardAction) -> str | None:
-        async with self._uow() as uow:
-            person = await identify(uow, action.actor, None)
-        return person.key if person else None
+    async def _read(self, action: CardAction) -> Reading:
+        return await read_meeting(
+            self._uow(), self._clock, action.data.get("meeting"), action.actor, action.directory
+        )
 
     async def _rsvp(self, action: CardAction) -> dict[str, Any]:
         data = action.data
@@ -98,9 +96,9 @@ class MeetingActions:
         return Outbound(card=agenda_card(agenda_view(state, self._links), t))
 
     async def _refresh(self, action: CardAction) -> dict[str, Any]:
-        state = await rsvp.meeting_state(self._uow(), self._clock, action.data.get("meeting"))
-        person = await self._person_key(action)
-        return invoke_body(agenda_card(agenda_view(state, self._links, person), action.t))
+        reading = await self._read(action)
+        view = agenda_view(reading.state, self._links, reading.person.key)
+        return invoke_body(agenda_card(view, action.t))
 
     async def _attendees(self, action: CardAction) -> dict[str, Any]:
         state = await rsvp.attendees(
