@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.model import ConversationRef
 from storage.dialect import insert_for
 from storage.mapping import conversation_from_row
 from storage.models import ConversationRow, InboundActivityRow, NetworkRow, utcnow
+
+# Ids that one Teams event brings and another lacks: a missing one never erases a known one.
+KEPT_WHEN_MISSING = frozenset(
+    {
+        "tenant_id",
+        "bot_id",
+        "bot_name",
+        "team_id",
+        "team_aad_group_id",
+        "teams_channel_id",
+        "user_id",
+        "user_aad_object_id",
+    }
+)
 
 
 class SqlConversationRepository:
@@ -18,7 +32,8 @@ class SqlConversationRepository:
         self._s = session
 
     async def save(self, ref: ConversationRef) -> None:
-        """Insert or refresh a reference; an existing network link is kept."""
+        """Insert or refresh a reference; an existing network link is kept, and so is every
+        id an earlier event brought that this one lacks (no event carries them all)."""
         values = {
             "conversation_id": ref.conversation_id,
             "kind": ref.kind.value,
@@ -36,7 +51,14 @@ class SqlConversationRepository:
         }
         now = utcnow()
         stmt = insert_for(self._s, ConversationRow).values(**values, created_at=now, updated_at=now)
-        refresh = {k: stmt.excluded[k] for k in values if k != "conversation_id"}
+        columns = ConversationRow.__table__.c
+        refresh = {
+            k: func.coalesce(stmt.excluded[k], columns[k])
+            if k in KEPT_WHEN_MISSING
+            else stmt.excluded[k]
+            for k in values
+            if k != "conversation_id"
+        }
         await self._s.execute(
             stmt.on_conflict_do_update(
                 index_elements=["conversation_id"], set_={**refresh, "updated_at": now}

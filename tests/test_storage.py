@@ -7,6 +7,7 @@ import dataclasses
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from sqlalchemy import func, inspect, select, text
 
 from domain.model import ConversationKind, ConversationRef, MeetingStatus, RoleKind
@@ -259,3 +260,26 @@ async def test_upgrading_past_the_network_revision_keeps_every_row_and_leaves_no
         assert "revision" not in columns
     finally:
         await engine.dispose()
+
+
+@pytest.mark.parametrize("order", ["installed first", "channel message first"])
+async def test_a_reference_keeps_what_each_event_brought_whatever_their_order(
+    uow_factory: Any, order: str
+) -> None:
+    # Teams' bot-added event carries the team's aadGroupId but no channel; a channel message
+    # carries the channel but not the aadGroupId. Neither may erase what the other brought.
+    installed = dataclasses.replace(REF, teams_channel_id=None, tenant_id="tenant-1")
+    message = dataclasses.replace(
+        REF, team_aad_group_id=None, teams_channel_id="19:general@thread.tacv2", tenant_id=None
+    )
+    events = [installed, message] if order == "installed first" else [message, installed]
+    for event in events:
+        async with uow_factory() as uow:
+            await uow.conversations.save(event)
+            await uow.commit()
+    async with uow_factory() as uow:
+        stored = await uow.conversations.get(REF.conversation_id)
+    assert stored is not None
+    assert stored.team_aad_group_id == "group-1"
+    assert stored.teams_channel_id == "19:general@thread.tacv2"
+    assert stored.tenant_id == "tenant-1"
