@@ -11,6 +11,7 @@ from datetime import date
 from domain.errors import N_, InvalidInput
 from domain.membership import MAX_WORDS, Application, Commitment, word_count
 from domain.model import Network
+from domain.numbers import small_number
 
 MAX_INTEREST_CHARS = 6000  # a guard against pasted documents; 400 long words fit easily
 MAX_NAME = 200
@@ -181,9 +182,10 @@ def _themes(raw: Mapping[str, object], rules: ApplicationRules) -> tuple[str, ..
         number = part.strip()
         if not number:
             continue
-        if not number.isdigit() or not 1 <= int(number) <= len(rules.themes):
+        index = small_number(number, digits=3)
+        if index is None or not 1 <= index <= len(rules.themes):
             raise InvalidInput(N_("Choose themes from the network's list."))
-        theme = rules.themes[int(number) - 1]
+        theme = rules.themes[index - 1]
         if theme not in picked:
             picked.append(theme)
     if not picked:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain.errors import N_, InvalidInput, NotFound
+from domain.numbers import small_number
 
 MAX_QUESTION = 1000  # characters: a question, not an essay; the answers are the thread
 MAX_ANSWER = 4000
@@ -92,7 +93,8 @@ def pick_themes(tags: Iterable[str], themes: tuple[str, ...]) -> tuple[str, ...]
     """The network's themes the tags name, by number (1-based); a refusal on any other tag."""
     picked: list[str] = []
     for tag in tags:
-        if not tag.isdigit() or not 1 <= int(tag) <= len(themes):
+        number = small_number(tag, digits=3)
+        if number is None or not 1 <= number <= len(themes):
             raise NotFound(
                 N_("There is no theme '{tag}'. The network's themes are numbered 1 to {count}."),
                 tag=tag[:40],

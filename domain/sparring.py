@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from domain.errors import N_, InvalidInput
+from domain.numbers import small_number
 
 MAX_TITLE = 120
 MAX_DESCRIPTION = 2000
@@ -181,11 +182,11 @@ def pick_themes(value: object, known: Sequence[str]) -> tuple[str, ...]:
         return ()
     chosen: list[str] = []
     for part in value.split(","):
-        index = part.strip()
-        if not index.isdigit() or int(index) >= len(known):
+        index = small_number(part, digits=3)
+        if index is None or index >= len(known):
             raise InvalidInput(N_("That theme is not one of the network's themes."))
-        if known[int(index)] not in chosen:
-            chosen.append(known[int(index)])
+        if known[index] not in chosen:
+            chosen.append(known[index])
     return tuple(chosen)
 
 
@@ -228,9 +229,10 @@ def parse_position(value: object) -> int | None:
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # an Input.Number may arrive as 2.0
     text = str(value).strip()
-    if not text.lstrip("-").isdigit() or not -1000 < int(text) < 1000:
+    size = small_number(text.removeprefix("-"), digits=3)
+    if size is None:
         raise InvalidInput(N_("The position must be a whole number, e.g. 1 for first."))
-    return int(text)
+    return -size if text.startswith("-") else size
 
 
 def clean_host_plan(programme: object, address: object, what_to_see: object) -> HostPlan:

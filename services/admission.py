@@ -11,6 +11,7 @@ from domain.application_form import municipality_key
 from domain.errors import N_, InvalidInput, NotFound
 from domain.membership import Application, ApplicationStatus, FeeRecord, FeeState
 from domain.model import ConversationRef, Municipality, Network, Person, RoleKind, SeatStatus
+from domain.numbers import small_number
 from services.membership import network_of, require_secretariat, secretariat_of
 from services.networks import Actor, Directory
 from services.ports import Clock, Notifier, Outbound, UnitOfWork
@@ -215,9 +216,10 @@ async def mark_fee(
     """`fees invoiced|paid|open <municipality> <year>`: record where a fee stands."""
     words = args.split()
     states = {s.value: s for s in FeeState}
-    if len(words) < 3 or words[0].lower() not in states or not words[-1].isdigit():
+    year = small_number(words[-1], digits=4) if words else None
+    if len(words) < 3 or words[0].lower() not in states or year is None:
         raise InvalidInput(N_("Write e.g.: fees paid {example} 2016"), example="malmo")
-    state, name, year = states[words[0].lower()], " ".join(words[1:-1]), int(words[-1])
+    state, name = states[words[0].lower()], " ".join(words[1:-1])
     async with uow:
         network, person = await secretariat_of(uow, conversation_id, actor, directory)
         lines = await _lines(uow, network)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 
 from domain.errors import N_, InvalidInput, NotAllowed, NotFound
 from domain.model import Meeting, MeetingStatus, Network
+from domain.numbers import small_number
 from domain.organisers import OrganiserAction
 from domain.sparring import (
     MAX_DECISION_NOTE,
@@ -101,11 +102,11 @@ async def submit_case(
     fields: dict[str, object],
 ) -> Case:
     """Store a problem statement for a coming meeting; every limit checked first."""
-    wanted = str(number).strip() if isinstance(number, str | int) else ""
-    if not wanted.isdigit():
+    wanted = small_number(str(number) if isinstance(number, int) else number, digits=6)
+    if wanted is None:
         raise InvalidInput(N_("Choose the meeting the problem statement is for."))
     async with uow:
-        network, meeting = await meeting_of(uow, slug, int(wanted))
+        network, meeting = await meeting_of(uow, slug, wanted)
         if meeting not in _coming(await uow.networks.meetings(slug), network, clock):
             raise InvalidInput(
                 N_("Meeting {number} is over or cancelled; choose a coming meeting."),
@@ -169,8 +170,8 @@ async def list_cases(
 
 
 async def _case(uow: UnitOfWork, case_id: object) -> Case:
-    text = str(case_id).strip() if isinstance(case_id, str | int) else ""
-    case = await uow.cases.get(int(text)) if text.isdigit() and len(text) < 12 else None
+    number = small_number(str(case_id) if isinstance(case_id, int) else case_id)
+    case = await uow.cases.get(number) if number is not None else None
     if case is None:
         raise NotFound(N_("This problem statement no longer exists."))
     return case
@@ -216,7 +217,7 @@ async def decide_case(
     fields: dict[str, object],
 ) -> Decided:
     """Accept, decline or edit a case (facilitator or secretariat), with a note and an order."""
-    if decision not in {d.value for d in Decision}:
+    if not isinstance(decision, str) or decision not in {d.value for d in Decision}:
         raise InvalidInput(N_("I don't know that card action."))
     title, description, note, position = _edits(fields)
     async with uow:

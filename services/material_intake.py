@@ -21,6 +21,7 @@ from domain.material import (
     themes_in,
 )
 from domain.model import Meeting, MeetingStatus, Network, Person
+from domain.numbers import small_number
 from services.graph_port import DriveFile, GraphFailure, GraphPort
 from services.material import (
     ROOT_FOLDER,
@@ -274,8 +275,7 @@ def _numbers(value: object) -> list[int]:
 
 
 def _number(value: object) -> int | None:
-    text = str(value).strip() if isinstance(value, (str, int)) else ""
-    return int(text) if text.isdigit() and len(text) < 10 else None
+    return small_number(str(value) if isinstance(value, int) else value)
 
 
 def offered_themes(network: Network, found: Material) -> tuple[str, ...]:
@@ -289,5 +289,6 @@ def offered_themes(network: Network, found: Material) -> tuple[str, ...]:
 def _themes(chosen: object, offered: tuple[str, ...]) -> tuple[str, ...]:
     """The themes picked on the card (comma-separated indexes); anything else is ignored."""
     picked = str(chosen).split(",") if isinstance(chosen, str) else []
-    indexes = dict.fromkeys(int(p) for p in picked if p.strip().isdigit() and len(p) < 4)
+    numbers = (small_number(p, digits=3) for p in picked)
+    indexes = dict.fromkeys(i for i in numbers if i is not None)
     return tuple(offered[i] for i in indexes if i < len(offered))[:MAX_THEMES]

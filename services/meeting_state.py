@@ -17,6 +17,7 @@ from domain.model import (
     meeting_key,
     rsvp_deadline,
 )
+from domain.numbers import small_number
 from domain.rsvp import Rsvp
 from domain.sparring import Case, CaseStatus
 from services.networks import Actor, Directory, identify
@@ -56,9 +57,10 @@ class MeetingState:
 def parse_meeting_key(key: object) -> tuple[str, int]:
     """'<network>:<number>' from card data, or a refusal; never trust a card payload."""
     if isinstance(key, str) and key.count(":") == 1:
-        slug, _, number = key.partition(":")
-        if slug and number.isdigit() and len(key) <= 100:
-            return slug, int(number)
+        slug, _, text = key.partition(":")
+        number = small_number(text, digits=6)
+        if slug and number is not None and len(key) <= 100:
+            return slug, number
     raise InvalidInput(N_("This card does not belong to a meeting I know."))
 
 

@@ -31,6 +31,7 @@ from domain.model import (
     RoleKind,
     channel_conversation_id,
 )
+from domain.numbers import small_number
 from services.networks import Actor, Directory, identify, network_for
 from services.ports import Clock, Notifier, Outbound, UnitOfWork
 
@@ -217,9 +218,10 @@ async def network_of(uow: UnitOfWork, slug: object) -> Network:
 def parse_base(value: object) -> tuple[str, int] | None:
     """The '<municipality>:<version>' an edit started from, or None for a new application."""
     if isinstance(value, str) and value.count(":") == 1:
-        key, _, version = value.partition(":")
-        if key and version.isdigit() and len(value) <= 100:
-            return key, int(version)
+        key, _, text = value.partition(":")
+        version = small_number(text)
+        if key and version is not None and len(value) <= 100:
+            return key, version
     return None
 
 

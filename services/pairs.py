@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 
 from domain.errors import N_, InvalidInput, NotAllowed, NotFound
 from domain.model import ConversationKind, ConversationRef, Network, Person, SeatStatus
+from domain.numbers import small_number
 from domain.organisers import OrganiserAction, is_organiser, require_organiser
 from domain.pairs import Participant, latest_due, pair_round, prompt_themes
 from services.networks import Actor, Directory, identify, network_for
@@ -315,18 +316,15 @@ async def answer_met(
     directory: Directory | None,
 ) -> MetAnswer:
     """Record a group member's "did you meet?" answer; anything else is refused."""
-    if (
-        not isinstance(group_id, str | int)
-        or not str(group_id).isdigit()
-        or len(str(group_id)) > 12
-    ):
+    group_number = small_number(str(group_id) if isinstance(group_id, int) else group_id)
+    if group_number is None:
         raise NotFound(N_("That round of pairs no longer exists."))
     if met not in ("yes", "no"):
         raise InvalidInput(N_("Answer yes or no."))
     async with uow:
-        made = await uow.pairs.group(int(group_id))
+        made = await uow.pairs.group(group_number)
         person = await identify(uow, actor, directory)
-        group = next((g for g in made.groups if g.id == int(group_id)), None) if made else None
+        group = next((g for g in made.groups if g.id == group_number), None) if made else None
         if made is None or group is None:
             raise NotFound(N_("That round of pairs no longer exists."))
         if person is None or person.municipality not in group.members:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 
 from domain.errors import N_, NotAllowed, NotFound
 from domain.model import ConversationRef, Network, Person, SeatStatus, channel_conversation_id
+from domain.numbers import small_number
 from domain.questions import (
     Answer,
     Asked,
@@ -232,10 +233,11 @@ async def hear_reply(
 
 def parse_question_key(key: object) -> tuple[str, int]:
     """'<network>:<number>' from card data, or a refusal."""
-    slug, _, number = str(key or "").rpartition(":")
-    if not slug or not number.isdigit():
+    slug, _, text = str(key or "").rpartition(":")
+    number = small_number(text)
+    if not slug or number is None:
         raise NotFound(N_("I don't know that question."))
-    return slug, int(number)
+    return slug, number
 
 
 async def resolve_question(
@@ -243,7 +245,7 @@ async def resolve_question(
 ) -> tuple[str, int | None]:
     """`answered <question> [answer]`: the question's key and the answer number, if given."""
     words = typed.split()
-    if not words or not all(w.lstrip("#").isdigit() for w in words) or len(words) > 2:
+    if not words or any(small_number(w.lstrip("#")) is None for w in words) or len(words) > 2:
         raise NotFound(
             N_("Write the question's number, and the helpful answer's, e.g. answered 3 2.")
         )

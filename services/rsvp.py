@@ -16,6 +16,7 @@ from domain.model import (
     meeting_key,
     next_meeting,
 )
+from domain.numbers import small_number
 from domain.organisers import is_organiser
 from domain.rsvp import (
     ANSWER_OF,
@@ -216,7 +217,7 @@ async def resolve_meeting(
         if found is None:
             raise NotFound(N_("{network} has no more meetings planned."), network=network.name)
         return meeting_key(network.slug, found.number)
-    if not text.isdigit() or int(text) not in {m.number for m in meetings}:
+    if small_number(text) not in {m.number for m in meetings}:
         raise NotFound(
             N_("{network} has no meeting number {number}."), network=network.name, number=text[:20]
         )

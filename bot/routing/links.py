@@ -7,6 +7,8 @@ import hmac
 from datetime import datetime
 from urllib.parse import urlencode
 
+from domain.numbers import small_number
+
 
 class Links:
     """Makes and checks links like /calendar/<network>/<n>.ics?exp=..&sig=.."""
@@ -27,6 +29,7 @@ class Links:
 
     def valid(self, path: str, expires: str, signature: str, now: datetime) -> bool:
         """Whether a link's signature matches and it has not expired."""
-        if not expires.isdigit() or int(expires) < now.timestamp():
+        until = small_number(expires, digits=12)  # seconds since 1970: 10 digits until 2286
+        if until is None or until < now.timestamp():
             return False
-        return hmac.compare_digest(self._signature(path, int(expires)), signature)
+        return hmac.compare_digest(self._signature(path, until), signature)

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from bot.routing.commands import Command, CommandContext, Reply
 from cards.cadence import CadenceView, StepRow, cadence_card
 from domain.errors import N_
+from domain.numbers import small_number
 from domain.organisers import OrganiserAction, require_organiser
 from services import cadence
 from services.networks import identify, network_for
@@ -71,8 +72,9 @@ async def deliveries_command(ctx: CommandContext, args: str) -> Reply:
         roles = await uow.people.roles(person.key, network.slug) if person else frozenset()
         require_organiser(roles, OrganiserAction.SEE_DELIVERIES)
         word, _, rest = args.strip().partition(" ")
-        if word.lower() == "retry" and rest.strip().isdigit():
-            ok = await uow.outbox.requeue(int(rest), ctx.clock.now())
+        delivery = small_number(rest)
+        if word.lower() == "retry" and delivery is not None:
+            ok = await uow.outbox.requeue(delivery, ctx.clock.now())
             await uow.commit()
             msgid = (
                 N_("Delivery {id} will be sent again.")

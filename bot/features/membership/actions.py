@@ -30,6 +30,7 @@ from cards.selection import (
 )
 from domain.errors import DomainError, InvalidInput
 from domain.membership import DuplicateApplication
+from domain.numbers import small_number
 from netpuls.i18n import translator
 from services import admission, membership, selection
 from services.ports import Clock, Notifier, UnitOfWorkFactory
@@ -46,9 +47,7 @@ def _seats(value: object) -> int | None:
     """An Input.Number's value (a number, or its text in the Submit fallback)."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         return int(value)
-    if isinstance(value, str) and value.strip().isdigit() and len(value) < 6:
-        return int(value)
-    return None
+    return small_number(value, digits=5)
 
 
 class MembershipActions:

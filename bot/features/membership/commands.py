@@ -16,6 +16,7 @@ from cards.fees import FeeRow, FeesView, fees_card
 from cards.membership import application_card, applications_card
 from cards.selection import selection_card
 from domain.errors import N_, InvalidInput
+from domain.numbers import small_number
 from netpuls.i18n import translator
 from services import admission, membership, selection
 from services.ports import Outbound
@@ -83,15 +84,16 @@ async def applications_command(ctx: CommandContext, args: str) -> Reply:
         ctx.uow(), ctx.clock, ctx.conversation_id, ctx.actor, ctx.directory
     )
     view = applications_view(found, ctx.t)
-    if page.isdigit() and len(page) < 4:
-        view = replace(view, page=int(page))
+    number = small_number(page, digits=3)
+    if number is not None:
+        view = replace(view, page=number)
     return Reply(card=applications_card(view, ctx.t))
 
 
 async def selection_command(ctx: CommandContext, args: str) -> Reply:
     """`selection [seats]`: the proposed selection as a card to adjust and confirm."""
     text = args.strip()
-    if text and not text.isdigit():
+    if text and small_number(text) is None:
         raise InvalidInput(N_("Write the number of seats, e.g. selection 25."))
     async with ctx.uow() as uow:
         network, _ = await membership.secretariat_of(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.features.pairs.messages import pair_prompt
 from bot.routing.commands import Command, CommandContext, Reply
 from domain.errors import N_
+from domain.numbers import small_number
 from services import pairs
 
 OPT_OUT = ("optout", "fravælg", "avstå")
@@ -33,7 +34,7 @@ async def pairs_command(ctx: CommandContext, args: str) -> Reply:
 
 async def _choose(ctx: CommandContext, word: str, rest: str) -> Reply:
     choice = "optout" if word in OPT_OUT else "pause" if word in PAUSE else "resume"
-    weeks = int(rest) if rest.isdigit() and len(rest) < 4 else 0
+    weeks = small_number(rest, digits=3) or 0
     network, town, preference = await pairs.set_choice(
         ctx.uow(), ctx.clock, ctx.conversation_id, ctx.actor, ctx.directory, choice, weeks
     )

@@ -19,6 +19,7 @@ from cards.questions import (
 )
 from cards.sparring import notice_card
 from domain.errors import DomainError, NotAllowed
+from domain.numbers import small_number
 from services import questions
 from services.ports import Clock, Notifier, UnitOfWorkFactory
 
@@ -76,7 +77,7 @@ class QuestionActions:
                 action.data.get(DATA_QUESTION),
                 action.actor,
                 action.directory,
-                int(typed) if typed.isdigit() else None,
+                small_number(typed),
             )
         except DomainError as exc:
             status = 403 if isinstance(exc, NotAllowed) else 400

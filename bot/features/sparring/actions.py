@@ -25,6 +25,7 @@ from cards.ids import DATA_MEETING
 from cards.sparring import case_form_card, case_received_card, cases_card, host_card, notice_card
 from cards.summary import evaluation_form_card, evaluation_thanks_card, summary_form_card
 from domain.errors import DomainError, NotAllowed
+from domain.numbers import small_number
 from services import cases, evaluations, final_evaluation, host, rsvp, summaries
 from services.ports import Clock, Notifier, Outbound, UnitOfWorkFactory
 
@@ -40,8 +41,9 @@ def case_notes_typed(data: Mapping[str, Any]) -> dict[int, object]:
     out: dict[int, object] = {}
     for key, value in data.items():
         suffix = str(key).removeprefix(ids.INPUT_CASE_NOTE)
-        if suffix != key and suffix.isdigit() and len(suffix) < 12:
-            out[int(suffix)] = value
+        number = small_number(suffix)
+        if suffix != key and number is not None:
+            out[number] = value
     return out
 
 
