@@ -7,6 +7,7 @@ from typing import Protocol
 
 from domain.errors import N_, InvalidInput, NotFound, NotLinked
 from domain.model import (
+    ConversationKind,
     ConversationRef,
     Meeting,
     Network,
@@ -264,3 +265,15 @@ async def personal_chat(uow: UnitOfWork, person_key: str) -> ConversationRef | N
     if person is None or not person.teams_user_id:
         return None
     return await uow.conversations.personal_for(person.teams_user_id)
+
+
+async def private_chat(
+    uow: UnitOfWork, conversation_id: str, actor: Actor
+) -> tuple[bool, ConversationRef | None]:
+    """Whether this conversation is the reader's personal chat with the bot, and if it is
+    not, the reader's personal chat where one is installed (for what only they may read)."""
+    async with uow:
+        here = await uow.conversations.get(channel_conversation_id(conversation_id))
+        if here is not None and here.kind is ConversationKind.PERSONAL:
+            return True, None
+        return False, await uow.conversations.personal_for(actor.teams_user_id)

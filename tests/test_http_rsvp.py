@@ -331,3 +331,31 @@ async def test_the_rsvp_card_comes_in_the_readers_language(
     click["locale"] = locale
     status, body = await post(bot, click)
     assert status == 200 and body["value"]["body"][0]["text"] == thanks
+
+
+async def test_attendees_asked_in_the_channel_answer_counts_there_and_names_only_in_private(
+    bot: Any, connector: Any
+) -> None:
+    fake, url = connector
+    channel = await linked_channel_with_agenda(bot, url)
+    diet = {"meeting": KEY, "answer": "attending", "dietary": "nøddeallergi"}
+    await post(bot, invoke(who(url, "29:odense"), "rsvp", diet))
+    await post(bot, act.message(channel, "attendees 1", mention=True))
+    in_channel = [
+        s for s in fake.sent if s.conversation_id.startswith(channel["conversation"]["id"])
+    ]
+    assert "nøddeallergi" not in str([s.activity for s in in_channel])
+    assert "1 attending" in in_channel[-1].activity["text"]
+    assert "personal chat" in in_channel[-1].activity["text"]  # no chat with the bot yet
+
+    await post(bot, act.message(who(url, "29:fac"), "help"))  # the personal chat now exists
+    await post(bot, act.message(channel, "attendees 1", mention=True))
+    personal = [
+        s for s in fake.sent if s.conversation_id == who(url, "29:fac")["conversation"]["id"]
+    ]
+    assert "nøddeallergi" in str(personal[-1].activity)
+    in_channel = [
+        s for s in fake.sent if s.conversation_id.startswith(channel["conversation"]["id"])
+    ]
+    assert "nøddeallergi" not in str([s.activity for s in in_channel])
+    assert "I sent you the list" in in_channel[-1].activity["text"]
