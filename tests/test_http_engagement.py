@@ -128,3 +128,23 @@ async def test_the_weekly_digest_reaches_the_linked_channel_once(
     assert body[0]["text"] == "Det skete i Kompakte, grønne byer"  # the network's language
     assert body[1]["text"] == "Uge 18, 2024"
     assert "[koege-link](https://example.org/koege-link)" in body[3]["text"]
+
+
+async def test_engagement_asked_in_the_channel_goes_to_the_organisers_personal_chat(
+    bot: Any, connector: Any
+) -> None:
+    fake, url = connector
+    channel = who(url, "29:fac", channel=True)
+    await link_channel(bot, channel)
+    await post(bot, act.message(who(url, "29:fac"), "help"))  # the personal chat exists
+    await post(bot, act.message(channel, "engagement", mention=True))
+    mine = who(url, "29:fac")["conversation"]["id"]
+    (card,) = [
+        card_of(s) for s in fake.sent if s.conversation_id == mine and s.activity.get("attachments")
+    ]
+    assert card["body"][0]["text"] == "Engagement in Kompakte, grønne byer"
+    in_channel = [
+        s for s in fake.sent if s.conversation_id.startswith(channel["conversation"]["id"])
+    ]
+    assert not [s for s in in_channel if s.activity.get("attachments")]
+    assert "I sent you the rest" in in_channel[-1].activity["text"]

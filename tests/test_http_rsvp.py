@@ -358,4 +358,4 @@ async def test_attendees_asked_in_the_channel_answer_counts_there_and_names_only
         s for s in fake.sent if s.conversation_id.startswith(channel["conversation"]["id"])
     ]
     assert "nøddeallergi" not in str([s.activity for s in in_channel])
-    assert "I sent you the list" in in_channel[-1].activity["text"]
+    assert "I sent you the rest" in in_channel[-1].activity["text"]

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from bot.routing.links import Links
 from netpuls.i18n import Translator
+from services import networks
 from services.engagement import DEFAULT_QUIET_DAYS
 from services.networks import Actor, Directory
 from services.ports import Clock, Notifier, Outbound, UnitOfWorkFactory
@@ -130,3 +131,18 @@ def registry_of(*groups: Iterable[Command]) -> CommandRegistry:
         for command in group:
             registry.register(command)
     return registry
+
+
+async def in_private(ctx: CommandContext, reply: Reply, shared: str) -> Reply:
+    """`reply` where only the reader sees it: as the answer in their personal chat with the
+    bot; asked anywhere else, sent to that chat (`shared` is said where they asked), or,
+    with no such chat yet, only `shared` and where to ask."""
+    personal, chat = await networks.private_chat(ctx.uow(), ctx.conversation_id, ctx.actor)
+    if personal:
+        return reply
+    if chat is None:
+        hint = ctx.t("Write the same to me in a personal chat to see the rest.")
+        return Reply(text=f"{shared} {hint}".strip())
+    await ctx.edge.notifier.send(chat, reply)
+    sent = ctx.t("I sent you the rest in our personal chat.")
+    return Reply(text=f"{shared} {sent}".strip())

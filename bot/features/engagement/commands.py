@@ -6,7 +6,7 @@ import asyncio
 from datetime import date
 
 from bot.features.engagement.files import csv_link
-from bot.routing.commands import Command, CommandContext, Reply
+from bot.routing.commands import Command, CommandContext, Reply, in_private
 from cards.engagement import (
     ChartView,
     EngagementRow,
@@ -48,7 +48,12 @@ def chart_png(table: EngagementTable, t: Translator) -> bytes:
 
 
 async def engagement_command(ctx: CommandContext, args: str) -> Reply:
-    """`engagement [csv|chart]`: the table, a CSV link, or the chart per month (organisers)."""
+    """`engagement [csv|chart]`: the table, a CSV link, or the chart per month (organisers),
+    always in the organiser's personal chat: it names every municipality's activity."""
+    return await in_private(ctx, await _engagement(ctx, args), "")
+
+
+async def _engagement(ctx: CommandContext, args: str) -> Reply:
     found = await engagement(
         ctx.uow(), ctx.clock, ctx.conversation_id, ctx.actor, ctx.directory, ctx.edge.quiet_after
     )

@@ -7,6 +7,7 @@ from bot.routing.commands import (
     Command,
     CommandContext,
     Reply,
+    in_private,
 )
 from cards.attendees import attendees_card
 from cards.meeting import meeting_view, next_meeting_card
@@ -55,10 +56,6 @@ async def attendees_command(ctx: CommandContext, args: str) -> Reply:
     key = await rsvp.resolve_meeting(ctx.uow(), ctx.clock, ctx.conversation_id, ctx.actor, args)
     state = await rsvp.attendees(ctx.uow(), ctx.clock, key, ctx.actor, ctx.directory)
     view = attendees_view(state, ctx.edge.links, ctx.clock.now())
-    card = Reply(card=attendees_card(view, ctx.t))
-    personal, chat = await networks.private_chat(ctx.uow(), ctx.conversation_id, ctx.actor)
-    if personal:
-        return card
     # Names with dietary needs (health, religion) are for the organisers and the host only:
     # never in a channel or a group chat, where every member reads them.
     counts = ctx.t(
@@ -70,20 +67,7 @@ async def attendees_command(ctx: CommandContext, args: str) -> Reply:
         waitlist=len(view.waitlist),
         silent=len(view.no_answer),
     )
-    if chat is None:
-        return Reply(
-            text=counts
-            + " "
-            + ctx.t(
-                "The list with dietary needs is shown only in a personal chat: write "
-                "attendees {number} to me there.",
-                number=state.meeting.number,
-            )
-        )
-    await ctx.edge.notifier.send(chat, card)
-    return Reply(
-        text=counts + " " + ctx.t("I sent you the list with dietary needs in our personal chat.")
-    )
+    return await in_private(ctx, Reply(card=attendees_card(view, ctx.t)), counts)
 
 
 COMMANDS = (
