@@ -11,6 +11,7 @@ from domain.engagement import ActivityEvent, EngagementTable, period_of, tally
 from domain.errors import N_, NotFound
 from domain.model import Network, SeatStatus
 from domain.organisers import OrganiserAction
+from domain.spreadsheet import safe_cell
 from services.networks import Actor, Directory, identify, network_for
 from services.ports import Clock, UnitOfWork
 from services.sparring_support import organiser
@@ -81,15 +82,10 @@ def engagement_csv(table: EngagementTable) -> str:
     for row in table.rows:
         writer.writerow(
             [
-                _cell(row.name),
+                safe_cell(row.name),
                 *(row.counts[k] for k in table.kinds),
                 row.last_activity.date().isoformat() if row.last_activity else "",
                 "yes" if row.quiet else "no",
             ]
         )
     return "\ufeff" + out.getvalue()
-
-
-def _cell(value: str) -> str:
-    # A name starting like a formula must not run in a spreadsheet (CSV injection).
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

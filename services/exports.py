@@ -6,6 +6,7 @@ import csv
 import io
 
 from domain.rsvp import Answer
+from domain.spreadsheet import safe_cell
 from services.meeting_state import MeetingState
 
 
@@ -18,21 +19,16 @@ def attendees_csv(state: MeetingState) -> str:
         standing = r.standing.value if r.answer is Answer.ATTENDING else ""
         writer.writerow(
             [
-                r.municipality_name,
-                r.person_name,
+                safe_cell(r.municipality_name),
+                safe_cell(r.person_name),
                 r.answer.value,
                 standing,
-                _safe(r.dietary),
-                _safe(r.note),
+                safe_cell(r.dietary),
+                safe_cell(r.note),
             ]
         )
     answered = {r.municipality for r in state.rsvps}
     for m in state.members():
         if m.key not in answered:
-            writer.writerow([m.name, "", "no_answer", "", "", ""])
+            writer.writerow([safe_cell(m.name), "", "no_answer", "", "", ""])
     return "\ufeff" + out.getvalue()
-
-
-def _safe(value: str) -> str:
-    """Neutralise spreadsheet formulas in free text (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
