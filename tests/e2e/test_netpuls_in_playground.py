@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 from playwright.async_api import expect
 
-from .playground import GENERAL_CHANNEL_ID, TEAM_GENERAL, HeadlessChat, PlaygroundUI, texts
+from .playground import (
+    GENERAL_CHANNEL_ID,
+    PERSONAL_CHAT,
+    TEAM_GENERAL,
+    HeadlessChat,
+    PlaygroundUI,
+    texts,
+)
 
 REPO_CONFIG = Path(__file__).resolve().parents[2] / ".m365agentsplayground.yml"
 TIMEOUT = 15_000
@@ -98,7 +105,13 @@ async def test_the_facilitator_posts_the_agenda_answers_it_and_sees_the_attendee
     await expect(updated).to_be_visible(timeout=TIMEOUT)
     await expect(updated).to_contain_text("Svendborg Kommune")
 
+    # Dietary needs are never posted in the channel: the list goes to the personal chat.
     await ui.send("attendees", mention=True)
+    await expect(ui.channel_post("I sent you the rest in our personal chat").first).to_be_visible(
+        timeout=TIMEOUT
+    )
+    await expect(ui.adaptive_card("vegetarian, no nuts")).to_have_count(0)
+    await ui.select_chat(PERSONAL_CHAT)
     listing = ui.adaptive_card("vegetarian, no nuts").first
     await expect(listing).to_be_visible(timeout=TIMEOUT)
     await expect(listing).to_contain_text("Demo facilitator")
