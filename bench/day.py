@@ -212,10 +212,9 @@ def main() -> None:
     postgres = args.database.startswith("postgresql")
     args.replicas = args.replicas or (2 if postgres else 1)
     deadline = time.perf_counter() + args.time_limit
-    with tempfile.TemporaryDirectory(prefix="netpuls-day-") as folder:
-        report = asyncio.run(
-            asyncio.wait_for(_day(args, Path(folder), deadline), args.time_limit + 60)
-        )
+    folder = Path(tempfile.mkdtemp(prefix="netpuls-day-"))  # kept: the replicas' logs
+    report = asyncio.run(asyncio.wait_for(_day(args, folder, deadline), args.time_limit + 60))
+    print(f"logs and the SQLite database: {folder}")
     print("\n".join(report))
     sys.exit(0)
 

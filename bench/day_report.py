@@ -18,7 +18,9 @@ def fan_out(posts: list[list[Any]], channels: int, rate: float) -> dict[str, flo
     """Requests per second to the channels from the first post until every channel had one.
 
     Until then every replica has agendas waiting, so the pace is the limiter's, not the
-    tail of the last retries waiting out their Retry-After.
+    tail of the last retries waiting out their Retry-After. The pace is the least-squares
+    slope of request count over arrival time: one late first request (a new connection)
+    does not make a short window look faster than it was.
     """
     to_channels = [p for p in posts if str(p[1]).startswith(CHANNEL_PREFIX)]
     seen: set[str] = set()
@@ -30,8 +32,13 @@ def fan_out(posts: list[list[Any]], channels: int, rate: float) -> dict[str, flo
             break
     if len(window) < 2:
         return {"requests": len(window), "seconds": 0.0, "per_second": 0.0, "share": 0.0}
-    seconds = float(window[-1][0]) - float(window[0][0])
-    per_second = (len(window) - 1) / seconds if seconds > 0 else 0.0
+    times = [float(p[0]) for p in window]
+    seconds = times[-1] - times[0]
+    mean = sum(times) / len(times)
+    spread = sum((t - mean) ** 2 for t in times)
+    middle = (len(times) - 1) / 2
+    slope = sum((t - mean) * (i - middle) for i, t in enumerate(times))
+    per_second = slope / spread if spread > 0 else 0.0
     return {
         "requests": len(window),
         "seconds": seconds,
@@ -65,7 +72,8 @@ def lines(n: dict[str, Any], tally: Tally) -> list[str]:
         f"{n['fan_out_seconds']:.1f} s",
         f"  fan-out: {fan['requests']} requests in {fan['seconds']:.2f} s = "
         f"{fan['per_second']:.2f}/s = {fan['share']:.1%} of the limit "
-        f"({mark[fan['share'] >= GOAL_FANOUT_SHARE]}, goal >= {GOAL_FANOUT_SHARE:.0%})",
+        f"({mark[fan['share'] >= GOAL_FANOUT_SHARE]}, goal >= {GOAL_FANOUT_SHARE:.0%}"
+        f"{'; above the limit: sends bunched' if fan['share'] > 1.0 else ''})",
         f"  the fake Connector: injected {n['injected']}, refused by its limits "
         f"{n['throttled'] or 'none'}",
         f"  lost {n['lost']}, duplicated {n['duplicated']} "

@@ -112,6 +112,25 @@ async def test_a_slot_beyond_the_longest_wait_is_refused_and_not_used_up(
     assert granted.granted and granted.at == pytest.approx(wall.now + 1.0)
 
 
+async def test_a_replica_woken_too_late_for_its_slot_takes_a_fresh_one(
+    replicas: tuple[UnitOfWorkFactory, UnitOfWorkFactory],
+) -> None:
+    wall = Wall()
+    start = wall.now
+    first, _ = budgets(replicas, wall)
+    for _ in range(30):
+        await first.take(TENANT, 60.0)  # the next free slot is a second away
+
+    async def oversleep(seconds: float) -> None:
+        wall.now += seconds + 0.5  # a busy machine: half a second late
+
+    late = SharedTenantBudget(replicas[1], RATE, clock=wall, sleep=oversleep)
+    reservation = await late.take(TENANT, 60.0)
+    # Not the slot at +1.0 s (the send would go half a second late, right behind the next
+    # slot's), but a fresh one when it woke.
+    assert reservation.granted and reservation.at == pytest.approx(start + 1.5)
+
+
 async def test_the_sender_defers_without_sending_when_the_shared_budget_is_booked(
     replicas: tuple[UnitOfWorkFactory, UnitOfWorkFactory],
 ) -> None:
