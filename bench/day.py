@@ -26,13 +26,16 @@ import datetime as dt
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bench import day_traffic, day_world
 from bench.day_report import exactly_once, fan_out, lines
@@ -95,7 +98,9 @@ def _replica(number: int, database: str, args: argparse.Namespace, folder: Path)
     return Server(name, [PYTHON, "-m", "netpuls", "serve"], env, folder / f"replica-{number}.log")
 
 
-async def _settled(sessions: Any, expected: int, deadline: float) -> list[tuple[str, str, str]]:
+async def _settled(
+    sessions: async_sessionmaker[AsyncSession], expected: int, deadline: float
+) -> list[tuple[str, str, str]]:
     """Wait until the outbox holds `expected` deliveries and none is waiting or in flight."""
     while True:
         async with sessions() as session:
@@ -111,6 +116,49 @@ async def _settled(sessions: Any, expected: int, deadline: float) -> list[tuple[
         await asyncio.sleep(POLL_SECONDS)
 
 
+@dataclass
+class Measured:
+    """What the phases of the day left to count."""
+
+    outbox: list[tuple[str, str, str]]  # (conversation, status, activity id) per delivery
+    stats: dict[str, Any]  # the fake Connector's
+    tally: day_traffic.Tally
+    fan_out_seconds: float
+    traffic_seconds: float
+    processes: list[dict[str, Any]]
+
+
+async def _phases(
+    args: argparse.Namespace,
+    http: aiohttp.ClientSession,
+    sessions: async_sessionmaker[AsyncSession],
+    service_url: str,
+    replicas: list[Server],
+    deadline: float,
+) -> Measured:
+    """Start the replicas (the agendas go out), then the clicks; collect what happened."""
+    began = time.perf_counter()
+    await asyncio.gather(*(r.start(http) for r in replicas))
+    outbox = await _settled(sessions, args.networks, deadline)
+    fan_out_seconds = time.perf_counter() - began
+    cards = {c: a for c, s, a in outbox if s == "sent"}
+    people = day_world.members(args.networks)
+    shares = (args.click_share, args.message_share)
+    events = day_traffic.plan(people, *shares, args.minutes * 60, args.seed)
+    began = time.perf_counter()
+    urls = [r.url for r in replicas]
+    tally = await day_traffic.run(http, urls, events, f"{service_url}/", cards, deadline)
+    traffic_seconds = time.perf_counter() - began
+    outbox = await _settled(sessions, args.networks, min(deadline, time.perf_counter() + 60))
+    async with http.get(f"{service_url}/stats") as response:
+        stats = await response.json()
+    processes = [
+        {"name": r.name, "healthz_s": r.startup_seconds, "peak_rss_mb": r.peak_rss_mb()}
+        for r in replicas
+    ]
+    return Measured(outbox, stats, tally, fan_out_seconds, traffic_seconds, processes)
+
+
 async def _day(args: argparse.Namespace, folder: Path, deadline: float) -> list[str]:
     async with _database(args, folder) as database, aiohttp.ClientSession() as http:
         await upgrade(database)
@@ -120,47 +168,25 @@ async def _day(args: argparse.Namespace, folder: Path, deadline: float) -> list[
         replicas = [_replica(n, database, args, folder) for n in range(args.replicas)]
         try:
             began = time.perf_counter()
+            now = dt.datetime.now(dt.UTC)
             await day_world.build(
-                lambda: SqlUnitOfWork(sessions),
-                args.networks,
-                f"{service_url}/",
-                dt.datetime.now(dt.UTC),
+                lambda: SqlUnitOfWork(sessions), args.networks, f"{service_url}/", now
             )
             print(f"world built in {time.perf_counter() - began:.0f} s", flush=True)
-            began = time.perf_counter()
-            await asyncio.gather(*(r.start(http) for r in replicas))
-            outbox = await _settled(sessions, args.networks, deadline)
-            fan_out_seconds = time.perf_counter() - began
-            cards = {c: a for c, s, a in outbox if s == "sent"}
-            events = day_traffic.plan(
-                day_world.members(args.networks),
-                args.click_share,
-                args.message_share,
-                args.minutes * 60,
-                args.seed,
-            )
-            began = time.perf_counter()
-            tally = await day_traffic.run(
-                http, [r.url for r in replicas], events, f"{service_url}/", cards, deadline
-            )
-            traffic_seconds = time.perf_counter() - began
-            outbox = await _settled(
-                sessions, args.networks, min(deadline, time.perf_counter() + 60)
-            )
-            async with http.get(f"{service_url}/stats") as response:
-                stats = await response.json()
-            processes = [
-                {"name": r.name, "healthz_s": r.startup_seconds, "peak_rss_mb": r.peak_rss_mb()}
-                for r in replicas
-            ]
+            measured = await _phases(args, http, sessions, service_url, replicas, deadline)
         finally:
             for replica in replicas:
                 await replica.stop()
             connector.terminate()
             await connector.wait()
             await engine.dispose()
-    posts = stats["posts"]
-    numbers = {
+    return lines(_numbers(args, database, measured), measured.tally)
+
+
+def _numbers(args: argparse.Namespace, database: str, measured: Measured) -> dict[str, Any]:
+    posts, outbox = measured.stats["posts"], measured.outbox
+    statuses = Counter(s for _, s, _ in outbox)
+    return {
         "networks": args.networks,
         "people_per_network": day_world.MUNICIPALITIES * day_world.PEOPLE_PER_MUNICIPALITY,
         "database": make_url(database).get_backend_name(),
@@ -169,23 +195,15 @@ async def _day(args: argparse.Namespace, folder: Path, deadline: float) -> list[
         "p429": args.p429,
         "p5xx": args.p5xx,
         "deliveries": len(outbox),
-        "outbox": ", ".join(f"{k} {v}" for k, v in sorted(_count(s for _, s, _ in outbox).items())),
-        "fan_out_seconds": fan_out_seconds,
+        "outbox": ", ".join(f"{k} {v}" for k, v in sorted(statuses.items())),
+        "fan_out_seconds": measured.fan_out_seconds,
         "fan_out": fan_out(posts, args.networks, args.rate),
-        "injected": stats["injected"],
-        "throttled": stats["throttled"],
-        "traffic_seconds": traffic_seconds,
-        "processes": processes,
+        "injected": measured.stats["injected"],
+        "throttled": measured.stats["throttled"],
+        "traffic_seconds": measured.traffic_seconds,
+        "processes": measured.processes,
         **exactly_once(posts, [(c, s) for c, s, _ in outbox]),
     }
-    return lines(numbers, tally)
-
-
-def _count(values: Any) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for value in values:
-        counts[value] = counts.get(value, 0) + 1
-    return counts
 
 
 def main() -> None:

@@ -65,11 +65,13 @@ def team_id(network: int) -> str:
 
 def members(networks: int) -> list[Member]:
     """Everyone in the first `networks` networks."""
+    return [p for n in range(networks) for p in members_of(n)]
+
+
+def members_of(network: int) -> list[Member]:
+    """Everyone in one network."""
     return [
-        Member(n, m, k)
-        for n in range(networks)
-        for m in range(MUNICIPALITIES)
-        for k in range(PEOPLE_PER_MUNICIPALITY)
+        Member(network, m, k) for m in range(MUNICIPALITIES) for k in range(PEOPLE_PER_MUNICIPALITY)
     ]
 
 
@@ -100,8 +102,7 @@ def network_file(network: int, agenda: dt.date) -> str:
         *(
             f"  - {{name: Person {p.network}-{p.municipality}-{p.number}, email: {p.email},"
             f" municipality: day-{network}-{p.municipality}, roles: [participant]}}"
-            for p in members(network + 1)
-            if p.network == network
+            for p in members_of(network)
         ),
         "meetings:",
         "  - number: 1",
