@@ -94,6 +94,7 @@ def _replica(number: int, database: str, args: argparse.Namespace, folder: Path)
         GRAPH_BASE_URL=f"{UNREACHABLE}/graph",
         GRAPH_AUTHORITY=UNREACHABLE,
     )
+    env["LOG_LEVEL"] = args.log_level
     name = f"replica {number + 1}"
     return Server(name, [PYTHON, "-m", "netpuls", "serve"], env, folder / f"replica-{number}.log")
 
@@ -164,8 +165,8 @@ async def _day(args: argparse.Namespace, folder: Path, deadline: float) -> list[
         await upgrade(database)
         engine = create_engine(database)
         sessions = session_factory(engine)
-        connector, service_url = await _connector(args, http)
         replicas = [_replica(n, database, args, folder) for n in range(args.replicas)]
+        connector, service_url = await _connector(args, http)
         try:
             began = time.perf_counter()
             now = dt.datetime.now(dt.UTC)
@@ -222,6 +223,7 @@ def main() -> None:
     parser.add_argument("--click-share", type=float, default=0.30)
     parser.add_argument("--message-share", type=float, default=0.05)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--log-level", default="WARNING", help="the replicas' (INFO: each send)")
     parser.add_argument("--time-limit", type=float, help="seconds, then stop (1500; --quick 400)")
     args = parser.parse_args()
     args.networks = args.networks or (50 if args.quick else 200)
