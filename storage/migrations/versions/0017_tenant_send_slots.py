@@ -1,7 +1,7 @@
 """tenant_send_slots: each tenant's next free send time, shared by the replicas
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-07 01:30:00.000000
 
 Teams' per-tenant send limit holds for the bot as a whole; replicas reserve their sends
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0017"
-down_revision: str | None = "0015"
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
