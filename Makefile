@@ -57,8 +57,12 @@ clean:
 	rm -rf $(VENV) $(TOOLS) node_modules var build
 
 .PHONY: bench
-bench: install  ## the edge benchmark (not part of `make test`); BENCH_ARGS="--duration 5" etc.
+bench: install  ## netpuls against the stock echo bot, as a ratio (floor 3x); BENCH_ARGS="--duration 5"
 	$(VENV)/bin/python -m bench.edge $(BENCH_ARGS)
+
+.PHONY: bench-day
+bench-day: install  ## a realistic day (not part of `make test`); BENCH_DAY_ARGS="--quick --database URL"
+	$(VENV)/bin/python -m bench.day $(BENCH_DAY_ARGS)
 
 .PHONY: bench-fanout
 bench-fanout: install  ## the proactive fan-out benchmark (1,000 recipients, ~40 s); FANOUT_ARGS="--worker loop" etc.

@@ -72,7 +72,8 @@ class Settings(BaseSettings):
     default_language: str = Field(
         default="en", validation_alias=AliasChoices("NETPULS_DEFAULT_LANGUAGE", "default_language")
     )
-    # Per process: with several replicas, give each its share (tenant limit / replicas).
+    # Sends per second to one tenant, for the bot as a whole: replicas share it through the
+    # database (services/send_budget.py), so every replica is given the whole limit.
     delivery_tenant_rate: float = Field(
         default=30.0,
         gt=0,

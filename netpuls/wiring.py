@@ -95,7 +95,7 @@ def build_bot(
                 final_evaluation=final_message,
             )
         ),
-        build_sender(notifier, settings),
+        build_sender(notifier, settings, uow),  # the tenant budget, shared by replicas
         RunnerSettings(
             grace=timedelta(hours=settings.cadence_grace_hours),
             max_attempts=settings.delivery_max_attempts,

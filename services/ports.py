@@ -27,6 +27,7 @@ from services.material_ports import MaterialRepository
 from services.membership_ports import MembershipRepository
 from services.pairs_ports import PairRepository
 from services.question_ports import QuestionRepository
+from services.send_budget import SendSlots
 from services.sparring_ports import (
     AuditTrail,
     CaseRepository,
@@ -222,6 +223,7 @@ class UnitOfWork(Protocol):
     pairs: PairRepository
     questions: QuestionRepository
     engagement: ActivitySources
+    send_slots: SendSlots
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

@@ -8,6 +8,7 @@ from storage import (
     models,
     pairs_models,
     questions,
+    send_slots,
 )
 
 metadata = models.Base.metadata
@@ -21,4 +22,5 @@ __all__ = [
     "models",
     "pairs_models",
     "questions",
+    "send_slots",
 ]

@@ -24,6 +24,7 @@ from services.ports import (
     RsvpRepository,
 )
 from services.question_ports import QuestionRepository
+from services.send_budget import SendSlots
 from services.sparring_ports import (
     AuditTrail,
     CaseRepository,
@@ -45,6 +46,7 @@ from storage.pairs import SqlPairRepository
 from storage.people import SqlPeopleRepository, SqlPreferences
 from storage.questions import SqlQuestionRepository
 from storage.rsvps import SqlPostedCards, SqlRsvpRepository
+from storage.send_slots import SqlSendSlots
 from storage.sparring import SqlCaseRepository, SqlHostPlanRepository, SqlSummaryRepository
 
 
@@ -72,6 +74,7 @@ class SqlUnitOfWork:
     pairs: PairRepository
     questions: QuestionRepository
     engagement: ActivitySources
+    send_slots: SendSlots
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -101,6 +104,7 @@ class SqlUnitOfWork:
         self.pairs = SqlPairRepository(session)
         self.questions = SqlQuestionRepository(session)
         self.engagement = SqlActivitySources(session)
+        self.send_slots = SqlSendSlots(session)
         return self
 
     async def __aexit__(

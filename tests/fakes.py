@@ -25,6 +25,7 @@ from services.ports import (
     ImportCounts,
     Outbound,
 )
+from services.send_budget import Reservation
 from tests.fakes_engagement import attach_engagement_fakes
 from tests.fakes_material import attach_material_fakes
 from tests.fakes_membership import attach_membership_fakes
@@ -44,6 +45,7 @@ class FakeStore:
         self.rsvps: dict[tuple[str, int], dict[str, Rsvp]] = {}
         self.changes: list[tuple[str, int, str, str | None, str]] = []
         self.posted: dict[tuple[str, str, int, str], str] = {}
+        self.send_slots: dict[str, float] = {}  # tenant: its next free send time
         self.commits = 0
 
 
@@ -259,6 +261,23 @@ class FakeNotifier:
         self.updated.append((ref.conversation_id, activity_id, message))
 
 
+class FakeSendSlots:
+    """The tenants' next free send times, in memory (storage.send_slots.SqlSendSlots)."""
+
+    def __init__(self, store: FakeStore) -> None:
+        self.next_at = store.send_slots
+
+    async def reserve(
+        self, tenant: str, now: float, interval: float, horizon: float
+    ) -> Reservation:
+        free = self.next_at.get(tenant, now)
+        if free > now + horizon:
+            return Reservation(False, free)
+        slot = max(free, now)
+        self.next_at[tenant] = slot + interval
+        return Reservation(True, slot)
+
+
 class FakeUnitOfWork:
     """Applies to the shared store directly; counts commits so tests can check them."""
 
@@ -271,6 +290,7 @@ class FakeUnitOfWork:
         self.preferences = FakePreferences(store)
         self.rsvps = FakeRsvps(store)
         self.posted = FakePostedCards(store)
+        self.send_slots = FakeSendSlots(store)
         attach_sparring_fakes(self, store)
         attach_membership_fakes(self, store)
         attach_material_fakes(self, store)

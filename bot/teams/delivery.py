@@ -22,7 +22,8 @@ from botbuilder.schema import ErrorResponseException
 from bot.teams.ratelimit import RateLimiter
 from domain.model import ConversationRef
 from netpuls.settings import Settings
-from services.ports import DeliveryResult, DeliveryStatus, Outbound
+from services.ports import DeliveryResult, DeliveryStatus, Outbound, UnitOfWorkFactory
+from services.send_budget import SharedTenantBudget
 
 log = logging.getLogger(__name__)
 
@@ -203,6 +204,11 @@ def _collect(node: Any, found: set[str], depth: int) -> None:
             _collect(item, found, depth + 1)
 
 
-def build_sender(notifier: Notifying, settings: Settings) -> TeamsSender:
-    """The app's sender: Teams' conversation windows and the configured tenant rate."""
-    return TeamsSender(notifier, RateLimiter(tenant_rate=settings.delivery_tenant_rate))
+def build_sender(
+    notifier: Notifying, settings: Settings, uow: UnitOfWorkFactory | None = None
+) -> TeamsSender:
+    """The app's sender: Teams' conversation windows and the configured tenant rate, the
+    latter reserved in the database (shared by every replica) when `uow` is given."""
+    rate = settings.delivery_tenant_rate
+    budget = SharedTenantBudget(uow, rate) if uow is not None else None
+    return TeamsSender(notifier, RateLimiter(tenant_rate=rate, budget=budget))

@@ -3,7 +3,9 @@ bucket per tenant.
 
 Pure apart from waiting: the clock (monotonic seconds) and the sleep are injected, so tests
 run on virtual time. One limiter per process; every send and conversation creation the bot
-makes should pass through it.
+makes should pass through it. The tenant's budget is in memory by default; with `budget`
+(services.send_budget.SharedTenantBudget) it is reserved in the database, so replicas
+share one tenant limit instead of each taking a part of it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,9 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Protocol
+
+from services.send_budget import Reservation
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
@@ -42,6 +47,18 @@ class Admission:
 
     granted: bool
     wait: float
+
+
+class TenantBudget(Protocol):
+    """A tenant budget kept outside this process (services.send_budget.SharedTenantBudget)."""
+
+    async def take(self, tenant: str, max_wait: float) -> Reservation:
+        """Wait for a send slot; refused at once when it is beyond `max_wait`."""
+        ...
+
+    def wait(self, reservation: Reservation) -> float:
+        """Seconds until a refused reservation's slot is free."""
+        ...
 
 
 class _Conversation:
@@ -88,6 +105,7 @@ class RateLimiter:
         clock: Clock = time.monotonic,
         sleep: Sleep = asyncio.sleep,
         prune_every: float = 60.0,
+        budget: TenantBudget | None = None,
     ) -> None:
         if tenant_rate <= 0 or tenant_burst < 1:
             raise ValueError("tenant_rate must be positive and tenant_burst at least 1")
@@ -103,6 +121,7 @@ class RateLimiter:
         self._pruned_at = clock()
         self._conversations: dict[str, _Conversation] = {}
         self._tenants: dict[str, _Tenant] = {}
+        self._budget = budget
 
     async def acquire(
         self, conversation: str, tenant: str = "", *, max_wait: float = math.inf
@@ -119,7 +138,12 @@ class RateLimiter:
                 delay = await self._conversation_turn(state, max_wait)
                 if delay > 0:
                     return Admission(False, delay)
-                await self._tenant_turn(bucket)
+                if self._budget is None:
+                    await self._tenant_turn(bucket)
+                else:
+                    reservation = await self._budget.take(tenant, max_wait)
+                    if not reservation.granted:
+                        return Admission(False, self._budget.wait(reservation))
                 state.sent.append(self._clock())
         finally:
             state.users -= 1
