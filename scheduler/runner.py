@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import socket
@@ -61,6 +62,11 @@ async def digest_job(runner_id: str) -> None:
     await _RUNNERS[runner_id].run_digest()
 
 
+async def catch_up_job(runner_id: str) -> None:
+    """APScheduler job: the start-up catch-up (see CadenceRunner.start)."""
+    await _RUNNERS[runner_id].catch_up()
+
+
 async def resync_job(runner_id: str) -> None:
     """Re-derive the plan from the database (meetings moved, networks imported)."""
     await _RUNNERS[runner_id].resync()
@@ -92,6 +98,7 @@ class CadenceRunner:
         self._settings = settings
         self.worker = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         self._scheduler = AsyncIOScheduler(timezone="UTC")
+        self._caught_up = asyncio.Event()
 
     @property
     def scheduler(self) -> AsyncIOScheduler:
@@ -99,10 +106,11 @@ class CadenceRunner:
         return self._scheduler
 
     async def start(self) -> None:
-        """Sync the plan, run what was missed within the grace window, start the timers."""
+        """Start the timers. The catch-up (sync the plan, run what was missed within the grace
+        window) is the first job, not awaited here: a day's missed agendas can take minutes to
+        post, and the app must answer its health checks from the start."""
         _RUNNERS[self.worker] = self
-        await self.resync()
-        await self.run_steps()
+        self._caught_up.clear()
         s = self._settings
         for job, seconds in (
             (step_job, s.step_poll_seconds),
@@ -121,8 +129,23 @@ class CadenceRunner:
                 max_instances=1,
                 coalesce=True,
             )
+        self._scheduler.add_job(
+            catch_up_job, args=[self.worker], id=f"catch_up_job:{self.worker}", max_instances=1
+        )
         self._scheduler.start()
-        await self._schedule_next_step()
+
+    async def catch_up(self) -> None:
+        """Sync the plan, run what was missed within the grace window, time the next step."""
+        try:
+            await self.resync()
+            await self.run_steps()
+            await self._schedule_next_step()
+        finally:
+            self._caught_up.set()
+
+    async def caught_up(self) -> None:
+        """Wait until the start-up catch-up has run."""
+        await self._caught_up.wait()
 
     async def stop(self) -> None:
         """Stop the timers; running jobs finish, nothing new starts."""

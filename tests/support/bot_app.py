@@ -10,6 +10,7 @@ from aiohttp.test_utils import TestClient
 from domain.model import NetworkFile
 from netpuls.app import create_app
 from netpuls.settings import Settings
+from netpuls.wiring import RUNNER
 from services.networks import import_network
 from services.ports import Clock, UnitOfWorkFactory
 from tests.support.fake_connector import FakeConnector
@@ -58,9 +59,12 @@ async def start_bot(
         await import_network(uow_factory(), network)
     know(fake, people)
     values: dict[str, Any] = {"app_id": "", "scheduler_enabled": False} | settings
-    return await aiohttp_client(
+    client = await aiohttp_client(
         create_app(Settings(database_url=database_url, **values), clock=clock)
     )
+    if values["scheduler_enabled"]:
+        await client.app[RUNNER].caught_up()  # what was missed before the start is posted
+    return client
 
 
 def graph_settings(graph_url: str, tls: LoopbackCertificate) -> dict[str, Any]:
