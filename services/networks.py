@@ -21,6 +21,33 @@ from domain.organisers import OrganiserAction, require_organiser
 from services.ports import Clock, ImportCounts, UnitOfWork
 
 
+class KnownEmails:
+    """A directory answering from look-ups already made (no network call)."""
+
+    def __init__(self, emails: dict[str, str | None]) -> None:
+        self._emails = emails
+
+    async def email_of(self, teams_user_id: str) -> str | None:
+        """The e-mail looked up before, or None."""
+        return self._emails.get(teams_user_id)
+
+
+async def roster_first(uow: UnitOfWork, actor: Actor, directory: Directory) -> Directory:
+    """The directory for this turn's units of work, which must never wait on the network.
+
+    Who someone is comes from storage by their Teams ids; only when storage does not know
+    them is the roster asked, here, before any transaction holds a connection (on SQLite the
+    process has one), and the answer is handed on.
+    """
+    async with uow:
+        known = await uow.people.find(
+            aad_object_id=actor.aad_object_id, teams_user_id=actor.teams_user_id
+        )
+    if known is not None:
+        return KnownEmails({})
+    return KnownEmails({actor.teams_user_id: await directory.email_of(actor.teams_user_id)})
+
+
 @dataclass(frozen=True, slots=True)
 class Actor:
     """Who sent an activity, as Teams names them."""

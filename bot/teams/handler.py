@@ -33,6 +33,7 @@ from cards.ids import VERB_RSVP
 from domain.errors import DomainError
 from netpuls.i18n import Translator, translator
 from services import networks
+from services.networks import Directory
 from services.ports import Clock, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -74,6 +75,11 @@ class NetpulsBot(TeamsActivityHandler):  # type: ignore[misc]
         self._edge = edge
         self._actions = actions
 
+    async def _directory(self, turn_context: TurnContext) -> Directory:
+        """Who wrote, from storage or (once, outside any transaction) the Teams roster."""
+        roster = RosterDirectory(turn_context)
+        return await networks.roster_first(self._uow(), actor(turn_context.activity), roster)
+
     async def translator_for(self, turn_context: TurnContext) -> Translator:
         """The reader's translator for this turn."""
         activity = turn_context.activity
@@ -107,7 +113,7 @@ class NetpulsBot(TeamsActivityHandler):  # type: ignore[misc]
             clock=self._clock,
             conversation_id=activity.conversation.id,
             actor=actor(activity),
-            directory=RosterDirectory(turn_context),
+            directory=await self._directory(turn_context),
             registry=self._messages.registry,
             edge=self._edge,
         )
@@ -124,7 +130,7 @@ class NetpulsBot(TeamsActivityHandler):  # type: ignore[misc]
             t = await self.translator_for(turn_context)
             body = error_body(t(exc.msgid, **exc.params))
         else:
-            body = await self._actions.run(self._card_action(turn_context, None, verb, data))
+            body = await self._actions.run(await self._card_action(turn_context, None, verb, data))
         return InvokeResponse(status=200, body=body)
 
     async def _submitted(self, turn_context: TurnContext, t: Translator) -> None:
@@ -134,7 +140,7 @@ class NetpulsBot(TeamsActivityHandler):  # type: ignore[misc]
         except DomainError as exc:
             await self._send(turn_context, Reply(text=t(exc.msgid, **exc.params)))
             return
-        body = await self._actions.run(self._card_action(turn_context, t, verb, data))
+        body = await self._actions.run(await self._card_action(turn_context, t, verb, data))
         if body.get("type") != CARD_TYPE:
             await self._send(turn_context, Reply(text=str(body["value"]["message"])))
         elif verb == VERB_RSVP:
@@ -144,7 +150,7 @@ class NetpulsBot(TeamsActivityHandler):  # type: ignore[misc]
         else:
             await self._send(turn_context, Reply(card=body["value"]))
 
-    def _card_action(
+    async def _card_action(
         self,
         turn_context: TurnContext,
         t: Translator | None,
@@ -162,7 +168,7 @@ class NetpulsBot(TeamsActivityHandler):  # type: ignore[misc]
         return CardAction(
             actor=reader,
             conversation_id=activity.conversation.id,
-            directory=RosterDirectory(turn_context),
+            directory=await self._directory(turn_context),
             verb=verb,
             data=data,
             translator=t,
