@@ -3,34 +3,20 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
 
-from netpuls.app import create_app
-from netpuls.settings import Settings
-from services.networks import import_network
-from tests.conftest import FixedClock
 from tests.support import activities as act
+from tests.support.bot_app import BotStarter
 from tests.support.networks import small_network
-
-ClientMaker = Callable[..., Awaitable[TestClient[Any, Any]]]
 
 
 @pytest.fixture
-async def bot(
-    aiohttp_client: ClientMaker,
-    database_url: str,
-    engine: object,
-    uow_factory: Any,
-    clock: FixedClock,
-) -> TestClient[Any, Any]:
+async def bot(start_bot: BotStarter) -> TestClient[Any, Any]:
     """The anonymous bot on the test database, with the small network imported."""
-    await import_network(uow_factory(), small_network())
-    settings = Settings(database_url=database_url, app_id="")
-    return await aiohttp_client(create_app(settings, clock=clock))
+    return await start_bot({}, network=small_network())
 
 
 def card_click(url: str, data: dict[str, Any], verb: str = "rsvp") -> dict[str, Any]:
