@@ -62,11 +62,6 @@ async def digest_job(runner_id: str) -> None:
     await _RUNNERS[runner_id].run_digest()
 
 
-async def catch_up_job(runner_id: str) -> None:
-    """APScheduler job: the start-up catch-up (see CadenceRunner.start)."""
-    await _RUNNERS[runner_id].catch_up()
-
-
 async def resync_job(runner_id: str) -> None:
     """Re-derive the plan from the database (meetings moved, networks imported)."""
     await _RUNNERS[runner_id].resync()
@@ -99,6 +94,7 @@ class CadenceRunner:
         self.worker = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         self._scheduler = AsyncIOScheduler(timezone="UTC")
         self._caught_up = asyncio.Event()
+        self._catch_up: asyncio.Task[None] | None = None
 
     @property
     def scheduler(self) -> AsyncIOScheduler:
@@ -107,7 +103,7 @@ class CadenceRunner:
 
     async def start(self) -> None:
         """Start the timers. The catch-up (sync the plan, run what was missed within the grace
-        window) is the first job, not awaited here: a day's missed agendas can take minutes to
+        window) runs beside them, not awaited here: a day's missed agendas can take minutes to
         post, and the app must answer its health checks from the start."""
         _RUNNERS[self.worker] = self
         self._caught_up.clear()
@@ -129,10 +125,8 @@ class CadenceRunner:
                 max_instances=1,
                 coalesce=True,
             )
-        self._scheduler.add_job(
-            catch_up_job, args=[self.worker], id=f"catch_up_job:{self.worker}", max_instances=1
-        )
         self._scheduler.start()
+        self._catch_up = asyncio.create_task(self.catch_up(), name=f"catch-up:{self.worker}")
 
     async def catch_up(self) -> None:
         """Sync the plan, run what was missed within the grace window, time the next step."""
@@ -148,9 +142,16 @@ class CadenceRunner:
         await self._caught_up.wait()
 
     async def stop(self) -> None:
-        """Stop the timers; running jobs finish, nothing new starts."""
+        """Stop the timers; running jobs finish, nothing new starts. A catch-up still running
+        is let finish (what it posts is claimed in the database, so it is never lost)."""
         if self._scheduler.running:
             self._scheduler.shutdown(wait=False)
+        if self._catch_up is not None:
+            try:
+                await self._catch_up
+            except Exception:
+                log.exception("the start-up catch-up failed")
+            self._catch_up = None
         _RUNNERS.pop(self.worker, None)
 
     async def run_pairs(self) -> None:
