@@ -1,1 +1,1 @@
-"""The Teams edge: the only package that imports botbuilder."""
+"""The bot: the Teams edge (bot/teams), the registries (bot/routing) and the features."""

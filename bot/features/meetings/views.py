@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.routing.links import Links
@@ -38,31 +37,7 @@ def attendees_csv_path(state: MeetingState) -> str:
 def agenda_view(
     state: MeetingState, links: Links, person: str | None = None, notice: str = ""
 ) -> AgendaView:
-    """The agenda card's view: the shared copy, or one reader's own copy."""
-    return reader_view(shared_view(state, links), state, person, notice)
-
-
-def reader_view(
-    shared: AgendaView, state: MeetingState, person: str | None, notice: str = ""
-) -> AgendaView:
-    """One reader's view from the shared one of the same state: their answer and a notice."""
-    own = state.answer_of(person)
-    if own is None and not notice:
-        return shared
-    mine = None
-    if own is not None:
-        mine = MyAnswer(
-            answer=own.answer.value,
-            waitlisted=own.standing is Standing.WAITLISTED,
-            waitlist_position=waitlist_position(list(state.rsvps), own.person),
-            dietary=own.dietary,
-            note=own.note,
-        )
-    return replace(shared, mine=mine, notice=notice)
-
-
-def shared_view(state: MeetingState, links: Links) -> AgendaView:
-    """The agenda card's view as everyone sees it: no reader's answer, no notice."""
+    """The agenda card's view: as everyone sees it, or with one reader's answer and a notice."""
     towns = {m.key: m.name for m in state.municipalities}
     answered = {r.municipality for r in state.rsvps}
     members = state.members()
@@ -79,6 +54,16 @@ def shared_view(state: MeetingState, links: Links) -> AgendaView:
         seats_per_municipality=state.meeting.seats_per_municipality,
     )
     calendar_until = state.meeting.ends_at(state.network.zone) + timedelta(days=30)
+    own = state.answer_of(person)
+    mine = None
+    if own is not None:
+        mine = MyAnswer(
+            answer=own.answer.value,
+            waitlisted=own.standing is Standing.WAITLISTED,
+            waitlist_position=waitlist_position(list(state.rsvps), own.person),
+            dietary=own.dietary,
+            note=own.note,
+        )
     return AgendaView(
         meeting_key=state.key,
         meeting=meeting_view(state.network, state.meeting, towns),
@@ -88,6 +73,8 @@ def shared_view(state: MeetingState, links: Links) -> AgendaView:
         programme=state.meeting.programme,
         accepted_cases=tuple((c.title, c.municipality_name) for c in state.cases),
         material=tuple((m.title, m.url) for m in state.material),
+        mine=mine,
+        notice=notice,
     )
 
 
