@@ -74,9 +74,8 @@ class FakeConnector:
         """Let GET /v3/teams/{team_id} answer with the team's details, as documented."""
         from tests.contracts import load
 
-        self.teams[team_id] = load(
-            "teams", "connector-team-details", id=team_id, aadGroupId=aad_group_id, name=name
-        )
+        details = load("teams", "connector-team-details", id=team_id, aadGroupId=aad_group_id)
+        self.teams[team_id] = details | {"name": name}
 
     def app(self) -> web.Application:
         """The aiohttp app serving /v3/conversations/... and /v3/teams/..., at the root and
