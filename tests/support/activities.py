@@ -128,6 +128,9 @@ def message(
     """A message activity; in a channel the bot is @mentioned as Teams does."""
     contract = "message-channel" if where["kind"] == "channel" else "message-personal"
     activity = _activity(contract, where, locale=locale)
+    if where["kind"] == "channel" and ";messageid=" not in activity["conversation"]["id"]:
+        # A new post starts its own reply chain: Teams names it by the post's id.
+        activity["conversation"]["id"] += f";messageid={activity['id']}"
     entities = [e for e in activity.get("entities", []) if e.get("type") != "mention"]
     if mention:
         text = f"<at>{BOT_NAME}</at> {text}"
