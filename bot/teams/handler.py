@@ -261,7 +261,8 @@ class NetpulsBot(TeamsActivityHandler):  # type: ignore[misc]
 
 def _leaving(activity: Activity) -> bool:
     """Whether a conversation update removes the bot (team deleted, bot removed)."""
-    event = (activity.channel_data or {}).get("eventType")
+    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    event = data.get("eventType")
     bot_id = activity.recipient.id if activity.recipient else None
     removed = any(m.id == bot_id for m in activity.members_removed or [])
     return removed or event in ("teamDeleted", "teamHardDeleted")
