@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from domain.errors import N_, InvalidInput, NotFound, NotLinked
@@ -94,6 +94,32 @@ async def forget_conversation(uow: UnitOfWork, conversation_id: str) -> None:
     """Mark a conversation as one the bot was removed from."""
     async with uow:
         await uow.conversations.mark_uninstalled(channel_conversation_id(conversation_id))
+        await uow.commit()
+
+
+def lacks_team_group(ref: ConversationRef) -> bool:
+    """Whether a team channel's reference still needs the team's aadGroupId (Teams sends it
+    with the bot-added event and the install, not with channel messages)."""
+    return (
+        ref.kind is ConversationKind.CHANNEL
+        and ref.installed
+        and bool(ref.team_id)
+        and not ref.team_aad_group_id
+    )
+
+
+async def complete_team(uow: UnitOfWork, team_id: str, aad_group_id: str) -> None:
+    """Store a team's aadGroupId on every reference of the team that lacks it."""
+    async with uow:
+        await uow.conversations.complete_team(team_id, aad_group_id)
+        await uow.commit()
+
+
+async def forget_team(uow: UnitOfWork, team_id: str) -> None:
+    """Mark every channel of a team as one the bot was removed from (team deleted, bot
+    removed from the team: Teams names the team, not the channel chosen at install)."""
+    async with uow:
+        await uow.conversations.mark_team_uninstalled(team_id)
         await uow.commit()
 
 
@@ -246,24 +272,27 @@ class TurnStart:
 
     fresh: bool
     language: str
+    where: ConversationRef | None = field(default=None, compare=False)  # as stored
 
 
 async def begin_turn(
     uow: UnitOfWork, ref: ConversationRef, activity_id: str | None, actor: Actor, default: str
 ) -> TurnStart:
-    """One unit of work per turn: claim the activity, store an unknown chat, pick the language.
+    """One unit of work per turn: claim the activity, refresh the chat's reference, pick the
+    language.
 
     The claim is decided by the database's unique key, so a redelivery (Teams may resend an
-    activity, to this replica or another) starts no second turn and writes nothing.
+    activity, to this replica or another) starts no second turn and writes nothing. Every
+    message refreshes the reference (its service URL may have changed; ids it lacks are kept).
     """
     async with uow:
         if activity_id and not await uow.activities.claim(ref.conversation_id, activity_id):
             return TurnStart(False, default)
-        if await uow.conversations.get(ref.conversation_id) is None:
-            await uow.conversations.save(ref)
+        await uow.conversations.save(ref)
+        stored = await uow.conversations.get(ref.conversation_id)
         language = await _language(uow, ref.conversation_id, actor, default)
         await uow.commit()
-    return TurnStart(True, language)
+    return TurnStart(True, language, stored)
 
 
 async def choose_language(uow: UnitOfWork, actor: Actor, language: str) -> str:

@@ -103,6 +103,22 @@ class SqlConversationRepository:
             .values(installed=False, updated_at=utcnow())
         )
 
+    async def mark_team_uninstalled(self, team_id: str) -> None:
+        """Remember that the bot was removed from every channel of a team."""
+        await self._s.execute(
+            update(ConversationRow)
+            .where(ConversationRow.team_id == team_id)
+            .values(installed=False, updated_at=utcnow())
+        )
+
+    async def complete_team(self, team_id: str, aad_group_id: str) -> None:
+        """Give the team's references its aadGroupId where they lack it (a known one stays)."""
+        await self._s.execute(
+            update(ConversationRow)
+            .where(ConversationRow.team_id == team_id, ConversationRow.team_aad_group_id.is_(None))
+            .values(team_aad_group_id=aad_group_id, updated_at=utcnow())
+        )
+
     async def personal_for(self, teams_user_id: str) -> ConversationRef | None:
         """The bot's installed personal chat with a user, if there is one."""
         row = (

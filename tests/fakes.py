@@ -26,6 +26,7 @@ from services.ports import (
     Outbound,
 )
 from services.send_budget import Reservation
+from storage.conversations import KEPT_WHEN_MISSING
 from tests.fakes_engagement import attach_engagement_fakes
 from tests.fakes_material import attach_material_fakes
 from tests.fakes_membership import attach_membership_fakes
@@ -143,8 +144,13 @@ class FakeConversations:
 
     async def save(self, ref: ConversationRef) -> None:
         old = self._s.conversations.get(ref.conversation_id)
+        kept = {
+            name: getattr(old, name)
+            for name in KEPT_WHEN_MISSING
+            if old is not None and getattr(ref, name) is None
+        }
         self._s.conversations[ref.conversation_id] = dataclasses.replace(
-            ref, network_slug=old.network_slug if old else None
+            ref, network_slug=old.network_slug if old else None, **kept
         )
 
     async def get(self, conversation_id: str) -> ConversationRef | None:
@@ -164,6 +170,18 @@ class FakeConversations:
         ref = self._s.conversations.get(conversation_id)
         if ref:
             self._s.conversations[conversation_id] = dataclasses.replace(ref, installed=False)
+
+    async def mark_team_uninstalled(self, team_id: str) -> None:
+        for cid, ref in list(self._s.conversations.items()):
+            if ref.team_id == team_id:
+                self._s.conversations[cid] = dataclasses.replace(ref, installed=False)
+
+    async def complete_team(self, team_id: str, aad_group_id: str) -> None:
+        for cid, ref in list(self._s.conversations.items()):
+            if ref.team_id == team_id and ref.team_aad_group_id is None:
+                self._s.conversations[cid] = dataclasses.replace(
+                    ref, team_aad_group_id=aad_group_id
+                )
 
     async def personal_for(self, teams_user_id: str) -> ConversationRef | None:
         return next(

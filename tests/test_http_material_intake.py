@@ -41,7 +41,9 @@ async def everything(uow_factory: Any) -> list[Any]:
 
 def stub_message(connector_url: str, message_id: str, text: str = "") -> dict[str, Any]:
     """A channel message with a file, as Teams hands it to a bot: an HTML stub, no file."""
-    where = act.channel(connector_url, user_id="29:odense", aad=None, name="Planlægger Odense")
+    where = act.channel(
+        connector_url, user_id="29:odense", aad=None, name="Planlægger Odense", thread=message_id
+    )  # a new post: its reply chain is named by its own id
     activity = act.message(where, text)
     activity["id"] = message_id
     activity["attachments"] = [

@@ -283,3 +283,45 @@ async def test_a_reference_keeps_what_each_event_brought_whatever_their_order(
     assert stored.team_aad_group_id == "group-1"
     assert stored.teams_channel_id == "19:general@thread.tacv2"
     assert stored.tenant_id == "tenant-1"
+
+
+async def test_an_event_without_ids_keeps_every_id_and_takes_the_new_service_url(
+    uow_factory: Any,
+) -> None:
+    full = dataclasses.replace(
+        REF, bot_id="28:bot", bot_name="netpuls", user_id="29:u", user_aad_object_id="aad-u"
+    )
+    bare = ConversationRef(
+        conversation_id=REF.conversation_id,
+        kind=ConversationKind.CHANNEL,
+        service_url="http://127.0.0.1:9/emea/",
+        channel_id="msteams",
+    )
+    for ref in (full, bare):
+        async with uow_factory() as uow:
+            await uow.conversations.save(ref)
+            await uow.commit()
+    async with uow_factory() as uow:
+        stored = await uow.conversations.get(REF.conversation_id)
+    assert stored == dataclasses.replace(full, service_url="http://127.0.0.1:9/emea/")
+
+
+async def test_a_team_group_id_fills_only_references_that_lack_it(uow_factory: Any) -> None:
+    other = dataclasses.replace(
+        REF, conversation_id="19:other@thread.tacv2", team_aad_group_id=None
+    )
+    async with uow_factory() as uow:
+        await uow.conversations.save(REF)
+        await uow.conversations.save(other)
+        await uow.conversations.complete_team(REF.team_id, "group-from-connector")
+        await uow.conversations.mark_team_uninstalled("19:another-team@thread.tacv2")
+        await uow.commit()
+    async with uow_factory() as uow:
+        known = await uow.conversations.get(REF.conversation_id)
+        filled = await uow.conversations.get(other.conversation_id)
+    assert known is not None and filled is not None
+    assert (known.team_aad_group_id, filled.team_aad_group_id) == (
+        "group-1",
+        "group-from-connector",
+    )
+    assert known.installed and filled.installed

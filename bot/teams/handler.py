@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import uuid
 from collections.abc import Mapping
@@ -9,7 +10,7 @@ from typing import Any
 
 from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
-from botbuilder.schema import Activity, ChannelAccount
+from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
 from botbuilder.schema.teams import TeamInfo, TeamsChannelAccount
 
 from bot.routing.card_actions import (
@@ -28,9 +29,10 @@ from bot.routing.commands import (
 )
 from bot.routing.messages import MessageRouter
 from bot.teams.notifier import to_activity
-from bot.teams.references import actor, conversation_ref, incoming
+from bot.teams.references import actor, conversation_ref, incoming, team_group_id
 from cards.ids import VERB_RSVP
 from domain.errors import DomainError
+from domain.model import ConversationRef
 from netpuls.i18n import Translator, translator
 from services import networks
 from services.networks import Directory
@@ -88,6 +90,33 @@ class NetpulsBot(TeamsActivityHandler):  # type: ignore[misc]
         )
         return translator(language)
 
+    async def on_turn(self, turn_context: TurnContext) -> None:
+        # Invokes and conversation updates refresh the reference too (a new service URL, ids
+        # a message lacks); messages do it in begin_turn, installation updates in _installed.
+        activity = turn_context.activity
+        refreshing = activity.type in (ActivityTypes.invoke, ActivityTypes.conversation_update)
+        if refreshing and not _leaving(activity):
+            await self._remember(turn_context)
+        await super().on_turn(turn_context)
+
+    async def _remember(self, turn_context: TurnContext) -> ConversationRef:
+        """Store the activity's reference, completed with the team's aadGroupId if missing."""
+        stored = await networks.record_conversation(
+            self._uow(), conversation_ref(turn_context.activity)
+        )
+        return await self._completed(turn_context, stored)
+
+    async def _completed(self, turn_context: TurnContext, ref: ConversationRef) -> ConversationRef:
+        """Ask the Connector once for a team's aadGroupId that no event brought yet; outside
+        any transaction, and a failure only leaves it for a later activity to ask again."""
+        if not networks.lacks_team_group(ref) or ref.team_id is None:
+            return ref
+        group = await team_group_id(turn_context, ref.team_id)
+        if group is None:
+            return ref
+        await networks.complete_team(self._uow(), ref.team_id, group)
+        return dataclasses.replace(ref, team_aad_group_id=group)
+
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
         # Claim, first-message reference and language in one transaction: Teams may deliver
@@ -103,7 +132,8 @@ class NetpulsBot(TeamsActivityHandler):  # type: ignore[misc]
             log.info("duplicate activity %s ignored", activity.id)
             return
         t = translator(start.language)
-        message = incoming(activity)
+        where = start.where and await self._completed(turn_context, start.where)
+        message = incoming(activity, where)
         if not message.text and activity.value is not None:  # an Action.Submit fallback
             await self._submitted(turn_context, t)
             return
@@ -195,9 +225,7 @@ class NetpulsBot(TeamsActivityHandler):  # type: ignore[misc]
 
     async def _installed(self, turn_context: TurnContext) -> None:
         """Store the reference and greet once per installation (Teams announces it twice)."""
-        ref = await networks.record_conversation(
-            self._uow(), conversation_ref(turn_context.activity)
-        )
+        ref = await self._remember(turn_context)
         if not await networks.claim_activity(self._uow(), ref.conversation_id, GREETING_KEY):
             return
         t = await self.translator_for(turn_context)
@@ -211,13 +239,33 @@ class NetpulsBot(TeamsActivityHandler):  # type: ignore[misc]
             )
         await self._send(turn_context, Reply(text="\n\n".join(lines)))
 
+    async def on_teams_team_deleted(self, team_info: TeamInfo, turn_context: TurnContext) -> None:
+        await self._removed(turn_context)
+
+    async def on_teams_team_hard_deleted(
+        self, team_info: TeamInfo, turn_context: TurnContext
+    ) -> None:
+        await self._removed(turn_context)
+
     async def _removed(self, turn_context: TurnContext) -> None:
         conversation_id = turn_context.activity.conversation.id
         await networks.forget_conversation(self._uow(), conversation_id)
+        team_id = conversation_ref(turn_context.activity).team_id
+        if team_id:  # Teams names the team; the bot's channel may be another of its channels
+            await networks.forget_team(self._uow(), team_id)
         await networks.release_activity(self._uow(), conversation_id, GREETING_KEY)
 
     async def _send(self, turn_context: TurnContext, reply: Reply) -> None:
         await turn_context.send_activity(to_activity(reply))
+
+
+def _leaving(activity: Activity) -> bool:
+    """Whether a conversation update removes the bot (team deleted, bot removed)."""
+    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    event = data.get("eventType")
+    bot_id = activity.recipient.id if activity.recipient else None
+    removed = any(m.id == bot_id for m in activity.members_removed or [])
+    return removed or event in ("teamDeleted", "teamHardDeleted")
 
 
 def _is_bot(members: list[ChannelAccount], turn_context: TurnContext) -> bool:

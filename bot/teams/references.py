@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+
 from botbuilder.core import TurnContext
+from botbuilder.core.teams import TeamsInfo
 from botbuilder.schema import Activity
 from botbuilder.schema.teams import TeamsChannelData
 
 from bot.routing.messages import Attachment, Incoming
 from domain.model import ConversationKind, ConversationRef, channel_conversation_id
 from services.networks import Actor
+
+log = logging.getLogger(__name__)
 
 
 def conversation_ref(activity: Activity) -> ConversationRef:
@@ -24,8 +30,9 @@ def conversation_ref(activity: Activity) -> ConversationRef:
         kind = ConversationKind.PERSONAL
     personal = kind is ConversationKind.PERSONAL
     user = activity.from_property
+    channel = channel_conversation_id(conversation.id)
     return ConversationRef(
-        conversation_id=channel_conversation_id(conversation.id),
+        conversation_id=channel,
         kind=kind,
         service_url=activity.service_url,
         channel_id=activity.channel_id,
@@ -34,7 +41,11 @@ def conversation_ref(activity: Activity) -> ConversationRef:
         bot_name=activity.recipient.name if activity.recipient else None,
         team_id=data.team.id if data.team else None,
         team_aad_group_id=data.team.aad_group_id if data.team else None,
-        teams_channel_id=data.channel.id if data.channel else None,
+        # The bot-added event names no channel: its conversation is the channel chosen at
+        # install, as a channel message's conversation is its channel plus ';messageid='.
+        teams_channel_id=data.channel.id
+        if data.channel and data.channel.id
+        else (channel if kind is ConversationKind.CHANNEL else None),
         user_id=user.id if personal and user else None,
         user_aad_object_id=user.aad_object_id if personal and user else None,
     )
@@ -65,12 +76,27 @@ def addressed_to_bot(activity: Activity) -> bool:
     )
 
 
-def incoming(activity: Activity) -> Incoming:
-    """The message as the features see it."""
+async def team_group_id(turn_context: TurnContext, team_id: str) -> str | None:
+    """The team's aadGroupId from the Connector (GET /v3/teams/{id}), or None if it fails.
+
+    botbuilder's Teams client is synchronous (requests): it runs in a thread, off the loop.
+    """
+    try:
+        client = await TeamsInfo.get_teams_connector_client(turn_context)
+        details = await asyncio.to_thread(client.teams.get_team_details, team_id)
+    except Exception as exc:  # the id completes a reference: never fail a turn on it
+        log.warning("team details for %s unavailable, asked again later: %s", team_id, exc)
+        return None
+    return str(details.aad_group_id) if details and details.aad_group_id else None
+
+
+def incoming(activity: Activity, where: ConversationRef | None = None) -> Incoming:
+    """The message as the features see it; `where` is the stored reference, when known
+    (it holds ids that earlier events brought and this message lacks)."""
     return Incoming(
         activity_id=activity.id,
         conversation_id=activity.conversation.id,
-        where=conversation_ref(activity),
+        where=where or conversation_ref(activity),
         actor=actor(activity),
         text=(TurnContext.remove_recipient_mention(activity) or "").strip(),
         addressed_to_bot=addressed_to_bot(activity),

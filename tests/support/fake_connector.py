@@ -15,6 +15,9 @@ if TYPE_CHECKING:
     from tests.support.connector_limits import ConnectorLimits
 
 
+REGIONS = ("", "amer", "emea", "apac")  # service URL paths the fake answers under
+
+
 @dataclass
 class Sent:
     """One activity the bot sent, with where and how."""
@@ -44,7 +47,8 @@ class FakeConnector:
     updated: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
     deleted: list[tuple[str, str]] = field(default_factory=list)
     created: list[dict[str, Any]] = field(default_factory=list)
-    teams: dict[str, dict[str, Any]] = field(default_factory=dict)
+    teams: dict[str, dict[str, Any]] = field(default_factory=dict)  # TeamDetails, by team id
+    team_requests: list[str] = field(default_factory=list)  # GET /v3/teams/{id}, in order
     failures: list[Failure] = field(default_factory=list)
     update_delays: list[float] = field(default_factory=list)  # seconds, for the next updates
     peers: list[tuple[str, int]] = field(default_factory=list)
@@ -66,18 +70,28 @@ class FakeConnector:
         with self._lock:
             self.failures.extend(failures)
 
+    def add_team(self, team_id: str, aad_group_id: str, name: str = "Network") -> None:
+        """Let GET /v3/teams/{team_id} answer with the team's details, as documented."""
+        from tests.contracts import load
+
+        details = load("teams", "connector-team-details", id=team_id, aadGroupId=aad_group_id)
+        self.teams[team_id] = details | {"name": name}
+
     def app(self) -> web.Application:
-        """The aiohttp app serving /v3/conversations/... and /v3/teams/..."""
+        """The aiohttp app serving /v3/conversations/... and /v3/teams/..., at the root and
+        under regional prefixes, as Teams' service URLs have them (.../amer/, .../emea/)."""
         app = web.Application(middlewares=[self._record_peer, self._limit])
-        app.router.add_post("/v3/conversations", self._create)
-        app.router.add_post("/v3/conversations/{cid}/activities", self._send)
-        app.router.add_post("/v3/conversations/{cid}/activities/{aid}", self._send)
-        app.router.add_put("/v3/conversations/{cid}/activities/{aid}", self._update)
-        app.router.add_delete("/v3/conversations/{cid}/activities/{aid}", self._delete)
-        app.router.add_get("/v3/conversations/{cid}/members", self._members)
-        app.router.add_get("/v3/conversations/{cid}/members/{uid}", self._member)
-        app.router.add_get("/v3/conversations/{cid}/pagedmembers", self._paged)
-        app.router.add_get("/v3/teams/{tid}", self._team)
+        for prefix in REGIONS:
+            base = f"/{prefix}/v3" if prefix else "/v3"
+            app.router.add_post(f"{base}/conversations", self._create)
+            app.router.add_post(f"{base}/conversations/{{cid}}/activities", self._send)
+            app.router.add_post(f"{base}/conversations/{{cid}}/activities/{{aid}}", self._send)
+            app.router.add_put(f"{base}/conversations/{{cid}}/activities/{{aid}}", self._update)
+            app.router.add_delete(f"{base}/conversations/{{cid}}/activities/{{aid}}", self._delete)
+            app.router.add_get(f"{base}/conversations/{{cid}}/members", self._members)
+            app.router.add_get(f"{base}/conversations/{{cid}}/members/{{uid}}", self._member)
+            app.router.add_get(f"{base}/conversations/{{cid}}/pagedmembers", self._paged)
+            app.router.add_get(f"{base}/teams/{{tid}}", self._team)
         return app
 
     @web.middleware
@@ -168,6 +182,8 @@ class FakeConnector:
         return web.json_response(page)
 
     async def _team(self, request: web.Request) -> web.Response:
+        with self._lock:
+            self.team_requests.append(request.match_info["tid"])
         team = self.teams.get(request.match_info["tid"])
         if team is None:
             return web.json_response(
