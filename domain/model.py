@@ -259,6 +259,33 @@ def meeting_key(network_slug: str, number: int) -> str:
     return f"{network_slug}:{number}"
 
 
+CHAT_TO_OPEN = "netpuls:chat-to-open:"
+
+
+def chat_to_open(person_key: str, via: ConversationRef) -> ConversationRef:
+    """A personal chat with a person that the bot has yet to open: Teams ids of the network's
+    channel (tenant, service URL, bot), through which the chat is created when a message to
+    the person is delivered. Its conversation id names the person, never a real conversation."""
+    return ConversationRef(
+        conversation_id=f"{CHAT_TO_OPEN}{person_key}",
+        kind=ConversationKind.PERSONAL,
+        service_url=via.service_url,
+        channel_id=via.channel_id,
+        tenant_id=via.tenant_id,
+        bot_id=via.bot_id,
+        bot_name=via.bot_name,
+        team_id=via.team_id,
+        network_slug=via.network_slug,
+    )
+
+
+def person_to_reach(conversation_id: str) -> str | None:
+    """The person's key when the conversation id is a chat still to open, else None."""
+    if conversation_id.startswith(CHAT_TO_OPEN):
+        return conversation_id.removeprefix(CHAT_TO_OPEN) or None
+    return None
+
+
 def channel_conversation_id(conversation_id: str) -> str:
     """A channel's own conversation id, without the ';messageid=' of a thread."""
     return conversation_id.split(";messageid=", 1)[0]

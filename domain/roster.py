@@ -15,6 +15,8 @@ class TeamMember:
     user_id: str  # the Entra (AAD) object id
     email: str
     display_name: str
+    teams_user_id: str | None = None  # "29:...", when the Bot Connector's roster was read
+    tenant_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +31,12 @@ class RosterMatch:
 
 def _folded(email: str) -> str:
     return email.strip().casefold()
+
+
+def _identity(member: TeamMember) -> str:
+    """Who a member is, whichever ids the roster gave (Graph: the object id; the Bot
+    Connector: the Teams id too)."""
+    return (member.user_id or member.teams_user_id or _folded(member.email)).lower()
 
 
 def match_roster(people: Iterable[Person], members: Iterable[TeamMember]) -> RosterMatch:
@@ -52,12 +60,12 @@ def match_roster(people: Iterable[Person], members: Iterable[TeamMember]) -> Ros
                 member = None  # that id belongs to someone else in the network
             # A stored id that differs (a guest's id in another tenant) is kept, not replaced.
             learn = member is not None and person.aad_object_id is None
-        if member is None or member.user_id.lower() in used:
+        if member is None or _identity(member) in used:
             missing.append(person)
             continue
-        used.add(member.user_id.lower())
+        used.add(_identity(member))
         matched.append((person, member))
         if learn:
             learnt.append((person, member))
-    strangers = tuple(m for m in members if m.user_id.lower() not in used)
+    strangers = tuple(m for m in members if _identity(m) not in used)
     return RosterMatch(tuple(matched), tuple(learnt), tuple(missing), strangers)

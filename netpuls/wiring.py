@@ -23,6 +23,7 @@ from bot.features.meetings.actions import MeetingActions
 from bot.features.meetings.files import FILES, FileRoutes, add_file_routes
 from bot.features.membership.actions import MembershipActions
 from bot.features.membership.views import call_announcement
+from bot.features.network.notices import reach_notice
 from bot.features.pairs.actions import PairsActions
 from bot.features.pairs.messages import pair_prompt, pair_question
 from bot.features.questions import commands as questions
@@ -46,6 +47,7 @@ from scheduler.runner import CadenceRunner, RunnerSettings
 from services.digest import DigestWork
 from services.pairs import PairSettings, PairWork
 from services.ports import Clock, UnitOfWorkFactory
+from services.reach import Reach
 
 if TYPE_CHECKING:
     from graph.client import GraphConnection
@@ -110,6 +112,7 @@ def build_bot(
         digest=DigestWork(
             settings.digest, timedelta(hours=settings.cadence_grace_hours), digest_message
         ),
+        reach=Reach(notifier, reach_notice),
     )
     messages = MessageRouter(commands)
     sent_files, posted_files, links_to_bot = material_hooks(material)

@@ -16,6 +16,7 @@ from services.cadence import Renderer
 from services.digest import DigestWork
 from services.pairs import PairWork
 from services.ports import Clock, Sender, UnitOfWorkFactory
+from services.reach import Reach
 
 log = logging.getLogger(__name__)
 _RUNNERS: dict[str, CadenceRunner] = {}
@@ -81,7 +82,9 @@ class CadenceRunner:
         announce: declared_calls.CallAnnouncer | None = None,
         pairs: PairWork | None = None,
         digest: DigestWork | None = None,
+        reach: Reach | None = None,
     ) -> None:
+        self._reach = reach  # opens personal chats for messages to people without one
         self._pairs = pairs  # sparring pairs between meetings
         self._digest = digest  # what happened, once per week or month
         self._reminder = reminder
@@ -204,9 +207,13 @@ class CadenceRunner:
         """Outbox passes while work is due (bounded); the rate limiter paces the sends."""
         for _ in range(OUTBOX_PASSES):
             done = await outbox.deliver_due(
-                self._uow, self._clock, self._sender, max_attempts=self._settings.max_attempts
+                self._uow,
+                self._clock,
+                self._sender,
+                max_attempts=self._settings.max_attempts,
+                reach=self._reach,
             )
-            if done.sent + done.retried + done.failed == 0:
+            if done.sent + done.retried + done.failed + done.held == 0:
                 break
 
     async def _schedule_next_step(self) -> None:

@@ -17,6 +17,7 @@ from services.final_evaluation import audience as final_audience
 from services.meeting_state import MeetingState, load_state
 from services.networks import Actor, Directory, identify, personal_chat
 from services.ports import Clock, NewDelivery, Outbound, StepRecord, UnitOfWork, UnitOfWorkFactory
+from services.reach import personal_or_to_open
 
 log = logging.getLogger(__name__)
 
@@ -151,7 +152,7 @@ async def step_context(work: UnitOfWork, clock: Clock, step: StepRecord) -> Step
     if state is not None and step.kind == StepKind.FOLLOW_UP.value:
         for r in state.rsvps:
             if r.answer.value == "attending" and r.standing.value == "confirmed":
-                chat = await personal_chat(work, r.person)
+                chat = await personal_chat(work, r.person, step.network)
                 attendees += [chat] if chat else []
     members = (
         (await final_audience(work, network))[0]
@@ -175,15 +176,12 @@ async def step_context(work: UnitOfWork, clock: Clock, step: StepRecord) -> Step
 async def _personal_chats(
     work: UnitOfWork, network: Network, state: MeetingState | None
 ) -> tuple[tuple[ConversationRef, ...], tuple[ConversationRef, ...]]:
-    """Personal chats with the host's contacts and with the organisers, where the bot has one."""
+    """Personal chats with the host's contacts and with the organisers (opened by the outbox
+    where the bot has none yet)."""
     hosts: list[ConversationRef] = []
     organisers: list[ConversationRef] = []
     for person in await work.networks.people(network.slug):
-        chat = (
-            await work.conversations.personal_for(person.teams_user_id)
-            if person.teams_user_id
-            else None
-        )
+        chat = await personal_or_to_open(work, person, network.slug)
         if chat is None:
             continue
         if is_organiser(person.roles):
@@ -288,8 +286,7 @@ async def _remind(
         c
         for p in await work.networks.people(network.slug)
         if is_organiser(p.roles)
-        and p.teams_user_id
-        and (c := await work.conversations.personal_for(p.teams_user_id)) is not None
+        and (c := await personal_or_to_open(work, p, network.slug)) is not None
     ]
     items = [
         NewDelivery(

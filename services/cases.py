@@ -26,6 +26,7 @@ from domain.sparring import (
 from services.meeting_state import parse_meeting_key
 from services.networks import Actor, Directory, personal_chat
 from services.ports import Clock, Notifier, Outbound, UnitOfWork
+from services.reach import send_or_queue
 from services.sparring_support import Member, meeting_of, member, organiser, record
 
 
@@ -279,17 +280,20 @@ async def attach_notes(
 
 async def tell_submitter(
     uow: UnitOfWork,
+    clock: Clock,
     notifier: Notifier,
     case: Case,
     message: Callable[[Case, Network], Outbound],
 ) -> bool:
-    """Tell the submitter what happened to their case, in their personal chat if there is one."""
+    """Tell the submitter what happened to their case, in their personal chat (opened by the
+    outbox where the bot has none yet)."""
     async with uow:
         network = await uow.networks.get(case.network)
-        ref = await personal_chat(uow, case.submitter)
+        ref = await personal_chat(uow, case.submitter, case.network)
     if network is None or ref is None:
         return False
-    await notifier.send(ref, message(case, network))
+    key = f"{case.network}:case-outcome:{case.id}:{case.status.value}"
+    await send_or_queue(uow, clock.now(), notifier, ref, message(case, network), key, network.slug)
     return True
 
 

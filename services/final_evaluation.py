@@ -57,7 +57,7 @@ async def audience(work: UnitOfWork, network: Network) -> tuple[list[Conversatio
             continue
         if await work.final_evaluations.answered(network.slug, person.key):
             continue
-        chat = await personal_chat(work, person.key)
+        chat = await personal_chat(work, person.key, network.slug)
         if chat is None or not chat.installed:
             missing += 1
         else:

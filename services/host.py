@@ -12,6 +12,7 @@ from domain.sparring import HostPlan, clean_host_plan
 from services.meeting_state import parse_meeting_key
 from services.networks import Actor, Directory, personal_chat
 from services.ports import Clock, Notifier, Outbound, UnitOfWork
+from services.reach import send_or_queue
 from services.sparring_support import (
     Member,
     host_name,
@@ -97,11 +98,13 @@ async def host_prompt(
             if state.meeting.host
             else []
         )
-        targets = [(p.name, await personal_chat(uow, p.key)) for p in contacts]
+        targets = [(p.name, await personal_chat(uow, p.key, slug)) for p in contacts]
     sent: list[str] = []
+    now = clock.now()
     for name, ref in targets:
         if ref is not None:
-            await notifier.send(ref, message(state))
+            key = f"{slug}:host-prompt:m{number}:{now:%Y%m%dT%H%M}"
+            await send_or_queue(uow, now, notifier, ref, message(state), key, slug)
             sent.append(name)
     unreachable = tuple(name for name, ref in targets if ref is None)
     return HostPrompt(state, tuple(sent), unreachable)

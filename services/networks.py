@@ -19,6 +19,7 @@ from domain.model import (
 )
 from domain.organisers import OrganiserAction, require_organiser
 from services.ports import Clock, ImportCounts, UnitOfWork
+from services.reach import personal_or_to_open, release_for
 
 
 class KnownEmails:
@@ -85,6 +86,7 @@ async def record_conversation(uow: UnitOfWork, ref: ConversationRef) -> Conversa
     async with uow:
         await uow.conversations.save(ref)
         stored = await uow.conversations.get(ref.conversation_id)
+        await release_for(uow, ref)  # messages that waited for this personal chat
         await uow.commit()
     assert stored is not None
     return stored
@@ -290,6 +292,7 @@ async def begin_turn(
             return TurnStart(False, default)
         await uow.conversations.save(ref)
         stored = await uow.conversations.get(ref.conversation_id)
+        await release_for(uow, ref)  # messages that waited for this personal chat
         language = await _language(uow, ref.conversation_id, actor, default)
         await uow.commit()
     return TurnStart(True, language, stored)
@@ -315,10 +318,17 @@ async def release_activity(uow: UnitOfWork, conversation_id: str, activity_id: s
         await uow.commit()
 
 
-async def personal_chat(uow: UnitOfWork, person_key: str) -> ConversationRef | None:
-    """The bot's installed personal chat with a network person, when one is stored."""
+async def personal_chat(
+    uow: UnitOfWork, person_key: str, network: str | None = None
+) -> ConversationRef | None:
+    """The bot's installed personal chat with a network person; with `network`, where none
+    is stored, the chat to open through the network's channel (the outbox opens it)."""
     person = await uow.people.find(email=person_key)
-    if person is None or not person.teams_user_id:
+    if person is None:
+        return None
+    if network is not None:
+        return await personal_or_to_open(uow, person, network)
+    if not person.teams_user_id:
         return None
     return await uow.conversations.personal_for(person.teams_user_id)
 

@@ -8,7 +8,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from domain.model import ConversationRef
+from domain.model import ConversationRef, person_to_reach
 from services.ports import (
     Clock,
     DeliveryRecord,
@@ -17,6 +17,7 @@ from services.ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
+from services.reach import Reach, resolve
 
 log = logging.getLogger(__name__)
 LEASE_SECONDS = 120.0
@@ -30,6 +31,7 @@ class Delivered:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    held: int = 0  # waiting for a person to open a chat with the bot
     ids: list[str] = field(default_factory=list)
 
 
@@ -48,6 +50,7 @@ async def deliver_due(
     batch: int = 50,
     concurrency: int = 20,
     lease_seconds: float = LEASE_SECONDS,
+    reach: Reach | None = None,
 ) -> Delivered:
     """Claim due deliveries, send them (bounded concurrency), record each outcome."""
     async with uow() as work:
@@ -68,6 +71,7 @@ async def deliver_due(
                 refs.get(delivery.conversation_id),
                 max_attempts,
                 result,
+                reach,
             )
 
     await asyncio.gather(*(one(d) for d in claimed))
@@ -82,7 +86,27 @@ async def _deliver(
     ref: ConversationRef | None,
     max_attempts: int,
     result: Delivered,
+    reach: Reach | None = None,
 ) -> None:
+    if person_to_reach(delivery.conversation_id) is not None:
+        # A message for a person whose personal chat is still to be opened.
+        found = await resolve(uow, clock.now(), reach, delivery, delivery.network)
+        if found.ref is None:
+            async with uow() as work:
+                if found.gone:
+                    await work.outbox.mark_failed(delivery.id, "failed", found.reason)
+                    result.failed += 1
+                elif found.waiting:
+                    result.held += 1
+                else:
+                    delay = found.retry_after or backoff(delivery.attempts)
+                    await work.outbox.mark_retry(
+                        delivery.id, clock.now() + timedelta(seconds=delay), found.reason
+                    )
+                    result.retried += 1
+                await work.commit()
+            return
+        ref = found.ref
     if ref is None or not ref.installed:
         async with uow() as work:
             await work.outbox.mark_failed(

@@ -15,6 +15,7 @@ from domain.pairs import Participant, latest_due, pair_round, prompt_themes
 from services.networks import Actor, Directory, identify, network_for
 from services.pairs_ports import PairGroupRecord, PairPreference, PairRoundRecord
 from services.ports import Clock, NewDelivery, Outbound, UnitOfWork, UnitOfWorkFactory
+from services.reach import personal_or_to_open
 
 MAX_PAUSE_WEEKS = 52
 LATE_DAYS = 6  # a scheduled round missed while the bot was down is still made this late
@@ -136,7 +137,7 @@ async def make_round(
     items: list[NewDelivery] = []
     for group in made.groups:
         message = GroupMessage(network, made, group, names, _contacts(group, people_of))
-        targets = channels or await _chats(work, message.contacts)
+        targets = channels or await _chats(work, network.slug, message.contacts)
         items += [
             NewDelivery(
                 key=f"pairs:{network.slug}:{day.isoformat()}:g{group.position}|{ref.conversation_id}",
@@ -199,7 +200,7 @@ async def ask_due(
             items: list[NewDelivery] = []
             for group in made.groups:
                 message = GroupMessage(network, made, group, names, _contacts(group, people_of))
-                targets = await _chats(work, message.contacts) or [
+                targets = await _chats(work, network.slug, message.contacts) or [
                     r
                     for r in await work.conversations.linked_to(network.slug)
                     if r.installed and r.kind is ConversationKind.CHANNEL
@@ -358,14 +359,13 @@ def _contacts(group: PairGroupRecord, people_of: dict[str, list[Person]]) -> tup
     return tuple(p for key in group.members for p in people_of.get(key, []))
 
 
-async def _chats(work: UnitOfWork, people: tuple[Person, ...]) -> list[ConversationRef]:
+async def _chats(
+    work: UnitOfWork, network: str, people: tuple[Person, ...]
+) -> list[ConversationRef]:
+    """The contacts' personal chats, opened by the outbox where the bot has none yet."""
     chats = []
     for person in people:
-        chat = (
-            await work.conversations.personal_for(person.teams_user_id)
-            if person.teams_user_id
-            else None
-        )
-        if chat is not None and chat.installed:
+        chat = await personal_or_to_open(work, person, network)
+        if chat is not None:
             chats.append(chat)
     return chats

@@ -39,6 +39,7 @@ from services.meeting_state import (
 )
 from services.networks import Actor, Directory, identify, network_for, personal_chat
 from services.ports import Clock, Notifier, Outbound, UnitOfWork
+from services.reach import send_or_queue
 
 # Re-exported: the bot's features reach the meeting state and the agenda through this module.
 __all__ = [
@@ -226,26 +227,24 @@ async def resolve_meeting(
 
 async def tell_promoted(
     uow: UnitOfWork,
+    clock: Clock,
     notifier: Notifier,
     state: MeetingState,
     promoted: tuple[Rsvp, ...],
     message: Callable[[MeetingState, str], Outbound],
 ) -> int:
-    """Tell people promoted from the waitlist: in their personal chat, else in the channel."""
+    """Tell people promoted from the waitlist, in their personal chat (opened by the outbox
+    where the bot has none yet; never in the channel, which would name them to everyone)."""
     async with uow:
-        targets = []
-        for r in promoted:
-            personal = await personal_chat(uow, r.person)
-            targets.append((r, personal))
-        channels = [
-            c
-            for c in await uow.conversations.linked_to(state.network.slug)
-            if c.kind.value == "channel" and c.installed
-        ]
+        targets = [(r, await personal_chat(uow, r.person, state.network.slug)) for r in promoted]
+    now = clock.now()
     told = 0
     for r, personal in targets:
-        # Guests of the host tenant often cannot get a 1:1 message: the channel is the fallback.
-        for ref in [personal] if personal else channels[:1]:
-            await notifier.send(ref, message(state, r.person_name))
-            told += 1
+        if personal is None:
+            continue  # no channel linked: nowhere to open a chat through
+        key = f"{state.key}:promoted:{now:%Y%m%dT%H%M%S}"
+        await send_or_queue(
+            uow, now, notifier, personal, message(state, r.person_name), key, state.network.slug
+        )
+        told += 1
     return told

@@ -61,10 +61,16 @@ class DeliveryRow(Base):
         ForeignKey("networks.id", ondelete="CASCADE"), index=True
     )
     conversation_id: Mapped[str] = mapped_column(String(400))
+    # A message for a person whose personal chat is still to be opened (conversation_id is
+    # then domain.model.chat_to_open's); erasing the person removes it.
+    recipient_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), index=True
+    )
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     # What to remember once sent (e.g. the agenda card's activity id), if anything.
     remember: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    # pending | sending | sent | failed | unconfirmed
+    # pending | sending | sent | failed | blocked | unconfirmed | waiting (for the person to
+    # open a chat with the bot: Teams refused to create one, they were told by @mention)
     status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")

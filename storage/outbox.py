@@ -8,10 +8,11 @@ from typing import Any
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.model import person_to_reach
 from services.ports import DeliveryRecord, Mention, NewDelivery, Outbound
 from storage.cadence import DeliveryRow
 from storage.dialect import insert_for
-from storage.models import NetworkRow
+from storage.models import NetworkRow, PersonRow
 
 
 def _payload(message: Outbound) -> dict[str, Any]:
@@ -29,7 +30,7 @@ def _message(payload: dict[str, Any]) -> Outbound:
     )
 
 
-def _record(row: DeliveryRow) -> DeliveryRecord:
+def _record(row: DeliveryRow, network: str | None = None) -> DeliveryRecord:
     return DeliveryRecord(
         id=row.id,
         key=row.key,
@@ -40,6 +41,7 @@ def _record(row: DeliveryRow) -> DeliveryRecord:
         last_error=row.last_error,
         remember=row.remember,
         activity_id=row.activity_id,
+        network=network,
     )
 
 
@@ -58,6 +60,14 @@ class SqlOutbox:
                 if item.network
                 else None
             )
+            person = person_to_reach(item.ref.conversation_id)
+            recipient_id = (
+                await self._s.scalar(select(PersonRow.id).where(PersonRow.key == person))
+                if person
+                else None
+            )
+            if person and recipient_id is None:
+                continue  # the person is gone (erased): nobody to deliver to
             stmt = (
                 insert_for(self._s, DeliveryRow)
                 .values(
@@ -65,6 +75,7 @@ class SqlOutbox:
                     step_key=item.step_key,
                     network_id=network_id,
                     conversation_id=item.ref.conversation_id,
+                    recipient_id=recipient_id,
                     payload=_payload(item.message),
                     remember=item.remember,
                     status="pending",
@@ -103,10 +114,13 @@ class SqlOutbox:
                 won.append(delivery_id)
         if not won:
             return []
-        rows = await self._s.scalars(
-            select(DeliveryRow).where(DeliveryRow.id.in_(won)).order_by(DeliveryRow.id)
+        rows = await self._s.execute(
+            select(DeliveryRow, NetworkRow.slug)
+            .outerjoin(NetworkRow, DeliveryRow.network_id == NetworkRow.id)
+            .where(DeliveryRow.id.in_(won))
+            .order_by(DeliveryRow.id)
         )
-        return [_record(r) for r in rows]
+        return [_record(row, slug) for row, slug in rows.tuples()]
 
     async def mark_sent(self, delivery_id: int, activity_id: str, now: datetime) -> None:
         """The Connector accepted it."""
@@ -142,6 +156,39 @@ class SqlOutbox:
             .where(DeliveryRow.id == delivery_id)
             .values(status=status, lease_until=None, last_error=error[:500])
         )
+
+    async def readdress(self, delivery_id: int, conversation_id: str) -> None:
+        """The person's personal chat is open now: deliver there."""
+        await self._s.execute(
+            update(DeliveryRow)
+            .where(DeliveryRow.id == delivery_id)
+            .values(conversation_id=conversation_id)
+        )
+
+    async def wait(self, delivery_id: int, error: str) -> None:
+        """Hold a message until the person opens a chat with the bot (they were @mentioned)."""
+        await self._s.execute(
+            update(DeliveryRow)
+            .where(DeliveryRow.id == delivery_id)
+            .values(status="waiting", lease_until=None, last_error=error[:500])
+        )
+
+    async def release_waiting(self, person_key: str, conversation_id: str) -> int:
+        """The person has a personal chat now: what waited for them goes there."""
+        person_id = await self._s.scalar(select(PersonRow.id).where(PersonRow.key == person_key))
+        if person_id is None:
+            return 0
+        result = await self._s.execute(
+            update(DeliveryRow)
+            .where(DeliveryRow.recipient_id == person_id, DeliveryRow.status == "waiting")
+            .values(
+                status="pending",
+                conversation_id=conversation_id,
+                attempts=0,
+                last_error="",
+            )
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
 
     async def recover(self, now: datetime) -> int:
         """Deliveries whose sender died mid-send: held as 'unconfirmed', never resent blindly."""

@@ -23,6 +23,7 @@ from services.ports import (
     DeliveryResult,
     DeliveryStatus,
     ImportCounts,
+    NewDelivery,
     Outbound,
 )
 from services.send_budget import Reservation
@@ -47,6 +48,8 @@ class FakeStore:
         self.changes: list[tuple[str, int, str, str | None, str]] = []
         self.posted: dict[tuple[str, str, int, str], str] = {}
         self.send_slots: dict[str, float] = {}  # tenant: its next free send time
+        self.outbox: dict[str, NewDelivery] = {}  # by key: what waits for the outbox worker
+        self.waiting: dict[str, str] = {}  # delivery key: person key (waiting for their chat)
         self.commits = 0
 
 
@@ -296,6 +299,24 @@ class FakeSendSlots:
         return Reservation(True, slot)
 
 
+class FakeOutbox:
+    """What services put in the outbox, by key (the worker runs on real storage only)."""
+
+    def __init__(self, store: FakeStore) -> None:
+        self.store = store
+
+    async def enqueue(self, items: list[NewDelivery], now: datetime) -> int:
+        fresh = [i for i in items if i.key not in self.store.outbox]
+        self.store.outbox.update((i.key, i) for i in fresh)
+        return len(fresh)
+
+    async def release_waiting(self, person_key: str, conversation_id: str) -> int:
+        released = [k for k, p in self.store.waiting.items() if p == person_key]
+        for key in released:
+            del self.store.waiting[key]
+        return len(released)
+
+
 class FakeUnitOfWork:
     """Applies to the shared store directly; counts commits so tests can check them."""
 
@@ -309,6 +330,7 @@ class FakeUnitOfWork:
         self.rsvps = FakeRsvps(store)
         self.posted = FakePostedCards(store)
         self.send_slots = FakeSendSlots(store)
+        self.outbox = FakeOutbox(store)
         attach_sparring_fakes(self, store)
         attach_membership_fakes(self, store)
         attach_material_fakes(self, store)

@@ -11,7 +11,7 @@ import pytest
 
 from bot.features.cadence.messages import cadence_renderer
 from domain.cadence import StepKind, plan
-from domain.model import ConversationKind, ConversationRef
+from domain.model import ConversationKind, ConversationRef, person_to_reach
 from services import cadence, outbox
 from services.network_file import NetworkFileError, load_network_file, parse_network_file
 from services.networks import import_network
@@ -118,11 +118,18 @@ async def test_a_simulated_year_posts_every_step_once_in_order_at_local_time(
     done = await run_year(uow_factory, sender, "replica-1", times)
     again = await run_year(uow_factory, sender, "replica-2", times)  # a second replica, late
     assert again == []
-    # The final evaluation goes to members' personal chats: none here, so it is skipped.
-    sent = [s for s in steps if s.kind is not StepKind.FINAL_EVALUATION]
-    assert done == [s.key for s in sent]
-    follow_ups = sum(1 for s in steps if s.kind is StepKind.FOLLOW_UP)
-    assert len(sender.delivered) == len(sent) + follow_ups  # follow-up: chat and channel
+    # Every step runs, the final evaluation too: people without a personal chat get one
+    # opened by the outbox (not here: no Connector, so their messages wait for them).
+    assert done == [s.key for s in steps]
+    async with uow_factory() as uow:
+        net = "kompakte-groenne-byer"
+        failed = await uow.outbox.listing(net, ("failed", "blocked", "unconfirmed", "pending"))
+        waiting = await uow.outbox.listing(net, ("waiting",))
+        sent = await uow.outbox.listing(net, ("sent",))
+    assert failed == []
+    assert len(sent) == len(sender.delivered)
+    assert waiting and all(person_to_reach(d.conversation_id) for d in waiting)
+    assert all(person_to_reach(c) is None for c, _ in sender.delivered)
     agenda_posts = [
         t for c, t in ((c, m.text) for c, m in sender.delivered) if t.startswith("agenda card")
     ]

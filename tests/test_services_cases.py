@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from domain.errors import InvalidInput, NotAllowed, NotFound
+from domain.model import chat_to_open
 from domain.sparring import CaseStatus
 from services import cases, host, networks, rsvp
 from services.ports import Outbound
@@ -199,12 +200,31 @@ async def test_the_submitter_is_told_in_their_personal_chat_and_only_there(
     def message(c: cases.Case, n: object) -> Outbound:
         return Outbound(text=f"{c.title}: {c.status} ({c.decision_note})")
 
-    assert not await cases.tell_submitter(uow, notifier, decided.case, message)
     await networks.record_conversation(uow, personal_ref("29:odense"))
-    assert await cases.tell_submitter(uow, notifier, decided.case, message)
+    assert await cases.tell_submitter(uow, BEFORE, notifier, decided.case, message)
     assert notifier.sent == [
         ("a:personal-29:odense", Outbound(text=f"{CASE['title']}: declined (Næste gang)"))
     ]
+    assert not store.outbox
+
+
+async def test_a_submitter_without_a_personal_chat_gets_one_opened_by_the_outbox(
+    uow: FakeUnitOfWork, store: FakeStore
+) -> None:
+    case = await submit(uow)
+    decided = await cases.decide_case(
+        uow, BEFORE, FACILITATOR, ROSTER, case.id, "decline", {"note": "Næste gang"}
+    )
+    notifier = FakeNotifier()
+
+    def message(c: cases.Case, n: object) -> Outbound:
+        return Outbound(text=f"{c.title}: {c.status}")
+
+    assert await cases.tell_submitter(uow, BEFORE, notifier, decided.case, message)
+    assert notifier.sent == []  # nothing in the channel: the outcome is the submitter's
+    [queued] = store.outbox.values()
+    assert queued.ref.conversation_id == chat_to_open(case.submitter, queued.ref).conversation_id
+    assert queued.message == Outbound(text=f"{CASE['title']}: declined")
 
 
 async def test_sparring_notes_come_after_the_meeting_from_the_facilitator_or_the_owner(

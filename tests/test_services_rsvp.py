@@ -9,7 +9,14 @@ from datetime import UTC, datetime
 import pytest
 
 from domain.errors import InvalidInput, NotAllowed, NotFound
-from domain.model import ConversationKind, ConversationRef, MeetingStatus, Person, RoleKind
+from domain.model import (
+    ConversationKind,
+    ConversationRef,
+    MeetingStatus,
+    Person,
+    RoleKind,
+    person_to_reach,
+)
 from domain.rsvp import Answer, RsvpClosed, SeatTaken, Standing
 from services import networks, rsvp
 from services.networks import Actor
@@ -295,7 +302,7 @@ async def test_a_meeting_is_named_by_number_or_defaults_to_the_next(uow: FakeUni
         await rsvp.resolve_meeting(uow, CLOCK, CHANNEL, FACILITATOR, "9")
 
 
-async def test_someone_promoted_from_the_waitlist_is_told_in_the_channel_without_a_chat(
+async def test_someone_promoted_from_the_waitlist_without_a_chat_is_told_in_one_the_bot_opens(
     uow: FakeUnitOfWork, store: FakeStore
 ) -> None:
     f = store.files["kompakte-groenne-byer"]
@@ -319,9 +326,14 @@ async def test_someone_promoted_from_the_waitlist_is_told_in_the_channel_without
     notifier = FakeNotifier()
     told = await rsvp.tell_promoted(
         uow,
+        CLOCK,
         notifier,
         freed.state,
         freed.outcome.promoted,
         lambda state, name: Outbound(text=f"{name} is in"),
     )
-    assert told == 1 and notifier.sent == [(CHANNEL, Outbound(text="Planlægger Køge is in"))]
+    # Never in the channel, which would name them to everyone: the outbox opens their chat.
+    assert told == 1 and notifier.sent == []
+    [queued] = store.outbox.values()
+    assert person_to_reach(queued.ref.conversation_id) == "someone@example.org"
+    assert queued.message == Outbound(text="Planlægger Køge is in")

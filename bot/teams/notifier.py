@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+import aiohttp
+import requests
 from botbuilder.core import CardFactory, TurnContext
+from botbuilder.core.teams import TeamsInfo
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import (
     Activity,
@@ -12,13 +15,24 @@ from botbuilder.schema import (
     AttachmentLayoutTypes,
     ChannelAccount,
     ConversationAccount,
+    ConversationParameters,
     ConversationReference,
+    ErrorResponseException,
     InputHints,
     Mention,
 )
 
 from domain.model import ConversationKind, ConversationRef
+from domain.roster import TeamMember
 from services.ports import Outbound
+from services.reach import NotNow, Unreachable
+
+ROSTER_PAGE = 500  # Teams pages the roster by 50 to 500
+ROSTER_PAGES = 100  # 50,000 members: past any team a network lives in
+# Teams' answers to creating a 1:1 chat with someone it will not let the bot reach: not
+# installed for them and no team in common, a guest whose tenant blocks it, gone from the
+# directory. Retrying cannot change them.
+UNREACHABLE_STATUSES = frozenset({400, 403, 404})
 
 
 def to_activity(message: Outbound) -> Activity:
@@ -103,6 +117,67 @@ class BotNotifier:
 
         await self._proactive(ref, edit)
 
+    async def open_chat(self, via: ConversationRef, teams_user_id: str) -> ConversationRef:
+        """Create the 1:1 chat with a user of `via`'s tenant, as Company Communicator does:
+        `POST /v3/conversations` with the bot, the user and the tenant. Teams answers with
+        the existing chat's id when there is one."""
+        parameters = ConversationParameters(
+            is_group=False,
+            bot=ChannelAccount(id=via.bot_id, name=via.bot_name),
+            members=[ChannelAccount(id=teams_user_id)],
+            tenant_id=via.tenant_id,
+            channel_data={"tenant": {"id": via.tenant_id}},
+        )
+        created: list[str] = []
+
+        async def capture(turn_context: TurnContext) -> None:
+            created.append(turn_context.activity.conversation.id)
+
+        await _asking(
+            self._adapter.create_conversation(
+                self._app_id, capture, parameters, via.channel_id, via.service_url
+            )
+        )
+        return ConversationRef(
+            conversation_id=created[0],
+            kind=ConversationKind.PERSONAL,
+            service_url=via.service_url,
+            channel_id=via.channel_id,
+            tenant_id=via.tenant_id,
+            bot_id=via.bot_id,
+            bot_name=via.bot_name,
+            user_id=teams_user_id,
+        )
+
+    async def team_members(self, via: ConversationRef) -> list[TeamMember]:
+        """The team's roster from the Bot Connector, every page (Teams user ids included)."""
+        if not via.team_id:
+            return []
+        members: list[TeamMember] = []
+
+        async def read(turn_context: TurnContext) -> None:
+            token: str | None = None
+            for _ in range(ROSTER_PAGES):
+                page = await TeamsInfo.get_paged_team_members(
+                    turn_context, via.team_id, token, ROSTER_PAGE
+                )
+                members.extend(
+                    TeamMember(
+                        user_id=m.aad_object_id or "",
+                        email=m.email or m.user_principal_name or "",
+                        display_name=m.name or "",
+                        teams_user_id=m.id,
+                        tenant_id=m.tenant_id,
+                    )
+                    for m in page.members or []
+                )
+                token = page.continuation_token
+                if not token:
+                    return
+
+        await _asking(self._proactive(via, read))
+        return members
+
     async def _proactive(
         self, ref: ConversationRef, action: Callable[[TurnContext], Awaitable[None]]
     ) -> None:
@@ -120,3 +195,20 @@ class BotNotifier:
         await self._adapter.continue_conversation(to_reference(ref), guarded, self._app_id)
         if failed:
             raise failed[0]
+
+
+async def _asking(call: Awaitable[None]) -> None:
+    """Run a Connector call; its refusals as the reach service names them."""
+    try:
+        await call
+    except ErrorResponseException as exc:
+        status = exc.response.status_code
+        if status in UNREACHABLE_STATUSES:
+            raise Unreachable(f"{status} {exc.response.reason}") from exc
+        retry_after = exc.response.headers.get("Retry-After")
+        raise NotNow(
+            f"{status} {exc.response.reason}",
+            float(retry_after) if retry_after and retry_after.isdigit() else None,
+        ) from exc
+    except (aiohttp.ClientError, TimeoutError, requests.RequestException) as exc:
+        raise NotNow(type(exc).__name__) from exc

@@ -49,6 +49,8 @@ class FakeConnector:
     created: list[dict[str, Any]] = field(default_factory=list)
     teams: dict[str, dict[str, Any]] = field(default_factory=dict)  # TeamDetails, by team id
     team_requests: list[str] = field(default_factory=list)  # GET /v3/teams/{id}, in order
+    # Users Teams will not open a 1:1 chat with (no team in common, app blocked for them).
+    unreachable: set[str] = field(default_factory=set)
     failures: list[Failure] = field(default_factory=list)
     update_delays: list[float] = field(default_factory=list)  # seconds, for the next updates
     peers: list[tuple[str, int]] = field(default_factory=list)
@@ -154,6 +156,14 @@ class FakeConnector:
 
     async def _create(self, request: web.Request) -> web.Response:
         body = await request.json()
+        if {m.get("id") for m in body.get("members") or []} & self.unreachable:
+            # What Teams answers for a user the bot shares no team with (Company Communicator
+            # reports the same for people the app is not installed for).
+            error = {
+                "code": "BotNotInConversationRoster",
+                "message": "The bot is not part of the conversation roster.",
+            }
+            return web.json_response({"error": error}, status=403)
         with self._lock:
             self.created.append(body)
             number = next(self._ids)

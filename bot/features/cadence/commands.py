@@ -84,7 +84,18 @@ async def deliveries_command(ctx: CommandContext, args: str) -> Reply:
             return Reply(text=ctx.t(msgid, id=rest.strip()))
         stuck = await uow.outbox.listing(network.slug, ("failed", "blocked", "unconfirmed"))
         waiting = await uow.outbox.listing(network.slug, ("pending", "sending"))
+        held = await uow.outbox.listing(network.slug, ("waiting",))
     lines = [ctx.t("{count} messages are waiting to be sent.", count=len(waiting))]
+    if held:
+        # Teams would not open a personal chat with them: @mentioned in the channel instead.
+        lines.append(
+            ctx.t(
+                "{count} messages wait for people to open a chat with netpuls; they were "
+                "@mentioned in the channel.",
+                count=len(held),
+            )
+        )
+        lines += [f"- #{d.id}: {d.key.split('|')[0]}" for d in held[:20]]
     if not stuck:
         lines.append(ctx.t("No message has failed."))
     for d in stuck[:20]:

@@ -84,6 +84,7 @@ class MeetingActions:
         if answered.outcome.promoted:
             await rsvp.tell_promoted(
                 self._uow(),
+                self._clock,
                 self._notifier,
                 answered.state,
                 answered.outcome.promoted,

@@ -171,7 +171,7 @@ class SparringActions:
     async def _after_case(self, decided: cases.Decided, message: Callable[..., Outbound]) -> None:
         """Tell the submitter and refresh the posted agenda (its list of accepted cases)."""
         case = decided.case
-        await cases.tell_submitter(self._uow(), self._notifier, case, message)
+        await cases.tell_submitter(self._uow(), self._clock, self._notifier, case, message)
         await self._agenda.refresh(f"{case.network}:{case.meeting}")
 
     async def _case_notes(self, action: CardAction) -> dict[str, Any]:
