@@ -22,7 +22,7 @@ APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
 
 
 class Settings(BaseSettings):
-    """Every setting netpuls reads; the README's configuration table lists them."""
+    """Every setting netpuls reads; docs/operations.md's configuration table lists them."""
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
 
