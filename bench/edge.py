@@ -161,6 +161,8 @@ def _netpuls(
         env = {
             "MicrosoftAppId": APP_ID,
             "MicrosoftAppPassword": "bench-secret",
+            "NETPULS_SIGNING_KEY": "bench-only-signing-key-of-32-bytes",
+            "PUBLIC_BASE_URL": "https://netpuls.example.org",
             "BOT_OPENID_METADATA_URL": issuer.metadata_url,
             "BOT_LOGIN_AUTHORITY": issuer.base_url,
             # botbuilder and msal fetch keys and tokens with `requests`: trust the issuer's TLS.

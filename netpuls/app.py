@@ -36,7 +36,7 @@ CONNECTOR_TIMEOUT_SECONDS = 30
 
 
 class InsecureConfiguration(RuntimeError):
-    """Refusing to start: anonymous mode is only for loopback."""
+    """Refusing to start: anonymous mode off loopback, or an app id without safe links."""
 
 
 def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Application:
@@ -46,6 +46,9 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
             f"MicrosoftAppId is empty, so authentication is off; refusing to listen on "
             f"{settings.host}. Set MicrosoftAppId/MicrosoftAppPassword or use HOST=127.0.0.1."
         )
+    problems = settings.production_problems()
+    if problems:
+        raise InsecureConfiguration("refusing to start:\n  " + "\n  ".join(problems))
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     app[SETTINGS] = settings
     app[CLOCK] = clock or SystemClock()

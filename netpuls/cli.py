@@ -193,10 +193,25 @@ def _manifest_build(args: argparse.Namespace, settings: Settings) -> int:
     from netpuls.manifest import (
         CommandInfo,
         ManifestError,
+        Publisher,
         ValidatorUnavailableError,
         build_manifest,
     )
 
+    needed = {
+        "MicrosoftAppId": settings.app_id,
+        "NETPULS_DEVELOPER_NAME": settings.developer_name,
+        "NETPULS_WEBSITE_URL": settings.website_url,
+        "NETPULS_PRIVACY_URL": settings.privacy_url,
+        "NETPULS_TERMS_URL": settings.terms_url,
+    }
+    missing = [name for name, value in needed.items() if not value.strip()]
+    if missing:  # the package is the bot's and names its publisher: nothing made up
+        print(f"netpuls: the app package needs {', '.join(missing)}", file=sys.stderr)
+        return 2
+    publisher = Publisher(
+        settings.developer_name, settings.website_url, settings.privacy_url, settings.terms_url
+    )
     commands = [
         CommandInfo(
             c.name,
@@ -209,7 +224,7 @@ def _manifest_build(args: argparse.Namespace, settings: Settings) -> int:
         if menu_scopes(c.name)
     ]
     try:
-        path = build_manifest(settings.app_id, commands, args.out)
+        path = build_manifest(settings.app_id, commands, args.out, publisher=publisher)
     except (ManifestError, ValidatorUnavailableError, ValueError) as exc:
         print(f"netpuls: {exc}", file=sys.stderr)
         return 1

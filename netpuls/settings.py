@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
+import functools
 import ipaddress
+import secrets
 from pathlib import Path
 from typing import Self
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -13,12 +15,14 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from domain.engagement import DigestFrequency
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/netpuls.db"
+# An HMAC-SHA256 key shorter than the hash's output is weaker than the hash (RFC 2104, 3).
+MIN_SIGNING_KEY_BYTES = 32
 # MicrosoftAppType as the Azure Bot resource names it (botbuilder reads it case-insensitively).
 APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
 
 
 class Settings(BaseSettings):
-    """Every setting netpuls reads; the README's configuration table lists them."""
+    """Every setting netpuls reads; docs/operations.md's configuration table lists them."""
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
 
@@ -59,8 +63,28 @@ class Settings(BaseSettings):
         default="http://127.0.0.1:3978",
         validation_alias=AliasChoices("PUBLIC_BASE_URL", "public_base_url"),
     )
+    # Signs the links on cards (calendar files, exports). Never derived from another setting:
+    # with an app id it must be given (create_app refuses to start without it).
     signing_key: str = Field(
         default="", validation_alias=AliasChoices("NETPULS_SIGNING_KEY", "signing_key")
+    )
+    # The key before the last rotation: links it signed stay valid until they expire.
+    signing_key_previous: str = Field(
+        default="",
+        validation_alias=AliasChoices("NETPULS_SIGNING_KEY_PREVIOUS", "signing_key_previous"),
+    )
+    # The publisher the Teams app package names (manifest.json's "developer").
+    developer_name: str = Field(
+        default="", validation_alias=AliasChoices("NETPULS_DEVELOPER_NAME", "developer_name")
+    )
+    website_url: str = Field(
+        default="", validation_alias=AliasChoices("NETPULS_WEBSITE_URL", "website_url")
+    )
+    privacy_url: str = Field(
+        default="", validation_alias=AliasChoices("NETPULS_PRIVACY_URL", "privacy_url")
+    )
+    terms_url: str = Field(
+        default="", validation_alias=AliasChoices("NETPULS_TERMS_URL", "terms_url")
     )
     scheduler_enabled: bool = Field(
         default=True, validation_alias=AliasChoices("NETPULS_SCHEDULER", "scheduler_enabled")
@@ -195,14 +219,36 @@ class Settings(BaseSettings):
         """True when no app id is set: inbound authentication is off."""
         return not self.app_id.strip()
 
-    def link_key(self) -> bytes:
-        """The key that signs links (calendar files, exports); derived when not set."""
+    def link_keys(self) -> tuple[bytes, tuple[bytes, ...]]:
+        """The key new links are signed with, and the earlier key that still verifies links.
+
+        Anonymous (loopback only) without NETPULS_SIGNING_KEY: a random key for this process,
+        so links in cards posted before a restart stop working; nothing is derived."""
+        previous = (self.signing_key_previous.encode(),) if self.signing_key_previous else ()
         if self.signing_key:
-            return self.signing_key.encode()
-        # Without a configured key, links still must not be guessable: derive one from the
-        # app secret, or (anonymous, loopback only) from the database URL.
-        seed = self.app_password or self.database_url
-        return hashlib.sha256(b"netpuls-links:" + seed.encode()).digest()
+            return self.signing_key.encode(), previous
+        if not self.anonymous:
+            raise ValueError("NETPULS_SIGNING_KEY is not set")
+        return _process_key(), previous
+
+    def production_problems(self) -> list[str]:
+        """What keeps a bot with an app id from being safe to serve, each naming its setting."""
+        if self.anonymous:
+            return []
+        problems = []
+        if len(self.signing_key.encode()) < MIN_SIGNING_KEY_BYTES:
+            problems.append(_short_key("NETPULS_SIGNING_KEY"))
+        if self.signing_key_previous and len(self.signing_key_previous.encode()) < (
+            MIN_SIGNING_KEY_BYTES
+        ):
+            problems.append(_short_key("NETPULS_SIGNING_KEY_PREVIOUS"))
+        if not is_public_https(self.public_base_url):
+            problems.append(
+                f"PUBLIC_BASE_URL must be the bot's public https address, not loopback, when "
+                f"MicrosoftAppId is set (the links on cards point there); it is "
+                f"{self.public_base_url!r}"
+            )
+        return problems
 
     def host_is_loopback(self) -> bool:
         """Whether HOST names only this machine."""
@@ -220,3 +266,36 @@ class Settings(BaseSettings):
             rest = self.database_url[len(prefix) :]
             return None if rest in ("", ":memory:") else Path(rest)
         return None
+
+
+def is_public_https(url: str) -> bool:
+    """An https URL whose host is a name or address other than this machine's."""
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").rstrip(".").lower()
+    except ValueError:  # e.g. an unbalanced [ in the address
+        return False
+    if parts.scheme != "https" or not host:
+        return False
+    if host == "localhost" or host.endswith(".localhost"):  # RFC 6761: always loopback
+        return False
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return True
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
+    return not (address.is_loopback or address.is_unspecified)
+
+
+def _short_key(name: str) -> str:
+    return (
+        f"{name} must be a random secret of at least {MIN_SIGNING_KEY_BYTES} bytes when "
+        f"MicrosoftAppId is set (it signs the links on cards; `openssl rand -base64 48` makes one)"
+    )
+
+
+@functools.cache
+def _process_key() -> bytes:
+    """One random link key per process, made when first asked for (not at import)."""
+    return secrets.token_bytes(MIN_SIGNING_KEY_BYTES)

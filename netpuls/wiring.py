@@ -66,7 +66,8 @@ def build_bot(
     clock: Clock,
 ) -> NetpulsBot:
     """The activity handler with its card actions, notifier and signed links."""
-    links = Links(settings.public_base_url, settings.link_key())
+    key, previous = settings.link_keys()
+    links = Links(settings.public_base_url, key, previous)
     background = Background()
     app[BACKGROUND] = background
     meetings = MeetingActions(uow, clock, notifier, links, background)

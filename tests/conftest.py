@@ -152,6 +152,11 @@ async def graph_connection(
 
 
 APP_ID = "11111111-2222-3333-4444-555555555555"
+# A bot with an app id starts only with a signing key and a public https address for its links.
+PRODUCTION_LINKS = {
+    "signing_key": "test-only-signing-key-of-32-bytes",
+    "public_base_url": "https://netpuls.example.org",
+}
 
 
 @pytest.fixture
@@ -167,6 +172,7 @@ async def secured_bot(
         app_id=APP_ID,
         app_password="secret",
         **issuer_settings(issuer),
+        **PRODUCTION_LINKS,
     )
     return await aiohttp_client(create_app(settings, clock=clock))
 

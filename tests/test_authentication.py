@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from bot.teams.endpoint import ADAPTER
 from netpuls.app import create_app
 from netpuls.settings import Settings
-from tests.conftest import APP_ID, FixedClock, issuer_settings
+from tests.conftest import APP_ID, PRODUCTION_LINKS, FixedClock, issuer_settings
 from tests.support import activities as act
 from tests.support.fake_connector import FakeConnector
 from tests.support.token_issuer import MSI_HEADER, TokenIssuer
@@ -55,6 +55,7 @@ def start(
     async def started(**registration: Any) -> TestClient[Any, Any]:
         values = {
             **issuer_settings(issuer),
+            **PRODUCTION_LINKS,
             "app_id": APP_ID,
             "app_password": "secret",
             **registration,

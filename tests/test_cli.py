@@ -65,6 +65,26 @@ def test_without_a_subcommand_it_prints_help(db: Path) -> None:
     assert result.returncode == 2 and "serve" in result.stdout
 
 
+# The publisher every app package names (manifest.json's developer section).
+PUBLISHER = {
+    "NETPULS_DEVELOPER_NAME": "Kommunernes IT",
+    "NETPULS_WEBSITE_URL": "https://it.example.org/netpuls",
+    "NETPULS_PRIVACY_URL": "https://it.example.org/netpuls/privacy",
+    "NETPULS_TERMS_URL": "https://it.example.org/netpuls/terms",
+}
+
+
+def test_the_app_package_is_refused_without_its_publisher_naming_each_setting(
+    db: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "app.zip"
+    given = {**PUBLISHER, "NETPULS_PRIVACY_URL": "", "NETPULS_TERMS_URL": ""}
+    result = netpuls("manifest", "build", "--out", str(out), db=db, MicrosoftAppId=APP, **given)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "NETPULS_PRIVACY_URL, NETPULS_TERMS_URL" in result.stderr
+    assert "NETPULS_DEVELOPER_NAME" not in result.stderr and not out.exists()
+
+
 def test_the_app_package_builds_from_the_real_command_registry(db: Path, tmp_path: Path) -> None:
     if not (ROOT / "node_modules" / "@microsoft" / "app-manifest").is_dir():
         if os.environ.get("NETPULS_REQUIRE_PLAYGROUND") == "1":
@@ -78,6 +98,7 @@ def test_the_app_package_builds_from_the_real_command_registry(db: Path, tmp_pat
         str(out),
         db=db,
         MicrosoftAppId="11111111-2222-3333-4444-555555555555",
+        **PUBLISHER,
     )
     assert result.returncode == 0, result.stderr
     import json
@@ -105,6 +126,7 @@ def test_every_localized_menu_title_is_a_name_the_bot_answers_to(db: Path, tmp_p
         str(out),
         db=db,
         MicrosoftAppId="11111111-2222-3333-4444-555555555555",
+        **PUBLISHER,
     )
     registry = default_registry()
     for language in ("da", "sv"):

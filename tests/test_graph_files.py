@@ -160,7 +160,6 @@ def test_the_manifest_asks_for_the_resource_specific_consent_filing_needs() -> N
     rsc = manifest["authorization"]["permissions"]["resourceSpecific"]
     assert {(p["name"], p["type"]) for p in rsc} == {
         ("ChannelMessage.Read.Group", "Application"),
-        ("TeamSettings.Read.Group", "Application"),
         ("TeamMember.Read.Group", "Application"),  # roster sync: GET /teams/{id}/members
     }
     assert manifest["webApplicationInfo"]["id"] == "{{BOT_APP_ID}}"

@@ -21,6 +21,7 @@ from netpuls.manifest import (
     DEFAULT_TEMPLATE_DIR,
     CommandInfo,
     ManifestError,
+    Publisher,
     ValidatorUnavailableError,
     build_manifest,
     validate_package,
@@ -29,6 +30,12 @@ from netpuls.manifest import (
 REPO = Path(__file__).resolve().parents[1]
 NPM_SCHEMA_ROOT = REPO / "node_modules/@microsoft/app-manifest/build/json-schemas/teams"
 APP_ID = "3f2504e0-4f89-11d3-9a0c-0305e82c3301"
+PUBLISHER = Publisher(
+    "Kommunernes IT",
+    "https://it.example.org/netpuls",
+    "https://it.example.org/netpuls/privacy",
+    "https://it.example.org/netpuls/terms",
+)
 ZIP_FILES = {"manifest.json", "color.png", "outline.png", "da.json", "sv.json"}
 
 
@@ -89,14 +96,16 @@ def _decode_png(data: bytes) -> tuple[int, int, list[tuple[int, ...]]]:
 
 
 def test_package_holds_manifest_icons_and_translations_at_the_zip_root(tmp_path: Path) -> None:
-    target = build_manifest(APP_ID, DEFAULT_COMMANDS, tmp_path)
+    target = build_manifest(APP_ID, DEFAULT_COMMANDS, tmp_path, publisher=PUBLISHER)
 
     assert target == tmp_path / "netpuls.zip"
     assert set(_read_zip(target)) == ZIP_FILES
 
 
 def test_built_manifest_validates_against_the_schema_of_its_version(tmp_path: Path) -> None:
-    files = _read_zip(build_manifest(APP_ID, DEFAULT_COMMANDS, tmp_path / "app.zip"))
+    files = _read_zip(
+        build_manifest(APP_ID, DEFAULT_COMMANDS, tmp_path / "app.zip", publisher=PUBLISHER)
+    )
     manifest = _json(files["manifest.json"])
     localizations = {name: _json(files[name]) for name in ("da.json", "sv.json")}
     icons = {name: files[name] for name in ("color.png", "outline.png")}
@@ -141,7 +150,7 @@ def test_app_id_that_is_not_a_guid_is_refused(app_id: str, tmp_path: Path) -> No
     out = tmp_path / "app.zip"
 
     with pytest.raises(ValueError, match="GUID"):
-        build_manifest(app_id, DEFAULT_COMMANDS, out)
+        build_manifest(app_id, DEFAULT_COMMANDS, out, publisher=PUBLISHER)
     assert not out.exists()
 
 
@@ -152,7 +161,7 @@ def test_command_title_over_the_schema_limit_is_rejected_naming_the_field(tmp_pa
     out = tmp_path / "app.zip"
 
     with pytest.raises(ManifestError) as caught:
-        build_manifest(APP_ID, commands, out)
+        build_manifest(APP_ID, commands, out, publisher=PUBLISHER)
 
     field = "$.bots[0].commandLists[0].commands[0].title"
     assert field in str(caught.value)
@@ -168,7 +177,7 @@ def test_command_lists_hold_exactly_the_given_commands_for_every_scope(tmp_path:
         CommandInfo("next", "next", "Show the next meeting."),
         CommandInfo("cases", "cases", "List the problem statements for the next meeting."),
     ]
-    files = _read_zip(build_manifest(APP_ID, commands, tmp_path / "app.zip"))
+    files = _read_zip(build_manifest(APP_ID, commands, tmp_path / "app.zip", publisher=PUBLISHER))
     bot = _json(files["manifest.json"])["bots"][0]
 
     expected = [{"title": c.title_en, "description": c.description_en} for c in commands]
@@ -189,7 +198,7 @@ def test_translations_follow_the_commands_and_unknown_ones_stay_english(tmp_path
         CommandInfo("help", "help", "Help."),
         CommandInfo("cases", "cases", "List cases."),
     ]
-    files = _read_zip(build_manifest(APP_ID, commands, tmp_path / "app.zip"))
+    files = _read_zip(build_manifest(APP_ID, commands, tmp_path / "app.zip", publisher=PUBLISHER))
     da, sv = _json(files["da.json"]), _json(files["sv.json"])
 
     for i in range(3):
@@ -214,7 +223,13 @@ def test_length_limit_written_beside_a_ref_in_the_localization_schema_is_enforce
     da_file.write_text(json.dumps(da, ensure_ascii=False), encoding="utf-8")
 
     with pytest.raises(ManifestError) as caught:
-        build_manifest(APP_ID, DEFAULT_COMMANDS, tmp_path / "a.zip", template_dir=template_dir)
+        build_manifest(
+            APP_ID,
+            DEFAULT_COMMANDS,
+            tmp_path / "a.zip",
+            template_dir=template_dir,
+            publisher=PUBLISHER,
+        )
 
     assert [(i.file, i.path) for i in caught.value.issues] == [("da.json", "$['name.short']")]
 
@@ -231,7 +246,13 @@ def test_schema_reference_outside_the_schema_root_is_reported_not_fetched(
     schema_file.write_text(json.dumps(schema), encoding="utf-8")
 
     with pytest.raises(ManifestError, match=r"not available offline.*example\.invalid"):
-        build_manifest(APP_ID, DEFAULT_COMMANDS, tmp_path / "a.zip", schema_root=local_root)
+        build_manifest(
+            APP_ID,
+            DEFAULT_COMMANDS,
+            tmp_path / "a.zip",
+            schema_root=local_root,
+            publisher=PUBLISHER,
+        )
 
 
 def test_a_schema_url_on_another_host_is_not_fetched_the_shipped_schema_decides(
@@ -245,7 +266,13 @@ def test_a_schema_url_on_another_host_is_not_fetched_the_shipped_schema_decides(
     manifest_file.write_text(json.dumps(manifest), encoding="utf-8")
 
     with pytest.raises(ManifestError) as caught:
-        build_manifest(APP_ID, DEFAULT_COMMANDS, tmp_path / "a.zip", template_dir=template_dir)
+        build_manifest(
+            APP_ID,
+            DEFAULT_COMMANDS,
+            tmp_path / "a.zip",
+            template_dir=template_dir,
+            publisher=PUBLISHER,
+        )
 
     assert [(i.file, i.path) for i in caught.value.issues] == [
         ("manifest.json", "$.developer.name")
@@ -259,12 +286,14 @@ def test_without_node_the_build_stops_and_says_what_is_missing(
     out = tmp_path / "a.zip"
 
     with pytest.raises(ValidatorUnavailableError, match=r"node .*@microsoft/app-manifest"):
-        build_manifest(APP_ID, DEFAULT_COMMANDS, out)
+        build_manifest(APP_ID, DEFAULT_COMMANDS, out, publisher=PUBLISHER)
     assert not out.exists()
 
 
 def test_icons_have_teams_sizes_and_the_outline_is_white_on_transparent(tmp_path: Path) -> None:
-    files = _read_zip(build_manifest(APP_ID, DEFAULT_COMMANDS, tmp_path / "a.zip"))
+    files = _read_zip(
+        build_manifest(APP_ID, DEFAULT_COMMANDS, tmp_path / "a.zip", publisher=PUBLISHER)
+    )
 
     width, height, color = _decode_png(files["color.png"])
     assert (width, height) == (192, 192)
@@ -281,11 +310,67 @@ def test_icon_of_the_wrong_size_is_rejected(tmp_path: Path, template_dir: Path) 
     shutil.copyfile(template_dir / "color.png", template_dir / "outline.png")
 
     with pytest.raises(ManifestError, match=r"outline\.png: \$\.icons\.outline: must be 32x32"):
-        build_manifest(APP_ID, DEFAULT_COMMANDS, tmp_path / "a.zip", template_dir=template_dir)
+        build_manifest(
+            APP_ID,
+            DEFAULT_COMMANDS,
+            tmp_path / "a.zip",
+            template_dir=template_dir,
+            publisher=PUBLISHER,
+        )
 
 
 def test_same_input_builds_a_byte_identical_zip(tmp_path: Path) -> None:
-    first = build_manifest(APP_ID, DEFAULT_COMMANDS, tmp_path / "1.zip")
-    second = build_manifest(APP_ID, DEFAULT_COMMANDS, tmp_path / "2.zip")
+    first = build_manifest(APP_ID, DEFAULT_COMMANDS, tmp_path / "1.zip", publisher=PUBLISHER)
+    second = build_manifest(APP_ID, DEFAULT_COMMANDS, tmp_path / "2.zip", publisher=PUBLISHER)
 
     assert first.read_bytes() == second.read_bytes()
+
+
+def test_the_developer_section_names_the_publisher_given(tmp_path: Path) -> None:
+    files = _read_zip(
+        build_manifest(APP_ID, DEFAULT_COMMANDS, tmp_path / "a.zip", publisher=PUBLISHER)
+    )
+
+    assert _json(files["manifest.json"])["developer"] == {
+        "name": "Kommunernes IT",
+        "websiteUrl": "https://it.example.org/netpuls",
+        "privacyUrl": "https://it.example.org/netpuls/privacy",
+        "termsOfUseUrl": "https://it.example.org/netpuls/terms",
+    }
+
+
+def test_the_template_names_no_publisher_of_its_own() -> None:
+    text = (DEFAULT_TEMPLATE_DIR / "manifest.json").read_text(encoding="utf-8")
+    developer = json.loads(text)["developer"]
+
+    assert all(value.startswith("{{") for value in developer.values())
+    assert "example.org" not in text
+
+
+@pytest.mark.parametrize("blank", ["name", "website_url", "privacy_url", "terms_url"])
+def test_a_publisher_without_a_name_or_a_page_is_refused(blank: str) -> None:
+    given = {
+        "name": "Kommunernes IT",
+        "website_url": "https://it.example.org",
+        "privacy_url": "https://it.example.org/privacy",
+        "terms_url": "https://it.example.org/terms",
+    }
+
+    with pytest.raises(ValueError, match=blank):
+        Publisher(**{**given, blank: " "})
+
+
+def test_the_app_asks_team_owners_only_for_the_consent_it_uses(tmp_path: Path) -> None:
+    # Graph reads channel messages (graph/messages.py) and the team's members (graph/members.py);
+    # nothing reads the team's settings.
+    files = _read_zip(
+        build_manifest(APP_ID, DEFAULT_COMMANDS, tmp_path / "a.zip", publisher=PUBLISHER)
+    )
+    manifest = _json(files["manifest.json"])
+
+    granted = manifest["authorization"]["permissions"]["resourceSpecific"]
+    assert sorted((p["name"], p["type"]) for p in granted) == [
+        ("ChannelMessage.Read.Group", "Application"),
+        ("TeamMember.Read.Group", "Application"),
+    ]
+    assert manifest["webApplicationInfo"] == {"id": APP_ID, "resource": f"api://botid-{APP_ID}"}

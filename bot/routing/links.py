@@ -1,35 +1,53 @@
-"""Signed, expiring links for files the bot serves (calendar entries, attendee exports)."""
+"""Signed, expiring links for files the bot serves (calendar entries, attendee exports).
+
+Every link is made and checked here: the file routes call `Links.verify` and nothing else.
+New links are signed with the current key; a link signed with the previous key (the one
+before a rotation) stays valid until it expires.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from urllib.parse import urlencode
 
 from domain.numbers import small_number
 
+EXPIRES, SIGNATURE = "exp", "sig"  # the query parameters a signed link carries
+
 
 class Links:
     """Makes and checks links like /calendar/<network>/<n>.ics?exp=..&sig=.."""
 
-    def __init__(self, base_url: str, key: bytes) -> None:
+    def __init__(self, base_url: str, key: bytes, previous: Iterable[bytes] = ()) -> None:
         self._base = base_url.rstrip("/")
         self._key = key
+        self._keys = (key, *previous)  # the ones a link may have been signed with
 
-    def _signature(self, path: str, expires: int) -> str:
+    @staticmethod
+    def _signature(key: bytes, path: str, expires: int) -> str:
         message = f"{path}\n{expires}".encode()
-        return hmac.new(self._key, message, hashlib.sha256).hexdigest()[:32]
+        return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
 
     def make(self, path: str, expires: datetime) -> str:
-        """A full URL to `path`, valid until `expires`."""
+        """A full URL to `path`, valid until `expires`, signed with the current key."""
         stamp = int(expires.timestamp())
-        query = urlencode({"exp": stamp, "sig": self._signature(path, stamp)})
+        query = urlencode({EXPIRES: stamp, SIGNATURE: self._signature(self._key, path, stamp)})
         return f"{self._base}{path}?{query}"
 
     def valid(self, path: str, expires: str, signature: str, now: datetime) -> bool:
-        """Whether a link's signature matches and it has not expired."""
+        """Whether a link has not expired and one of the keys signed it."""
         until = small_number(expires, digits=12)  # seconds since 1970: 10 digits until 2286
         if until is None or until < now.timestamp():
             return False
-        return hmac.compare_digest(self._signature(path, until), signature)
+        # Every key is compared, so the time taken does not tell which one matched.
+        matches = [
+            hmac.compare_digest(self._signature(key, path, until), signature) for key in self._keys
+        ]
+        return any(matches)
+
+    def verify(self, path: str, query: Mapping[str, str], now: datetime) -> bool:
+        """Whether a request for `path` with this query string carries a valid link."""
+        return self.valid(path, query.get(EXPIRES, ""), query.get(SIGNATURE, ""), now)

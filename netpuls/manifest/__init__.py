@@ -1,9 +1,9 @@
 """The Teams app package: manifest.json, icons and localization files, validated and zipped.
 
 The template lives in the repository's ``manifest/`` directory. ``build_manifest`` fills in
-the bot's app id and command lists (template.py), validates every JSON file with
-Microsoft's own npm package ``@microsoft/app-manifest`` against the schemas it ships
-(schema.py, through node), checks what the schemas cannot (checks.py: icons, placeholders,
+the bot's app id, its publisher and its command lists (template.py), validates every JSON
+file with Microsoft's own npm package ``@microsoft/app-manifest`` against the schemas it
+ships (schema.py, through node), checks what the schemas cannot (checks.py: icons, placeholders,
 duplicate commands) and writes a reproducible zip (package.py).
 """
 
@@ -17,6 +17,7 @@ from netpuls.manifest.template import (
     DEFAULT_TEMPLATE_DIR,
     PLACEHOLDER_APP_ID,
     CommandInfo,
+    Publisher,
 )
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "PLACEHOLDER_APP_ID",
     "CommandInfo",
     "ManifestError",
+    "Publisher",
     "SchemaIssue",
     "ValidatorUnavailableError",
     "build_manifest",

@@ -25,6 +25,7 @@ from netpuls.manifest.template import (
     DEFAULT_TEMPLATE_DIR,
     PLACEHOLDER_APP_ID,
     CommandInfo,
+    Publisher,
     fill_placeholders,
     localization_files,
     with_commands,
@@ -39,10 +40,14 @@ def build_manifest(
     commands: Sequence[CommandInfo],
     out: Path,
     *,
+    publisher: Publisher,
     template_dir: Path = DEFAULT_TEMPLATE_DIR,
     schema_root: Path | None = None,
 ) -> Path:
     """Fill, validate and zip the Teams app package; return the zip's path.
+
+    ``publisher`` names who publishes the app (manifest.json's developer section): each
+    deployment's own, never a placeholder in the repository.
 
     ``schema_root`` replaces the schemas that @microsoft/app-manifest ships (a directory
     holding ``v1.NN/``); by default the package's own are used.
@@ -53,7 +58,7 @@ def build_manifest(
             f"(the bot's Microsoft App ID), got {app_id!r}"
         )
     template = _read_json(template_dir / "manifest.json")
-    manifest = fill_placeholders(template, {PLACEHOLDER_APP_ID: app_id})
+    manifest = fill_placeholders(template, {PLACEHOLDER_APP_ID: app_id, **publisher.placeholders()})
     languages = {file: _read_json(template_dir / file) for file in localization_files(manifest)}
     manifest, languages = with_commands(manifest, languages, commands)
 

@@ -10,6 +10,10 @@ from pathlib import Path
 from typing import Any
 
 PLACEHOLDER_APP_ID = "{{BOT_APP_ID}}"
+PLACEHOLDER_DEVELOPER_NAME = "{{DEVELOPER_NAME}}"
+PLACEHOLDER_WEBSITE_URL = "{{WEBSITE_URL}}"
+PLACEHOLDER_PRIVACY_URL = "{{PRIVACY_URL}}"
+PLACEHOLDER_TERMS_URL = "{{TERMS_URL}}"
 DEFAULT_TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "manifest"
 _COMMAND_KEY = re.compile(r"bots\[0\]\.commandLists\[(\d+)\]\.commands\[(\d+)\]\.(\w+)")
 
@@ -30,6 +34,30 @@ class CommandInfo:
     def __post_init__(self) -> None:
         if not self.name.strip() or not self.title_en.strip():
             raise ValueError(f"command name and title must not be empty: {self!r}")
+
+
+@dataclass(frozen=True)
+class Publisher:
+    """Who publishes the app: manifest.json's developer name and its three pages."""
+
+    name: str
+    website_url: str
+    privacy_url: str
+    terms_url: str
+
+    def __post_init__(self) -> None:
+        blank = [field for field, value in vars(self).items() if not value.strip()]
+        if blank:
+            raise ValueError(f"the app package needs the publisher's {', '.join(blank)}")
+
+    def placeholders(self) -> dict[str, str]:
+        """The template's developer placeholders, filled."""
+        return {
+            PLACEHOLDER_DEVELOPER_NAME: self.name,
+            PLACEHOLDER_WEBSITE_URL: self.website_url,
+            PLACEHOLDER_PRIVACY_URL: self.privacy_url,
+            PLACEHOLDER_TERMS_URL: self.terms_url,
+        }
 
 
 DEFAULT_COMMANDS: tuple[CommandInfo, ...] = (

@@ -38,10 +38,7 @@ class EngagementFiles:
 
     async def download(self, request: web.Request) -> web.StreamResponse:
         """The CSV; the link's signature is checked first."""
-        query = request.query
-        if not self._links.valid(
-            request.path, query.get("exp", ""), query.get("sig", ""), self._clock.now()
-        ):
+        if not self._links.verify(request.path, request.query, self._clock.now()):
             raise web.HTTPForbidden(text="This link is not valid or has expired.")
         slug = request.match_info["slug"]
         try:

@@ -25,10 +25,7 @@ class FileRoutes:
         self._links = links
 
     async def _state(self, request: web.Request) -> rsvp.MeetingState:
-        query = request.query
-        if not self._links.valid(
-            request.path, query.get("exp", ""), query.get("sig", ""), self._clock.now()
-        ):
+        if not self._links.verify(request.path, request.query, self._clock.now()):
             raise web.HTTPForbidden(text="This link is not valid or has expired.")
         key = meeting_key(request.match_info["slug"], int(request.match_info["number"]))
         try:
@@ -55,10 +52,7 @@ class FileRoutes:
 
     async def network_calendar(self, request: web.Request) -> web.StreamResponse:
         """Every meeting of a network as one iCalendar file (the welcome card links it)."""
-        query = request.query
-        if not self._links.valid(
-            request.path, query.get("exp", ""), query.get("sig", ""), self._clock.now()
-        ):
+        if not self._links.verify(request.path, request.query, self._clock.now()):
             raise web.HTTPForbidden(text="This link is not valid or has expired.")
         found = await calendar_of(self._uow(), request.match_info["slug"])
         if found is None:

@@ -48,10 +48,7 @@ class ReportFiles:
 
     async def download(self, request: web.Request) -> web.StreamResponse:
         """The report in the network's language; the link's signature is checked first."""
-        query = request.query
-        if not self._links.valid(
-            request.path, query.get("exp", ""), query.get("sig", ""), self._clock.now()
-        ):
+        if not self._links.verify(request.path, request.query, self._clock.now()):
             raise web.HTTPForbidden(text="This link is not valid or has expired.")
         slug, fmt = request.match_info["slug"], request.match_info["fmt"]
         async with self._uow() as uow:
