@@ -307,7 +307,7 @@ class FakeGraph:
             return web.Response(status=404)
         data, chunked, content_type = found
         if not chunked:
-            return web.Response(body=data, content_type=content_type)
+            return web.Response(body=data, headers={"Content-Type": content_type})
         response = web.StreamResponse(headers={"Content-Type": content_type})
         response.enable_chunked_encoding()
         await response.prepare(request)
