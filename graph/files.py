@@ -146,6 +146,8 @@ class GraphFiles:
                 declared = response.headers.get("Content-Length", "")
                 if declared.isdigit() and int(declared) > limit:
                     raise TooLarge(limit)  # refused before a byte is read
+                media = response.headers.get("Content-Type", "")
+                content.media_type = media.partition(";")[0].strip().lower()
                 async for piece in response.aiter_bytes():
                     content.write(piece)
         except httpx.HTTPError as exc:

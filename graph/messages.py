@@ -10,7 +10,7 @@ from msgraph.generated.models.item_reference import ItemReference
 
 from graph.client import GraphConnection, call
 from graph.files import CONFLICT, _file
-from services.graph_port import DriveFile, DriveFolder
+from services.graph_port import DriveFile, DriveFolder, GraphFailure
 from services.material_ports import ChannelPost, PostedFile
 
 # A file posted in a channel is an attachment of this type; its body holds only a stub.
@@ -29,7 +29,11 @@ class GraphChannelFiles:
         self._graph = connection
 
     async def posted_files(self, post: ChannelPost) -> list[PostedFile]:
-        """The 'reference' attachments of a channel message or reply (ChannelMessage.Read.Group)."""
+        """The 'reference' attachments of a channel message or reply (ChannelMessage.Read.Group).
+
+        Graph's {team-id} is the team's Microsoft 365 group id, not the Teams thread id."""
+        if not post.team_id:
+            raise GraphFailure(400, "teamGroupUnknown", "the team's group id is not known")
         channel = self._graph.client.teams.by_team_id(post.team_id).channels.by_channel_id(
             post.channel_id
         )

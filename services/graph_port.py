@@ -59,6 +59,7 @@ class Content:
         self._file: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115
         self._hash = hashlib.sha256()
         self.size = 0
+        self.media_type = ""  # the download's Content-Type, without parameters
 
     def write(self, data: bytes) -> None:
         """Append bytes; raise TooLarge as soon as the limit is passed."""

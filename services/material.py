@@ -191,6 +191,17 @@ async def file_material(
         raise rules.too_large(plan.file_name) from None
     except GraphFailure as exc:
         raise _failed(plan, exc) from exc
+    if _a_web_page(content, plan.file_name):
+        content.close()
+        log.info("download of %s for %s was a web page", plan.file_name, plan.network.slug)
+        raise FilingFailed(
+            N_(
+                "{name} reached me as a web page, not as the file itself (the Teams app on "
+                "iPhone and iPad sometimes sends a sharing link). Nothing was filed: please send "
+                "it from Teams on a computer or in a browser, or post it in the channel."
+            ),
+            name=plan.file_name,
+        )
     slug = plan.network.slug
     try:
         async with uow:
@@ -214,6 +225,13 @@ async def file_material(
     recorded = saved or material
     meeting = await _meeting_of(uow, slug, recorded) if duplicate else plan.meeting
     return Filed(recorded, plan.network, meeting, duplicate=duplicate)
+
+
+def _a_web_page(content: Content, file_name: str) -> bool:
+    """A download that answered with an HTML page for a file that is no HTML file: a sharing
+    page (Teams for iOS may hand one over as downloadUrl), not the file's bytes."""
+    html = content.media_type in ("text/html", "application/xhtml+xml")
+    return html and not file_name.lower().endswith((".html", ".htm"))
 
 
 async def _meeting_of(uow: UnitOfWork, slug: str, recorded: Material) -> Meeting | None:

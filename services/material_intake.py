@@ -4,6 +4,7 @@ channel (read through Graph), and the question which meeting an item is for when
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,7 +21,7 @@ from domain.material import (
     split_meeting_number,
     themes_in,
 )
-from domain.model import Meeting, MeetingStatus, Network, Person
+from domain.model import Meeting, MeetingStatus, Network, Person, channel_conversation_id
 from domain.numbers import small_number
 from services.graph_port import DriveFile, GraphFailure, GraphPort
 from services.material import (
@@ -120,11 +121,23 @@ async def record_channel_files(
     """Files posted in the channel: read the message through Graph and record what it refers to.
 
     The files are in the channel's folder already (people put them there); nothing is uploaded.
+    Graph names the team by its Microsoft 365 group id, which Teams' channel messages do not
+    carry: without it in `post`, it is read from the stored conversation reference.
     """
     async with uow:
         network, person = await member(uow, conversation_id, actor, directory)
         meetings = await uow.networks.meetings(network.slug)
+        group = post.team_id or await team_group_id(uow, conversation_id)
         await uow.commit()
+    if not group:
+        log.info("channel message %s: the team's group id is not known yet", post.message_id)
+        raise FilingFailed(
+            N_(
+                "I could not read the files of that message yet: I do not know this team's "
+                "Microsoft 365 group. Please post them again in a few minutes."
+            )
+        )
+    post = dataclasses.replace(post, team_id=group)
     try:
         posted = await files.posted_files(post)
         items = [(p, await files.item_by_url(p.url)) for p in posted]
@@ -157,6 +170,16 @@ async def record_channel_files(
         await uow.commit()
     ask = meeting_candidates(meetings, network, now, number) if new else ()
     return Recorded(network, person, meeting, tuple(new), tuple(known), ask)
+
+
+async def team_group_id(uow: UnitOfWork, conversation_id: str) -> str | None:
+    """The team's Microsoft 365 group id (aadGroupId) as stored for this channel, or for the
+    team's General channel, whose conversation id is the team id."""
+    ref = await uow.conversations.get(channel_conversation_id(conversation_id))
+    if ref is not None and ref.team_aad_group_id:
+        return ref.team_aad_group_id
+    team = await uow.conversations.get(ref.team_id) if ref is not None and ref.team_id else None
+    return team.team_aad_group_id if team is not None else None
 
 
 def _posted(

@@ -59,7 +59,9 @@ class MaterialRepository(Protocol):
 class ChannelPost:
     """A message in a channel, by the Graph ids: a top-level post, or a reply to one."""
 
-    team_id: str  # the team's Microsoft 365 group id
+    # The team's Microsoft 365 group id (aadGroupId): Graph's {team-id}. None when the activity
+    # did not carry it (Teams' channel messages do not); the stored reference has it.
+    team_id: str | None
     channel_id: str
     message_id: str
     reply_id: str | None = None

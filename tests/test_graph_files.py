@@ -149,6 +149,19 @@ async def test_a_download_stops_beyond_the_limit_and_sends_no_token(
     assert fake.download_auth == [False, False]
 
 
+@pytest.mark.parametrize("chunked", [False, True])
+async def test_a_download_tells_its_media_type_without_parameters(
+    files: GraphFiles, graph_api: tuple[FakeGraph, str], chunked: bool
+) -> None:
+    fake, url = graph_api
+    page = fake.offer_download(b"<html></html>", chunked=chunked, content_type="Text/HTML; a=b")
+    got = await files.download(url + page, MIB)
+    got.close()
+    pdf = await files.download(url + fake.offer_download(b"%PDF", chunked=chunked), MIB)
+    pdf.close()
+    assert (got.media_type, pdf.media_type) == ("text/html", "application/octet-stream")
+
+
 async def test_only_https_download_urls_are_fetched(files: GraphFiles) -> None:
     with pytest.raises(GraphFailure) as raised:
         await files.download("http://127.0.0.1:9/download/x", MIB)

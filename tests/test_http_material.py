@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from netpuls.wiring import BACKGROUND, GRAPH_TIMERS
 from storage.material import MaterialRow
+from tests import contracts
 from tests.support import activities as act
 from tests.support.bot_app import BotStarter, graph_settings
 from tests.support.graph_server import Failure, FakeGraph
@@ -150,6 +151,35 @@ async def test_a_refused_file_gets_a_reason_and_nothing_is_uploaded(
     graph, graph_url = graph_api
     await post(bot, file_message(url, graph_url, graph, name, os.urandom(size)))
     assert expected in "\n".join(fake.texts())
+    assert graph.files() == {} and not graph.sessions and await records(uow_factory) == 0
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [
+        ("en-US", "file_example.txt reached me as a web page, not as the file itself"),
+        ("da-DK", "file_example.txt kom frem til mig som en webside, ikke som selve filen"),
+        ("sv-SE", "file_example.txt kom fram till mig som en webbsida, inte som själva filen"),
+    ],
+)
+async def test_a_download_that_is_a_web_page_is_refused_in_the_senders_language(
+    bot: Any,
+    connector: Any,
+    graph_api: tuple[FakeGraph, str],
+    uow_factory: Any,
+    locale: str,
+    expected: str,
+) -> None:
+    fake, url = connector
+    graph, graph_url = graph_api
+    # The documented personal file, whose downloadUrl answers with a sharing page (Teams for
+    # iOS has been seen to send such a link).
+    activity = contracts.load("teams", "message-personal-file", serviceUrl=url, locale=locale)
+    page = b"<!DOCTYPE html><html><head><title>file_example.txt</title></head></html>"
+    download = graph.offer_download(page, content_type="text/html; charset=utf-8")
+    activity["attachments"][0]["content"]["downloadUrl"] = graph_url + download
+    await post(bot, activity)
+    assert expected in fake.texts()[-1]
     assert graph.files() == {} and not graph.sessions and await records(uow_factory) == 0
 
 

@@ -14,6 +14,7 @@ from aiohttp.test_utils import TestClient
 
 from domain.material import MaterialKind
 from netpuls.wiring import BACKGROUND
+from tests import contracts
 from tests.conftest import FixedClock
 from tests.support import activities as act
 from tests.support.graph_server import FakeGraph
@@ -86,6 +87,85 @@ async def test_a_file_posted_in_the_channel_is_read_through_graph_and_recorded(
     assert answer.conversation_id == f"{act.TEAM_ID};messageid={message_id}"  # in the thread
     assert "Recorded as material for Network meeting 1: Lokalplan 12" in answer.activity["text"]
     assert graph.files() == {"General/Lokalplan 12.pdf": b"pdf"}  # nothing uploaded or moved
+
+
+def teams_channel_message(
+    connector_url: str, message_id: str, *, channel: str = act.TEAM_ID, root: str | None = None
+) -> dict[str, Any]:
+    """A channel message as Teams documents it for a bot with RSC: only its HTML, no file,
+    and the team's id without its aadGroupId."""
+    activity = contracts.load("teams", "message-channel-file", serviceUrl=connector_url)
+    activity["id"] = message_id
+    activity["conversation"]["id"] = f"{channel};messageid={root or message_id}"
+    activity["channelData"]["channel"]["id"] = activity["channelData"]["teamsChannelId"] = channel
+    return activity
+
+
+async def test_a_channel_file_post_as_teams_sends_it_is_read_through_graph_and_recorded(
+    bot: TestClient[Any, Any],
+    connector: Any,
+    graph_api: tuple[FakeGraph, str],
+    uow_factory: Any,
+) -> None:
+    fake, url = connector
+    graph, _ = graph_api
+    item, message_id = post_in_channel(graph, "Lokalplan 12.pdf")
+    activity = teams_channel_message(url, message_id)
+    assert "aadGroupId" not in activity["channelData"]["team"]
+    assert "<attachment" not in str(activity["attachments"])
+    assert await post(bot, activity) in (200, 201)
+    (recorded,) = await everything(uow_factory)
+    assert (recorded.kind, recorded.file_name, recorded.drive_item_id) == (
+        MaterialKind.FILE,
+        "Lokalplan 12.pdf",
+        item.id,
+    )
+    # Graph was asked by the group id from the stored reference, not by the Teams thread id.
+    read = [c[1] for c in graph.calls if c[1].endswith(f"/messages/{message_id}")]
+    assert [path.split("/channels/")[0] for path in read] == [f"/v1.0/teams/{GROUP}"]
+    answer = fake.sent[-1]
+    assert answer.conversation_id == f"{act.TEAM_ID};messageid={message_id}"
+    # In the sender's language (the documented payload's locale is da-DK).
+    assert "Registreret som materiale til Netværksmøde 1: Lokalplan 12" in answer.activity["text"]
+
+
+async def test_a_channel_message_without_files_records_nothing_and_says_nothing(
+    bot: TestClient[Any, Any],
+    connector: Any,
+    graph_api: tuple[FakeGraph, str],
+    uow_factory: Any,
+) -> None:
+    fake, url = connector
+    graph, _ = graph_api
+    message_id = graph.channel_messages.post_files(
+        graph.drive, GROUP, act.TEAM_ID, [], text="Godmorgen"
+    )
+    activity = teams_channel_message(url, message_id)
+    activity["text"] = "Godmorgen"
+    activity["attachments"] = [{"contentType": "text/html", "content": "<p>Godmorgen</p>"}]
+    sent = len(fake.sent)
+    assert await post(bot, activity) in (200, 201)
+    assert await everything(uow_factory) == [] and len(fake.sent) == sent
+    assert any(c[1].endswith(f"/messages/{message_id}") and c[2] == 200 for c in graph.calls)
+
+
+async def test_a_file_post_before_the_teams_group_is_known_is_left_without_an_error(
+    bot: TestClient[Any, Any],
+    connector: Any,
+    graph_api: tuple[FakeGraph, str],
+    uow_factory: Any,
+) -> None:
+    fake, url = connector
+    graph, _ = graph_api
+    _, message_id = post_in_channel(graph, "Kort.pdf")
+    # Another team's channel: no event with its aadGroupId has been stored yet.
+    other = "19:other-team@thread.tacv2"
+    activity = teams_channel_message(url, message_id, channel=other)
+    activity["channelData"]["team"]["id"] = activity["channelData"]["teamsTeamId"] = other
+    sent, calls = len(fake.sent), len(graph.calls)
+    assert await post(bot, activity) in (200, 201)
+    assert await everything(uow_factory) == [] and len(fake.sent) == sent
+    assert not any("/messages/" in c[1] for c in graph.calls[calls:])
 
 
 async def test_a_file_in_a_reply_is_read_from_the_reply(

@@ -11,6 +11,7 @@ import pytest
 
 from domain.errors import InvalidInput, NotAllowed, NotFound
 from domain.material import MaterialKind, links_in
+from domain.model import ConversationKind, ConversationRef
 from services.graph_port import GraphFailure
 from services.material import FilingFailed, file_material, meeting_candidates
 from services.material_intake import reassign, record_channel_files, record_links
@@ -200,3 +201,57 @@ async def test_a_failed_move_keeps_the_record_where_it_was(
         )
     (kept,) = [m for _, m in material_state(store)]
     assert kept.meeting_number == 1 and kept.url == filed.material.url
+
+
+async def test_a_channel_post_without_the_group_id_is_read_by_the_stored_one(
+    uow: FakeUnitOfWork, clock: FixedClock, store: FakeStore
+) -> None:
+    files = FakeChannelFiles()
+    files.post(POST, ("Lokalplan.pdf", "01A"))
+    # Teams' channel messages name the team by its thread id only; the reference has the group.
+    unnamed = ChannelPost(None, CHANNEL, POST.message_id)
+    recorded = await record_channel_files(
+        uow, clock, files, f"{CHANNEL};messageid={POST.message_id}", ODENSE, ROSTER, unnamed, ""
+    )
+    assert [m.drive_item_id for m in recorded.items] == ["01A"]
+
+
+async def test_another_channel_of_the_team_reads_the_group_id_of_the_general_channel(
+    uow: FakeUnitOfWork, clock: FixedClock, store: FakeStore
+) -> None:
+    other = "19:planning@thread.tacv2"
+    await uow.conversations.save(
+        ConversationRef(
+            conversation_id=other,
+            kind=ConversationKind.CHANNEL,
+            service_url="http://127.0.0.1:9/",
+            channel_id="msteams",
+            team_id=CHANNEL,  # the General channel's id is the team's id
+            teams_channel_id=other,
+        )
+    )
+    files = FakeChannelFiles()
+    files.post(ChannelPost("group-1", other, "1700000000003"), ("Kort.png", "01B"))
+    recorded = await record_channel_files(
+        uow, clock, files, other, ODENSE, ROSTER, ChannelPost(None, other, "1700000000003"), ""
+    )
+    assert [m.drive_item_id for m in recorded.items] == ["01B"]
+
+
+async def test_a_channel_post_of_an_unknown_group_is_refused_before_graph_is_asked(
+    uow: FakeUnitOfWork, clock: FixedClock, store: FakeStore
+) -> None:
+    files = FakeChannelFiles()
+    files.fail_with = GraphFailure(500, "shouldNotBeAsked", "")
+    with pytest.raises(FilingFailed) as refused:
+        await record_channel_files(
+            uow,
+            clock,
+            files,
+            "19:unknown@thread.tacv2",
+            ODENSE,
+            ROSTER,
+            ChannelPost(None, "19:unknown@thread.tacv2", "1700000000004"),
+            "",
+        )
+    assert "Microsoft 365 group" in refused.value.msgid and material_state(store) == []

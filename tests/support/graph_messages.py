@@ -3,7 +3,8 @@
 - ``GET /teams/{team}/channels/{channel}/messages/{id}`` and
   ``GET .../messages/{id}/replies/{reply}``: a chatMessage; a file posted in the channel is an
   attachment ``{"id", "contentType": "reference", "contentUrl", "name"}`` whose id the HTML
-  body names in ``<attachment id="...">``.
+  body names in ``<attachment id="...">`` (tests/contracts/graph/channel-message-with-file).
+  ``{team}`` is the team's Microsoft 365 group id; any other id is not found.
 - ``GET /shares/{shareId}/driveItem``: the driveItem behind a sharing URL; the id is ``u!``
   and the URL in unpadded base64url ("Encoding sharing URLs").
 - ``PATCH /drives/{drive}/items/{id}`` with ``parentReference.id``: move an item, honouring
@@ -18,10 +19,11 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from aiohttp import web
 
+from tests import contracts
 from tests.support.graph_drive import Drive, DriveError, Item
 
 MESSAGE = re.compile(
@@ -64,32 +66,21 @@ class ChannelMessages:
             for item in files
         ]
         stubs = "".join(f'<attachment id="{a["id"]}"></attachment>' for a in attachments)
-        self.messages[(team, channel, parent or message_id, message_id if parent else None)] = {
-            "id": message_id,
-            "replyToId": parent,
-            "etag": message_id,
-            "messageType": "message",
-            "createdDateTime": "2024-03-05T09:00:00.000Z",
-            "lastModifiedDateTime": "2024-03-05T09:00:00.000Z",
-            "deletedDateTime": None,
-            "subject": None,
-            "importance": "normal",
-            "locale": "en-us",
-            "from": {
-                "application": None,
-                "device": None,
-                "user": {
-                    "id": "8ea0e38b-efb3-4757-924a-5f94061cf8c2",
-                    "displayName": "Planlægger Odense",
-                    "userIdentityType": "aadUser",
-                },
-            },
-            "body": {"contentType": "html", "content": f"<p>{text}</p>{stubs}"},
-            "channelIdentity": {"teamId": team, "channelId": channel},
-            "attachments": attachments,
-            "mentions": [],
-            "reactions": [],
-        }
+        # The documented chatMessage, with this message's ids, body and attachments.
+        message = contracts.load("graph", "channel-message-with-file")
+        message.pop("@odata.context")
+        message.update(
+            id=message_id,
+            replyToId=parent,
+            etag=message_id,
+            webUrl=None,
+            body={"contentType": "html", "content": f"<p>{text}</p>{stubs}" if text else stubs},
+            channelIdentity={"teamId": team, "channelId": channel},
+            attachments=attachments,
+        )
+        message["from"]["user"]["displayName"] = "Planlægger Odense"
+        key = (team, channel, parent or message_id, message_id if parent else None)
+        self.messages[key] = message
         return message_id
 
     async def route(self, request: web.Request, path: str, drive: Drive) -> web.Response | None:
@@ -104,7 +95,13 @@ class ChannelMessages:
             message = self.messages.get(key)
             if message is None:
                 raise DriveError(404, "NotFound", "Message not found.")
-            context = "https://graph.microsoft.com/v1.0/$metadata#chatMessage"
+            team, channel = (quote(k, safe="") for k in key[:2])
+            context = (
+                "https://graph.microsoft.com/v1.0/$metadata#"
+                f"teams('{team}')/channels('{channel}')/messages"
+                + (f"('{quote(key[2], safe='')}')/replies" if key[3] else "")
+                + "/$entity"
+            )
             return web.json_response({"@odata.context": context, **message})
         if (found := SHARE.match(path)) is not None and request.method == "GET":
             return web.json_response(drive.as_json(_shared(drive, unquote(found["share"]))))

@@ -87,7 +87,7 @@ class FakeGraph:
     channel_messages: ChannelMessages = field(default_factory=ChannelMessages)
     directory: Directory = field(default_factory=Directory)  # mailboxes, events, team members
     channels: dict[tuple[str, str], str] = field(default_factory=dict)
-    downloads: dict[str, tuple[bytes, bool]] = field(default_factory=dict)
+    downloads: dict[str, tuple[bytes, bool, str]] = field(default_factory=dict)
     sessions: dict[str, Session] = field(default_factory=dict)
     fragments: list[Fragment] = field(default_factory=list)
     calls: list[tuple[str, str, int]] = field(default_factory=list)
@@ -103,10 +103,15 @@ class FakeGraph:
         self.channels[(team, channel)] = folder.id
         return folder
 
-    def offer_download(self, data: bytes, *, chunked: bool = False) -> str:
-        """Register bytes under a pre-authorised URL path (no Content-Length when chunked)."""
+    def offer_download(
+        self, data: bytes, *, chunked: bool = False, content_type: str = "application/octet-stream"
+    ) -> str:
+        """Register bytes under a pre-authorised URL path (no Content-Length when chunked).
+
+        `content_type` "text/html" with a page as `data` is what a sharing link answers (Teams
+        for iOS may hand one over as downloadUrl)."""
         key = uuid.uuid4().hex
-        self.downloads[key] = (data, chunked)
+        self.downloads[key] = (data, chunked, content_type)
         return f"/download/{key}?tempauth=v1.{key[:8]}"
 
     def fail_next(self, *failures: Failure) -> None:
@@ -300,10 +305,10 @@ class FakeGraph:
         found = self.downloads.get(request.match_info["key"])
         if found is None or not request.query.get("tempauth"):
             return web.Response(status=404)
-        data, chunked = found
+        data, chunked, content_type = found
         if not chunked:
-            return web.Response(body=data, content_type="application/octet-stream")
-        response = web.StreamResponse()
+            return web.Response(body=data, headers={"Content-Type": content_type})
+        response = web.StreamResponse(headers={"Content-Type": content_type})
         response.enable_chunked_encoding()
         await response.prepare(request)
         for start in range(0, len(data), 64 * 1024):

@@ -56,6 +56,11 @@ class MaterialFiles:
         self._graph = graph
         self._channel_files = channel_files
 
+    @property
+    def reads_channel_messages(self) -> bool:
+        """Whether Graph is set up to read channel messages (and so their files)."""
+        return self._channel_files is not None
+
     async def record_post(
         self,
         conversation_id: str,

@@ -22,7 +22,7 @@ from cards.material import (
 from cards.meeting import meeting_name
 from domain.errors import DomainError, NotAllowed, NotFound, NotLinked
 from domain.material import URL_IN_TEXT
-from domain.model import ConversationRef
+from domain.model import ConversationKind, ConversationRef
 from netpuls.i18n import Translator
 from services import material_intake
 from services.material_ports import ChannelPost
@@ -30,24 +30,31 @@ from services.networks import Directory
 from services.ports import Outbound
 
 log = logging.getLogger(__name__)
-# Teams gives the bot a file posted in a channel only as this stub in an HTML attachment.
+# A channel message reaches the bot with its body as an HTML attachment. Teams does not put the
+# message's files there (bot APIs deliver files only in personal chats), and its HTML need not
+# name them; the Agents Playground writes an <attachment id="..."> stub for each file.
 HTML = "text/html"
 STUB = "<attachment "
 
 
 def channel_post(message: Incoming) -> ChannelPost | None:
-    """The Graph ids of a channel message that carries file stubs, else None."""
-    stubs = [
-        a for a in message.attachments if a.content_type == HTML and STUB in str(a.content or "")
-    ]
-    if not stubs:
+    """The Graph ids of a message people wrote in a team channel (or a reply in one), else None.
+
+    Any such message may carry files: only Graph tells (GET .../messages/{id}). The team's group
+    id is taken from the activity when present, else left for the stored reference.
+    """
+    where = message.where
+    if where.kind is not ConversationKind.CHANNEL or not message.activity_id:
         return None
-    team, channel = message.where.team_aad_group_id, message.where.teams_channel_id
-    if not team or not channel:
-        return None
+    channel = where.teams_channel_id or where.conversation_id
     _, _, root = (message.conversation_id or "").partition(";messageid=")
     reply = message.activity_id if root and message.activity_id != root else None
-    return ChannelPost(team, channel, root or message.activity_id or "", reply)
+    return ChannelPost(where.team_aad_group_id, channel, root or message.activity_id, reply)
+
+
+def shows_files(message: Incoming) -> bool:
+    """Whether the message's HTML itself names attached files (not something Teams promises)."""
+    return any(a.content_type == HTML and STUB in str(a.content or "") for a in message.attachments)
 
 
 def thread_of(message: Incoming, post: ChannelPost) -> ConversationRef:
@@ -84,8 +91,13 @@ def material_hooks(files: MaterialFiles) -> tuple[Hook, Hook, Hook]:
         post = channel_post(message)
         if post is None:
             return None
-        await receive_post(files, message, post, ctx.t, ctx.directory)
-        return Handled()
+        named = shows_files(message)
+        if not named and not files.reads_channel_messages:
+            return None
+        await receive_post(files, message, post, ctx.t, ctx.directory, quiet=not named)
+        # A message whose HTML names files is a file post; any other goes on to the commands
+        # and listeners while Graph is asked, after the turn, whether it carries files.
+        return Handled() if named else None
 
     async def links(ctx: CommandContext, message: Incoming) -> Handled | None:
         if not links_for_the_bot(message):
@@ -96,9 +108,19 @@ def material_hooks(files: MaterialFiles) -> tuple[Hook, Hook, Hook]:
 
 
 async def receive_post(
-    files: MaterialFiles, message: Incoming, post: ChannelPost, t: Translator, people: Directory
+    files: MaterialFiles,
+    message: Incoming,
+    post: ChannelPost,
+    t: Translator,
+    people: Directory,
+    *,
+    quiet: bool = False,
 ) -> None:
-    """Read a channel post's files through Graph after the turn, and answer in its thread."""
+    """Read a channel post's files through Graph after the turn, and answer in its thread.
+
+    `quiet`: the message may well have no files (every channel message is read), so a failure
+    is logged, not answered; files found are answered all the same.
+    """
     where = thread_of(message, post)
     caption = message.text
     sender, conversation = message.actor, message.conversation_id
@@ -112,6 +134,9 @@ async def receive_post(
             log.info("channel files of %s not recorded: not a member's", post.message_id)
             return
         except DomainError as exc:
+            if quiet:
+                log.info("channel files of %s not recorded: %s", post.message_id, exc.msgid)
+                return
             await files.notifier.send(where, Outbound(text=t(exc.msgid, **exc.params)))
             return
         if recorded.items or recorded.known:
