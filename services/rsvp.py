@@ -122,7 +122,7 @@ async def respond(
             raise InvalidInput(N_("This meeting is cancelled."))
         outcome = await _save(uow, state, person, *form, now=clock.now())
         answers = tuple(await uow.rsvps.for_meeting(slug, number))
-        readers = await load_refresh_ids(uow, slug, number)  # this answer's author first
+        readers = await load_refresh_ids(uow, slug, number)  # the author is among the newest
         posted = bool(await uow.posted.where(AGENDA, slug, number))
         await uow.commit()
     return Answered(replace(state, rsvps=answers, refresh_ids=readers), person, outcome, posted)

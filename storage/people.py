@@ -100,7 +100,7 @@ class SqlPeopleRepository:
             )
 
     async def organiser_teams_ids(self, network_slug: str) -> list[str]:
-        """The known Teams user ids of the network's facilitators and secretariat, by key."""
+        """The known Teams user ids of the network's facilitators and secretariat, sorted."""
         rows = await self._s.scalars(
             select(PersonRow.teams_user_id)
             .join(RoleRow, RoleRow.person_id == PersonRow.id)
