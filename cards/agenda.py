@@ -9,6 +9,7 @@ from cards.elements import Element, card, facts, heading, text
 from cards.meeting import MeetingView, meeting_title
 from cards.views import AgendaView, Attendee, MyAnswer, RsvpState
 from domain.model import ProgrammeItem, ProgrammeKind
+from domain.rsvp import REFRESH_USERS_MAX
 from netpuls.i18n import Translator
 
 COMING_ID = "coming"
@@ -33,8 +34,19 @@ def agenda_card(view: AgendaView, t: Translator) -> Element:
         body += _inputs(view.mine, t)
     summary = meeting_summary(view.meeting, t)
     out = card(body, actions=_actions(view, t), fallback_text=summary, speak=summary)
-    # Universal Actions: each reader's client asks for their own copy (with `mine` filled in).
-    out["refresh"] = {"action": refresh_action(view.meeting_key)}
+    out["refresh"] = refresh(view)
+    return out
+
+
+def refresh(view: AgendaView) -> Element:
+    """Universal Actions: the listed readers' clients fetch their own copy (with `mine`) by
+    themselves. In a channel of more than 60 members everyone else sees the shared card until
+    they choose Refresh in the message's menu. With nobody to list, `userIds` is left out: an
+    empty list would stop automatic refreshes even in a channel of 60 or fewer.
+    """
+    out: Element = {"action": refresh_action(view.meeting_key)}
+    if view.refresh_user_ids:
+        out["userIds"] = list(view.refresh_user_ids[:REFRESH_USERS_MAX])
     return out
 
 

@@ -27,6 +27,8 @@ K = ProgrammeKind
 KEY = "kompakte-groenne-byer:1"
 TRIP_KEY = "kompakte-groenne-byer:9"
 CALENDAR_URL = "https://netpuls.example.org/ics/kompakte-groenne-byer/1?sig=example"
+# Teams user ids (MRIs) whose copy refreshes by itself: the facilitator, the latest answerer.
+REFRESH_USER_IDS = ("29:1example-facilitator", "29:1example-planner-odense")
 CSV_URL = "https://netpuls.example.org/csv/kompakte-groenne-byer/1?sig=example"
 # Real municipalities of the Plan22+ example network; the people are placeholders.
 TOWNS = (
@@ -224,8 +226,16 @@ def agenda_views(w: Wording) -> dict[str, AgendaView]:
             for title, slug in zip(w.material, ("program", "baggrundsnotat"), strict=True)
         ),
         programme=programme(w),
+        refresh_user_ids=REFRESH_USER_IDS,
     )
-    full = AgendaView(KEY, meeting(w), rsvp(w, capacity=12), CALENDAR_URL, programme=programme(w))
+    full = AgendaView(
+        KEY,
+        meeting(w),
+        rsvp(w, capacity=12),
+        CALENDAR_URL,
+        programme=programme(w),
+        refresh_user_ids=REFRESH_USER_IDS,
+    )
     waiting = MyAnswer("attending", waitlisted=True, waitlist_position=2, dietary=w.dietary[1])
     trip = AgendaView(
         TRIP_KEY,

@@ -62,6 +62,8 @@ class AgendaView:
     # when empty the card falls back to meeting.programme's (time, title) pairs.
     programme: tuple[ProgrammeItem, ...] = ()
     notice: str = ""  # a refusal or confirmation shown at the top of the reader's copy
+    # Teams user ids (MRIs, "29:...") whose client fetches its own copy by itself: at most 60.
+    refresh_user_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -141,3 +142,33 @@ def waitlist_position(rsvps: list[Rsvp], person: str) -> int | None:
         if rsvp.person == person:
             return position
     return None
+
+
+# Teams refreshes a card automatically for at most 60 listed users (refresh.userIds); in a
+# channel of more than 60 members everyone else sees the shared card and refreshes by hand.
+REFRESH_USERS_MAX = 60
+# Organisers come first, but never crowd out the people who just answered.
+REFRESH_ORGANISERS_MAX = 10
+
+
+def refresh_user_ids(
+    organisers: Sequence[str], recent: Sequence[str], limit: int = REFRESH_USERS_MAX
+) -> tuple[str, ...]:
+    """The Teams users whose card refreshes by itself: organisers, then the people who answered
+    most recently (newest first), each once, at most `limit`.
+
+    The newest answerer always has a place: after an answer the shared card is updated for
+    everyone, and only a listed user's client fetches their own view again.
+    """
+    chosen: dict[str, None] = {}
+    for user in organisers:
+        if len(chosen) >= min(REFRESH_ORGANISERS_MAX, limit - 1):
+            break
+        if user:
+            chosen.setdefault(user)
+    for user in recent:
+        if len(chosen) >= limit:
+            break
+        if user:
+            chosen.setdefault(user)
+    return tuple(chosen)

@@ -18,7 +18,7 @@ from domain.model import (
     rsvp_deadline,
 )
 from domain.numbers import small_number
-from domain.rsvp import Rsvp
+from domain.rsvp import REFRESH_USERS_MAX, Rsvp, refresh_user_ids
 from domain.sparring import Case, CaseStatus
 from services.networks import Actor, Directory, identify
 from services.ports import Clock, UnitOfWork
@@ -39,6 +39,8 @@ class MeetingState:
     closed: bool
     cases: tuple[Case, ...] = ()  # accepted problem statements, in the facilitator's order
     material: tuple[Material, ...] = ()  # recorded for the meeting, newest first
+    # The Teams users whose copy of the agenda card refreshes by itself (refresh.userIds).
+    refresh_ids: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -89,6 +91,15 @@ async def load_state(uow: UnitOfWork, clock: Clock, slug: str, number: int) -> M
         material=tuple(
             await uow.material.search(slug, meeting=number, words=(), limit=MATERIAL_SHOWN)
         ),
+        refresh_ids=await load_refresh_ids(uow, slug, number),
+    )
+
+
+async def load_refresh_ids(uow: UnitOfWork, slug: str, number: int) -> tuple[str, ...]:
+    """Who gets their own agenda card automatically: the organisers and the latest answerers."""
+    return refresh_user_ids(
+        await uow.people.organiser_teams_ids(slug),
+        await uow.rsvps.recent_teams_ids(slug, number, REFRESH_USERS_MAX),
     )
 
 

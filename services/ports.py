@@ -74,6 +74,10 @@ class PeopleRepository(Protocol):
     async def remember_teams_ids(
         self, person_key: str, *, teams_user_id: str | None, aad_object_id: str | None
     ) -> None: ...
+    async def organiser_teams_ids(self, network_slug: str) -> list[str]:
+        """The Teams user ids (MRIs) of the network's facilitators and secretariat that are
+        known, in a stable order."""
+        ...
 
 
 class ConversationRepository(Protocol):
@@ -117,6 +121,10 @@ class RsvpRepository(Protocol):
     async def history(
         self, slug: str, number: int, person: str
     ) -> list[tuple[str | None, str]]: ...
+    async def recent_teams_ids(self, slug: str, number: int, limit: int) -> list[str]:
+        """The Teams user ids (MRIs) of the people whose answer changed last, newest first;
+        people with no known Teams id are left out."""
+        ...
 
 
 class PostedCards(Protocol):

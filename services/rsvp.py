@@ -32,6 +32,7 @@ from domain.rsvp import (
 from services.agenda import AGENDA, AgendaRefresher, post_agenda
 from services.meeting_state import (
     MeetingState,
+    load_refresh_ids,
     load_state,
     meeting_state,
     parse_meeting_key,
@@ -122,9 +123,10 @@ async def respond(
             raise InvalidInput(N_("This meeting is cancelled."))
         outcome = await _save(uow, state, person, *form, now=clock.now())
         answers = tuple(await uow.rsvps.for_meeting(slug, number))
+        readers = await load_refresh_ids(uow, slug, number)  # the author is among the newest
         posted = bool(await uow.posted.where(AGENDA, slug, number))
         await uow.commit()
-    return Answered(replace(state, rsvps=answers), person, outcome, posted)
+    return Answered(replace(state, rsvps=answers, refresh_ids=readers), person, outcome, posted)
 
 
 async def _save(

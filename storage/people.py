@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.model import Person, RoleKind
+from domain.model import ORGANISERS, Person, RoleKind
 from storage.dialect import insert_for
 from storage.models import NetworkRow, PersonRow, PreferenceRow, RoleRow, SeatRow, utcnow
 
@@ -98,6 +98,22 @@ class SqlPeopleRepository:
                 .where(PersonRow.key == person_key)
                 .values(**values, updated_at=utcnow())
             )
+
+    async def organiser_teams_ids(self, network_slug: str) -> list[str]:
+        """The known Teams user ids of the network's facilitators and secretariat, sorted."""
+        rows = await self._s.scalars(
+            select(PersonRow.teams_user_id)
+            .join(RoleRow, RoleRow.person_id == PersonRow.id)
+            .join(NetworkRow, NetworkRow.id == RoleRow.network_id)
+            .where(
+                NetworkRow.slug == network_slug,
+                RoleRow.kind.in_([kind.value for kind in ORGANISERS]),
+                PersonRow.teams_user_id.is_not(None),
+            )
+            .distinct()
+            .order_by(PersonRow.teams_user_id)
+        )
+        return [row for row in rows if row]
 
 
 class SqlPreferences:

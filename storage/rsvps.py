@@ -153,6 +153,24 @@ class SqlRsvpRepository:
         )
         return [(a, b) for a, b in rows]
 
+    async def recent_teams_ids(self, slug: str, number: int, limit: int) -> list[str]:
+        """The known Teams user ids of the people whose answer changed last, newest first."""
+        rows = await self._s.scalars(
+            select(PersonRow.teams_user_id)
+            .select_from(RsvpRow)
+            .join(PersonRow, PersonRow.id == RsvpRow.person_id)
+            .join(MeetingRow, MeetingRow.id == RsvpRow.meeting_id)
+            .join(NetworkRow, NetworkRow.id == MeetingRow.network_id)
+            .where(
+                NetworkRow.slug == slug,
+                MeetingRow.number == number,
+                PersonRow.teams_user_id.is_not(None),
+            )
+            .order_by(RsvpRow.updated_at.desc(), RsvpRow.id.desc())
+            .limit(limit)
+        )
+        return [row for row in rows if row]
+
 
 class SqlPostedCards:
     """Which message holds a card the bot keeps up to date."""

@@ -8,6 +8,7 @@ from types import TracebackType
 from typing import Self
 
 from domain.model import (
+    ORGANISERS,
     ConversationRef,
     Meeting,
     MeetingStatus,
@@ -140,6 +141,16 @@ class FakePeople:
             aad_object_id=aad_object_id or p.aad_object_id,
         )
 
+    async def organiser_teams_ids(self, network_slug: str) -> list[str]:
+        f = self._s.files.get(network_slug)
+        keys = {p.key for p in f.people} if f else set()
+        ids = {
+            p.teams_user_id
+            for p in self._s.people.values()
+            if p.key in keys and p.teams_user_id and p.roles & ORGANISERS
+        }
+        return sorted(ids)
+
 
 class FakeConversations:
     def __init__(self, store: FakeStore) -> None:
@@ -245,6 +256,12 @@ class FakeRsvps:
 
     async def history(self, slug: str, number: int, person: str) -> list[tuple[str | None, str]]:
         return [(a, b) for s, n, p, a, b in self._s.changes if (s, n, p) == (slug, number, person)]
+
+    async def recent_teams_ids(self, slug: str, number: int, limit: int) -> list[str]:
+        changes = reversed(self._s.changes)
+        newest_first = [p for s, n, p, _, _ in changes if (s, n) == (slug, number)]
+        ids = (self._s.people[p].teams_user_id for p in dict.fromkeys(newest_first))
+        return [i for i in ids if i][:limit]
 
 
 class FakePostedCards:

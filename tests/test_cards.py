@@ -23,7 +23,16 @@ import pytest
 from cards import ids
 from cards.agenda import agenda_card
 from cards.attendees import attendees_card
-from cards.render import EN, TOWNS, agenda_views, attendees_view, examples, people, render_all
+from cards.render import (
+    EN,
+    REFRESH_USER_IDS,
+    TOWNS,
+    agenda_views,
+    attendees_view,
+    examples,
+    people,
+    render_all,
+)
 from cards.views import Attendee, MyAnswer
 from netpuls.i18n import translator
 
@@ -175,6 +184,20 @@ def test_the_three_answers_send_the_meeting_and_the_answer() -> None:
         "verb": "refresh",
         "data": {"meeting": "kompakte-groenne-byer:1"},
     }
+
+
+def test_the_agenda_card_names_the_readers_whose_copy_refreshes_by_itself() -> None:
+    views = agenda_views(EN)
+    for state in ("open", "attending", "waitlisted", "closed"):
+        refresh = agenda_card(views[state], T)["refresh"]
+        assert refresh["userIds"] == list(REFRESH_USER_IDS), state
+    many = replace(views["open"], refresh_user_ids=tuple(f"29:{i}" for i in range(80)))
+    assert agenda_card(many, T)["refresh"]["userIds"] == [f"29:{i}" for i in range(60)]
+
+
+def test_with_nobody_to_name_the_card_leaves_user_ids_out_so_small_channels_still_refresh() -> None:
+    nobody = replace(agenda_views(EN)["open"], refresh_user_ids=())
+    assert "userIds" not in agenda_card(nobody, T)["refresh"]
 
 
 def test_the_shared_copy_shows_counts_deadline_and_empty_inputs() -> None:

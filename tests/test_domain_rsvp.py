@@ -15,6 +15,7 @@ from domain.rsvp import (
     SeatTaken,
     Standing,
     decide,
+    refresh_user_ids,
     waitlist_position,
 )
 
@@ -118,3 +119,27 @@ def test_changing_dietary_needs_keeps_the_place_and_the_original_answer_time() -
 def test_after_the_deadline_every_change_is_refused() -> None:
     with pytest.raises(RsvpClosed):
         decide(OPEN, [], None, answer("anna", "odense"), OPEN.deadline + timedelta(seconds=1))
+
+
+def test_the_card_refreshes_by_itself_for_the_organisers_then_the_newest_answerers() -> None:
+    organisers = ["29:fac", "29:sec"]
+    newest_first = ["29:odense", "29:fac", "29:koege", "", "29:odense"]
+    assert refresh_user_ids(organisers, newest_first) == (
+        "29:fac",
+        "29:sec",
+        "29:odense",
+        "29:koege",
+    )
+
+
+def test_at_most_60_readers_refresh_by_themselves_and_the_newest_answerer_is_never_left_out() -> (
+    None
+):
+    organisers = [f"29:organiser-{i:02}" for i in range(70)]
+    newest_first = [f"29:planner-{i:02}" for i in range(70)]
+    chosen = refresh_user_ids(organisers, newest_first)
+    assert len(chosen) == 60 == len(set(chosen))
+    assert chosen[:10] == tuple(organisers[:10])  # organisers do not crowd out the answerers
+    assert chosen[10:] == tuple(newest_first[:50])
+    assert refresh_user_ids(organisers, newest_first) == chosen  # the same every time
+    assert refresh_user_ids(organisers, ["29:clicker"], limit=3)[-1] == "29:clicker"

@@ -95,6 +95,29 @@ async def test_an_rsvp_invoke_answers_with_the_readers_card_and_updates_the_post
     assert "Odense Kommune" in str(shared) and "vegetarisk" not in str(shared)
 
 
+async def test_after_an_answer_the_shared_update_lists_the_clicker_so_they_keep_their_own_view(
+    bot: Any, connector: Any
+) -> None:
+    fake, url = connector
+    await linked_channel_with_agenda(bot, url)
+    posted = next(s for s in fake.sent if s.activity.get("attachments"))
+    assert posted.activity["attachments"][0]["content"]["refresh"]["userIds"] == ["29:fac"]
+    odense = who(url, "29:odense", channel=True)
+    _, body = await post(bot, invoke(odense, "rsvp", {"meeting": KEY, "answer": "attending"}))
+    own = body["value"]
+    assert "Your answer: Attending" in texts_of(own)
+    assert own["refresh"]["userIds"] == ["29:fac", "29:odense"]
+    await bot.app[BACKGROUND].drain()
+    shared = fake.updated[-1][2]["attachments"][0]["content"]
+    assert "Your answer" not in texts_of(shared)  # everyone's copy: no one's own answer
+    assert shared["refresh"]["userIds"] == ["29:fac", "29:odense"]
+    # The update makes the listed clients refresh by themselves: the clicker's is theirs again.
+    automatic = invoke(odense, "refresh", {"meeting": KEY})
+    automatic["value"]["trigger"] = "automatic"
+    _, refreshed = await post(bot, automatic)
+    assert "Your answer: Attending" in texts_of(refreshed["value"])
+
+
 async def test_a_second_yes_from_the_same_municipality_shows_the_reason_on_the_card(
     bot: Any, connector: Any
 ) -> None:

@@ -305,3 +305,25 @@ async def test_a_refused_first_click_keeps_nothing_not_even_the_teams_ids_the_ro
         await rsvp.respond(
             uow_factory(), CLOCK, f"{SLUG}:99", Actor(f"29:{planner}"), Roster(), "attending"
         )
+
+
+async def test_the_card_refreshes_by_itself_for_the_organisers_and_the_latest_answerers(
+    uow_factory: Any,
+) -> None:
+    pairs = await plan22_with_colleagues(uow_factory)
+    async with uow_factory() as uow:  # the organisers have been seen in Teams; one has not
+        await uow.people.remember_teams_ids(
+            "sekretariat@example.org", teams_user_id="29:sekretariat", aad_object_id=None
+        )
+        await uow.commit()
+    clock = FixedClock(datetime(2024, 3, 1, 13, tzinfo=ZoneInfo("Europe/Copenhagen")))
+    planners = [planner for planner, _ in pairs]
+    for email in [*planners, planners[0]]:  # the first changes their answer last
+        clock.current += timedelta(minutes=1)
+        answered = await rsvp.respond(
+            uow_factory(), clock, KEY, Actor(teams_user_id=f"29:{email}"), Roster(), "maybe"
+        )
+    newest_first = [planners[0], *reversed(planners[1:])]
+    expected = ("29:sekretariat", *(f"29:{email}" for email in newest_first))
+    assert answered.state.refresh_ids == expected
+    assert (await rsvp.meeting_state(uow_factory(), clock, KEY)).refresh_ids == expected

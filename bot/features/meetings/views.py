@@ -75,6 +75,7 @@ def agenda_view(
         material=tuple((m.title, m.url) for m in state.material),
         mine=mine,
         notice=notice,
+        refresh_user_ids=state.refresh_ids,
     )
 
 
