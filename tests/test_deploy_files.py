@@ -1,8 +1,9 @@
 """The deployment files agree with each other and with netpuls: Dockerfile, infra/, m365agents.yml.
 
 The Dockerfile is read by the `dockerfile` package, which wraps Docker's own (BuildKit)
-parser. Building the image and compiling the Bicep need a Docker daemon and the Bicep CLI;
-those tests run where the tools are and are skipped, saying so, where they are not.
+parser; m365agents.yml is checked against the Agents Toolkit's own schema (tests/schemas/).
+Building the image and compiling the Bicep need a Docker daemon and the Bicep CLI; those
+tests run where the tools are and are skipped, saying so, where they are not.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import subprocess
 from pathlib import Path
 
 import dockerfile
+import jsonschema
 import pytest
 import yaml
 
@@ -179,6 +181,19 @@ def test_container_environment_names_are_settings_netpuls_reads() -> None:
 
     assert {"MicrosoftAppId", "DATABASE_URL", "NETPULS_SIGNING_KEY", "PUBLIC_BASE_URL"} <= given
     assert given <= known, f"netpuls reads no {sorted(given - known)}"
+
+
+def test_toolkit_project_follows_the_toolkits_own_schema() -> None:
+    project = _toolkit_project()
+    version = project["version"]
+    schema = json.loads((ROOT / f"tests/schemas/m365agents-{version}/yaml.schema.json").read_text())
+
+    errors = [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+        for e in jsonschema.Draft7Validator(schema).iter_errors(project)
+    ]
+
+    assert not errors, "\n".join(errors[:10])
 
 
 def test_toolkit_project_has_the_three_lifecycle_stages_on_files_that_exist() -> None:
