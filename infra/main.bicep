@@ -311,7 +311,8 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
           name: 'netpuls'
           image: containerImage
           command: ['netpuls', 'serve']
-          env: concat(plainEnv, secretEnv)
+          // Unset optional settings stay unset, so netpuls's defaults apply.
+          env: concat(filter(plainEnv, entry => !empty(entry.value)), secretEnv)
           resources: { cpu: json('0.5'), memory: '1Gi' }
           probes: [
             {
