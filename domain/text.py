@@ -25,9 +25,14 @@ _BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 # autolinks and <at> mentions, entities (&#91; shows as a bracket); and the backslash itself,
 # so a typed one cannot undo ours.
 _INLINE = re.compile(r"([\\`*_\[\]<>~&])")
-# Markdown that works at the start of a line: headings, lists, setext underlines, and the
-# period or parenthesis of a numbered list item ("1. ", "2) ").
-_LINE_START = re.compile(r"(^|(?<=[\r\n]))([ \t]*)(?:([#+\-=])|(\d{1,9})([.)]))", re.MULTILINE)
+# Markdown that works at the start of a line: a heading ("# "), a list item ("- ", "+ "), a
+# setext underline or thematic break (a line of - or =), and the period or parenthesis of a
+# numbered list item ("1. ", "2) "). "#theme" and "-2 °C" are left as they are.
+_LINE_START = re.compile(
+    r"(^|(?<=[\r\n]))([ \t]*)"
+    r"(?:(#(?=#{0,5}(?:[ \t]|$))|[+\-](?=[ \t]|$)|[\-=](?=[\-= \t]*$))|(\d{1,9})([.)])(?=[ \t]|$))",
+    re.MULTILINE,
+)
 
 
 def clean(value: str, *, multiline: bool = False) -> str:

@@ -62,7 +62,7 @@ def test_a_mention_typed_as_text_is_not_a_mention() -> None:
 
 
 def test_ordinary_words_are_unchanged() -> None:
-    for words in ("Køge Kommune", "Fortætning omkring en ny letbanestation", "Odense, 10:00"):
+    for words in ("Køge Kommune", "Odense, 10:00", "#grøn", "-2 °C", "+45 12 34 56 78", "a - b"):
         assert literal(words) == words
 
 
