@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cards.pairs import PairMetView, pair_met_card
+from domain.text import literal
 from netpuls.i18n import translator
 from services.pairs import GroupMessage
 from services.ports import Mention, Outbound
@@ -28,7 +29,7 @@ def pair_prompt(message: GroupMessage) -> Outbound:
         t(
             "Sparring pairs in {network}: {groups} meet for a 30-minute sparring call "
             "in the coming weeks.",
-            network=message.network.name,
+            network=literal(message.network.name),
             groups=" · ".join(towns),
         )
     ]
