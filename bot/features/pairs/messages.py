@@ -22,8 +22,8 @@ def pair_prompt(message: GroupMessage) -> Outbound:
                 mentions.append(Mention(person.teams_user_id, person.name))
                 named.append(f"<at>{person.name}</at>")
             else:
-                named.append(person.name)
-        town = message.names.get(key, key)
+                named.append(literal(person.name))
+        town = literal(message.names.get(key, key))
         towns.append(f"{town} ({', '.join(named)})" if named else town)
     lines = [
         t(
@@ -35,7 +35,10 @@ def pair_prompt(message: GroupMessage) -> Outbound:
     ]
     if message.group.themes:
         lines.append(
-            t("You share an interest in: {themes}.", themes=", ".join(message.group.themes))
+            t(
+                "You share an interest in: {themes}.",
+                themes=literal(", ".join(message.group.themes)),
+            )
         )
     lines.append(
         t(
