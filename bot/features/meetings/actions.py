@@ -127,7 +127,7 @@ def _promotion_message(state: rsvp.MeetingState, name: str) -> Outbound:
         text=t(
             "{name}: a place became free at {network}, meeting {number} on "
             "{date}. You are now attending.",
-            name=name,
+            name=literal(name),
             network=literal(state.network.name),
             number=state.meeting.number,
             date=t.date(state.meeting.day),
