@@ -10,6 +10,7 @@ from cards.meeting import MeetingView, meeting_title
 from cards.views import AgendaView, Attendee, MyAnswer, RsvpState
 from domain.model import ProgrammeItem, ProgrammeKind
 from domain.rsvp import REFRESH_USERS_MAX
+from domain.text import literal
 from netpuls.i18n import Translator
 
 COMING_ID = "coming"
@@ -187,22 +188,22 @@ def _who_is_coming(attending: tuple[Attendee, ...], t: Translator) -> list[Eleme
 def _notice(notice: str) -> list[Element]:
     if not notice:
         return []
-    return [text(notice, id=ids.NOTICE_ID, weight="Bolder", color="Accent")]
+    return [text(literal(notice), id=ids.NOTICE_ID, weight="Bolder", color="Accent")]
 
 
 def _header(view: AgendaView, t: Translator) -> list[Element]:
     meeting = view.meeting
-    out = heading(f"{meeting_title(meeting, t)} – {meeting.network_name}")
+    out = heading(literal(f"{meeting_title(meeting, t)} – {meeting.network_name}"))
     if view.own_cost_note:
         out.append(text(t("Travel and accommodation are at each municipality's own expense.")))
     out.append(
         facts(
             [
                 (t("Date"), when_text(meeting, t)),
-                (t("Time"), hours_text(meeting, t)),
-                (t("Region"), meeting.region),
-                (t("Place"), meeting.place),
-                (t("Host"), meeting.host_name),
+                (t("Time"), literal(hours_text(meeting, t))),
+                (t("Region"), literal(meeting.region)),
+                (t("Place"), literal(meeting.place)),
+                (t("Host"), literal(meeting.host_name)),
             ]
         )
     )
@@ -211,6 +212,7 @@ def _header(view: AgendaView, t: Translator) -> list[Element]:
 
 def _programme(view: AgendaView, t: Translator) -> list[Element]:
     rows = [_programme_row(item, t) for item in view.programme] or list(view.meeting.programme)
+    rows = [(literal(times), literal(title)) for times, title in rows]
     if not rows:
         return []
     return [section_title(t("Programme")), facts(rows)]
@@ -234,7 +236,7 @@ def _programme_row(item: ProgrammeItem, t: Translator) -> tuple[str, str]:
 def _field_visit(meeting: MeetingView, t: Translator) -> list[Element]:
     if not meeting.field_visit:
         return []
-    return [section_title(t("Field visit")), text(meeting.field_visit)]
+    return [section_title(t("Field visit")), text(literal(meeting.field_visit))]
 
 
 def _cases(cases: tuple[tuple[str, str], ...], t: Translator) -> list[Element]:
@@ -254,9 +256,9 @@ def _material(material: tuple[tuple[str, str], ...], t: Translator) -> list[Elem
 
 
 def _link(title: str, url: str) -> str:
-    # Brackets would end the link text early; spaces and parentheses would end the URL.
-    label = title.replace("[", "(").replace("]", ")")
-    return f"[{label}]({quote(url, safe=URL_SAFE)})"
+    # The title is escaped (a bracket would end the link text); spaces and parentheses
+    # are percent-encoded (they would end the URL).
+    return f"[{literal(title)}]({quote(url, safe=URL_SAFE)})"
 
 
 def _my_answer(mine: MyAnswer | None, closed: bool, t: Translator) -> list[Element]:
@@ -269,9 +271,9 @@ def _my_answer(mine: MyAnswer | None, closed: bool, t: Translator) -> list[Eleme
             else t("You are on the waitlist.")
         )
     else:
-        line = t("Your answer: {answer}", answer=answer_label(mine.answer, t))
+        line = t("Your answer: {answer}", answer=literal(answer_label(mine.answer, t)))
     out = [text(line, weight="Bolder", color="Accent", spacing="Medium")]
-    given = [(t("Dietary needs"), mine.dietary), (t("Note"), mine.note)]
+    given = [(t("Dietary needs"), literal(mine.dietary)), (t("Note"), literal(mine.note))]
     if closed and any(value for _label, value in given):
         out.append(facts(given))
     return out

@@ -8,6 +8,7 @@ from cards.agenda import by_municipality, meeting_summary, plain, section_title,
 from cards.elements import Element, card, facts, heading, text
 from cards.meeting import meeting_title
 from cards.views import Attendee, AttendeesView
+from domain.text import literal
 from netpuls.i18n import Translator
 
 # Dietary needs and notes are cut to this many bytes of JSON each (the CSV has them whole), so
@@ -20,7 +21,9 @@ def attendees_card(view: AttendeesView, t: Translator) -> Element:
     meeting = view.meeting
     title = t("Who is coming: {meeting}", meeting=meeting_title(meeting, t))
     body: list[Element] = [
-        *heading(title, subtle=f"{meeting.network_name} · {when_text(meeting, t)}"),
+        *heading(
+            literal(title), subtle=literal(f"{meeting.network_name} · {when_text(meeting, t)}")
+        ),
         facts(_counts(view, t)),
         *_attending(view.attending, t),
         *_listed(t("Maybe"), view.maybe),
@@ -52,7 +55,7 @@ def _attending(attending: tuple[Attendee, ...], t: Translator) -> list[Element]:
         return [section_title(t("Attending")), text(t("No one has signed up yet."), isSubtle=True)]
     out = [section_title(t("Attending"))]
     for town, people in by_municipality(attending):
-        out.append(text(town, weight="Bolder", spacing="Small"))
+        out.append(text(literal(town), weight="Bolder", spacing="Small"))
         out += [_person(person, t) for person in people]
     return out
 
@@ -84,7 +87,7 @@ def _person(person: Attendee, t: Translator) -> Element:
 def _names(line: str, names: tuple[str, ...]) -> list[Element]:
     if not names:
         return []
-    return [text(line.format(names=", ".join(names)), spacing="Medium")]
+    return [text(line.format(names=literal(", ".join(names))), spacing="Medium")]
 
 
 def _cut(value: str) -> str:

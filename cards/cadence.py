@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, time
 
 from cards.elements import Element, card, facts, heading, text
+from domain.text import literal
 from netpuls.i18n import Translator
 
 MAX_ROWS = 20
@@ -57,7 +58,7 @@ def _what(step: StepRow, t: Translator) -> str:
         what += " · " + step.theme
     if step.status != "planned":
         what += f" ({step.status})"
-    return what
+    return literal(what)
 
 
 def cadence_card(view: CadenceView, t: Translator) -> Element:
@@ -65,7 +66,9 @@ def cadence_card(view: CadenceView, t: Translator) -> Element:
     rows = [
         (f"{t.date(s.day, 'medium')} {t.time(s.at)}", _what(s, t)) for s in view.steps[:MAX_ROWS]
     ]
-    body: list[Element] = [*heading(t("The next steps of {network}:", network=view.network_name))]
+    body: list[Element] = [
+        *heading(literal(t("The next steps of {network}:", network=view.network_name)))
+    ]
     body.append(facts(rows) if rows else text(t("Nothing is planned in the coming months.")))
     body.append(
         text(

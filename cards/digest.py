@@ -11,6 +11,7 @@ from cards.agenda import plain, section_title
 from cards.cadence import step_label
 from cards.elements import Element, card, facts, heading, text
 from cards.material import URL_SAFE
+from domain.text import literal
 from netpuls.i18n import Translator
 
 MAX_ITEMS = 10
@@ -54,7 +55,7 @@ class DigestView:
 def digest_card(view: DigestView, t: Translator) -> Element:
     """New material, the questions, and the coming steps; empty sections are left out."""
     title = t("What happened in {network}", network=view.network_name)
-    body: list[Element] = [*heading(title, subtle=view.period)]
+    body: list[Element] = [*heading(literal(title), subtle=literal(view.period))]
     body += _material(view.items, t)
     body += _questions(view, t)
     body += _coming(view, t)
@@ -91,17 +92,9 @@ def _entry(item: DigestItem, t: Translator) -> Element:
     about = f" · {item.shared_by} · {t.date(item.shared_on, 'medium')}"
     if item.url.startswith(("https://", "http://")):
         # A Markdown link, as the material card makes it; what people typed is otherwise plain.
-        label = item.title.replace("[", "(").replace("]", ")")
         url = quote(item.url, safe=URL_SAFE)
-        return text(f"[{label}]({url}){_escaped(about)}", spacing="Small")
+        return text(f"[{literal(item.title)}]({url}){literal(about)}", spacing="Small")
     return {**plain((item.title, True), (about, False)), "spacing": "Small"}
-
-
-def _escaped(value: str) -> str:
-    # Names and dates after a link: keep Markdown from reading * _ [ ] in them.
-    for char in "\\*_[]`":
-        value = value.replace(char, "\\" + char)
-    return value
 
 
 def _questions(view: DigestView, t: Translator) -> list[Element]:
@@ -125,9 +118,9 @@ def _coming(view: DigestView, t: Translator) -> list[Element]:
         what = step_label(step.kind, t)
         if step.meeting is not None:
             what += " · " + t("meeting {number}", number=step.meeting)
-        rows.append((f"{t.date(step.day, 'medium')} {t.time(step.at)}", what))
+        rows.append((f"{t.date(step.day, 'medium')} {t.time(step.at)}", literal(what)))
     if rows:
         out.append(facts(rows))
     if view.next_meeting:
-        out.append(text(t("Next meeting: {meeting}", meeting=view.next_meeting)))
+        out.append(text(literal(t("Next meeting: {meeting}", meeting=view.next_meeting))))
     return out

@@ -8,6 +8,7 @@ from datetime import date
 
 from cards.elements import Element, card, facts, heading, text
 from domain.errors import N_
+from domain.text import literal
 from netpuls.i18n import Translator
 
 # Kinds of activity as the card's column titles (short: up to nine columns share the width).
@@ -86,19 +87,21 @@ def engagement_card(view: EngagementView, t: Translator) -> Element:
     """A table per municipality (one column per kind), the quiet ones in the attention colour."""
     title = t("Engagement in {network}", network=view.network_name)
     quiet = [r.name for r in view.rows if r.quiet]
-    body: list[Element] = [*heading(title, subtle=_period(view.start, view.end, t))]
+    body: list[Element] = [
+        *heading(literal(title), subtle=literal(_period(view.start, view.end, t)))
+    ]
     if quiet:
         line = t(
             "Quiet for more than {days} days: {names}", days=view.quiet_days, names=", ".join(quiet)
         )
-        body.append(text(line, color="Attention", weight="Bolder"))
+        body.append(text(literal(line), color="Attention", weight="Bolder"))
     else:
         body.append(
             text(t("Nobody has been quiet for more than {days} days.", days=view.quiet_days))
         )
     body.append(_table(view, t) if view.rows else text(t("The network has no members yet.")))
     body.append(
-        facts([(t(SHORT[k]), kind_label(k, t)) for k in view.kinds if k in SHORT])
+        facts([(t(SHORT[k]), literal(kind_label(k, t))) for k in view.kinds if k in SHORT])
         | {"spacing": "Medium"}
     )
     body.append(
@@ -118,11 +121,11 @@ def _table(view: EngagementView, t: Translator) -> Element:
     # Column by column rather than row by row: one ColumnSet with a TextBlock per cell is a
     # third of the size of a ColumnSet per row, so 25 municipalities stay far below 28 KB.
     # TextBlocks do not wrap by default, so every row keeps one line and the columns align.
-    names = [_cell(r.name, r.quiet, bold=True) for r in view.rows]
+    names = [_cell(literal(r.name), r.quiet, bold=True) for r in view.rows]
     columns = [_column(t("Municipality"), names, "stretch")]
     for index, kind in enumerate(view.kinds):
         cells = [_cell(str(r.counts[index]), r.quiet) for r in view.rows]
-        columns.append(_column(_short(kind, t), cells, "auto"))
+        columns.append(_column(literal(_short(kind, t)), cells, "auto"))
     last = [
         _cell(t.date(r.last_active, "short") if r.last_active else "–", r.quiet) for r in view.rows
     ]
@@ -155,8 +158,8 @@ def chart_card(view: ChartView, t: Translator) -> Element:
         "size": "Stretch",
     }
     body: list[Element] = [
-        *heading(title, subtle=_period(view.start, view.end, t)),
+        *heading(literal(title), subtle=literal(_period(view.start, view.end, t))),
         image,
-        facts([(kind_label(kind, t), str(count)) for kind, count in view.totals]),
+        facts([(literal(kind_label(kind, t)), str(count)) for kind, count in view.totals]),
     ]
     return card(body, fallback_text=title, speak=title)

@@ -7,6 +7,7 @@ from datetime import date
 
 from cards.agenda import plain
 from cards.elements import Element, card, heading, text
+from domain.text import literal
 from netpuls.i18n import Translator
 
 
@@ -35,7 +36,9 @@ def fees_card(view: FeesView, t: Translator) -> Element:
     title = t("Fees: {network}", network=view.network_name)
     paid = sum(1 for r in view.rows if r.paid_on)
     body: list[Element] = [
-        *heading(title, subtle=t("{paid} of {total} paid", paid=paid, total=len(view.rows))),
+        *heading(
+            literal(title), subtle=t("{paid} of {total} paid", paid=paid, total=len(view.rows))
+        ),
     ]
     for year in sorted({r.year for r in view.rows}):
         body.append(text(str(year), weight="Bolder", spacing="Medium"))

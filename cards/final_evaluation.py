@@ -14,6 +14,7 @@ from cards.sparring import notice, text_input
 from cards.summary import below_minimum, usefulness_labels
 from domain.final_evaluation import MAX_TAKE_HOME
 from domain.sparring import MAX_COMMENT
+from domain.text import literal
 from netpuls.i18n import Translator
 
 
@@ -57,7 +58,7 @@ def final_form_card(view: FinalView, t: Translator) -> Element:
     ]
     body: list[Element] = [
         *notice(view.notice),
-        *heading(title),
+        *heading(literal(title)),
         text(t("The network has come to its end. How did it go for your municipality?")),
         {
             "type": "Input.ChoiceSet",
@@ -89,14 +90,16 @@ def final_form_card(view: FinalView, t: Translator) -> Element:
 def final_thanks_card(view: FinalView, t: Translator) -> Element:
     """What replaces the form once answered (or when it cannot be answered)."""
     title = t("Final evaluation: {network}", network=view.network_name)
-    return card([*notice(view.notice), *heading(title)], fallback_text=view.notice or title)
+    return card(
+        [*notice(view.notice), *heading(literal(title))], fallback_text=view.notice or title
+    )
 
 
 def final_results_card(view: FinalView, t: Translator) -> Element:
     """The organisers' totals: spread, average, recommendations and the texts; never who."""
     title = t("Final evaluation: {network}", network=view.network_name)
     state = t("Open: members can answer.") if view.opened else t("Not opened yet.")
-    body: list[Element] = [*notice(view.notice), *heading(title, subtle=state)]
+    body: list[Element] = [*notice(view.notice), *heading(literal(title), subtle=literal(state))]
     if view.withheld:
         body.append(text(below_minimum(view.answers, view.shown_from, t)))
     else:

@@ -10,6 +10,7 @@ from urllib.parse import quote
 from cards.agenda import execute_action, plain
 from cards.elements import Element, card, facts, heading, text
 from cards.ids import DATA_VERB
+from domain.text import literal
 from netpuls.i18n import Translator
 
 URL_SAFE = ":/?#@!$&'*+,;=%~[]"
@@ -90,16 +91,16 @@ def filed_card(view: FiledView, t: Translator) -> Element:
     else:
         title = t("Already shared") if view.duplicate else t("Link saved as material")
     body: list[Element] = [
-        *heading(title, subtle=view.network_name),
+        *heading(literal(title), subtle=literal(view.network_name)),
         plain((item.title, True)),
         facts(
             [
-                (t("Meeting"), item.meeting),
-                (t("File"), item.file_name),
-                (t("Folder"), view.folder),
+                (t("Meeting"), literal(item.meeting)),
+                (t("File"), literal(item.file_name)),
+                (t("Folder"), literal(view.folder)),
                 (t("Size"), size_text(item.size)),
-                (t("Themes"), ", ".join(f"#{theme}" for theme in item.themes)),
-                (t("Shared by"), item.shared_by),
+                (t("Themes"), literal(", ".join(f"#{theme}" for theme in item.themes))),
+                (t("Shared by"), literal(item.shared_by)),
                 (t("Date"), t.date(item.shared_on, "long")),
             ]
         ),
@@ -117,7 +118,7 @@ def material_card(view: MaterialListView, t: Translator) -> Element:
         title = t("Material for {meeting}", meeting=view.meeting)
     else:
         title = t("Material")
-    body: list[Element] = [*heading(title, subtle=view.network_name)]
+    body: list[Element] = [*heading(literal(title), subtle=literal(view.network_name))]
     if not view.items:
         body.append(
             text(t("Nothing yet. Send me a file in a personal chat, or write: share <link>"))
@@ -182,9 +183,9 @@ def meeting_choice_card(view: MeetingChoiceView, t: Translator) -> Element:
     """The quick question after filing when the meeting was unclear; answering moves the item."""
     body: list[Element] = []
     if view.notice:
-        body.append(text(view.notice, id=NOTICE_ID, weight="Bolder", color="Accent"))
+        body.append(text(literal(view.notice), id=NOTICE_ID, weight="Bolder", color="Accent"))
     body += [
-        *heading(t("Which meeting is this for?"), subtle=view.network_name),
+        *heading(t("Which meeting is this for?"), subtle=literal(view.network_name)),
         plain((view.title, True)),
     ]
     summary = t("Which meeting is this for?")

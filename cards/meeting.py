@@ -7,6 +7,7 @@ from datetime import date, time
 
 from cards.elements import Element, card, facts, heading, text
 from domain.model import Meeting, MeetingKind, Network
+from domain.text import literal
 from netpuls.i18n import Translator
 
 
@@ -44,21 +45,21 @@ def next_meeting_card(view: MeetingView, t: Translator) -> Element:
     hours = f"{t.time(view.starts)}–{t.time(view.ends)} ({view.timezone_label})"
     title = meeting_title(view, t)
     body: list[Element] = [
-        *heading(t("Next: {title}", title=title), subtle=view.network_name),
+        *heading(t("Next: {title}", title=title), subtle=literal(view.network_name)),
         facts(
             [
                 (t("Date"), when),
-                (t("Time"), hours),
-                (t("Region"), view.region),
-                (t("Place"), view.place),
-                (t("Host"), view.host_name),
-                (t("Field visit"), view.field_visit),
+                (t("Time"), literal(hours)),
+                (t("Region"), literal(view.region)),
+                (t("Place"), literal(view.place)),
+                (t("Host"), literal(view.host_name)),
+                (t("Field visit"), literal(view.field_visit)),
             ]
         ),
     ]
     if view.programme:
         body.append(text(t("Programme"), weight="Bolder", spacing="Medium"))
-        body.append(facts(list(view.programme)))
+        body.append(facts([(literal(at), literal(what)) for at, what in view.programme]))
     summary = f"{title}, {view.network_name}: {when}, {hours}, {view.region}"
     return card(body, fallback_text=summary, speak=summary)
 

@@ -10,6 +10,7 @@ from cards.agenda import execute_action, plain, section_title
 from cards.elements import Element, card, facts, heading, text
 from domain import application_form as form
 from domain.membership import MAX_WORDS
+from domain.text import literal
 from netpuls.i18n import Translator
 
 VERB_APPLY = "apply"
@@ -78,9 +79,9 @@ def application_card(view: ApplicationFormView, t: Translator) -> Element:
     )
     body: list[Element] = []
     if view.notice:
-        body.append(text(view.notice, id=NOTICE_ID, weight="Bolder", color="Accent"))
+        body.append(text(literal(view.notice), id=NOTICE_ID, weight="Bolder", color="Accent"))
     body += [
-        *heading(title, subtle=deadline),
+        *heading(literal(title), subtle=literal(deadline)),
         text(t("You can change the application until the deadline; every version is kept.")),
         *_who(view, t),
         *_interest(view, t),
@@ -234,13 +235,13 @@ def applications_card(view: ApplicationsView, t: Translator) -> Element:
     """Every application (a page of them): who, from where, how many words, which themes."""
     title = t("Applications to {network}", network=view.network_name)
     body: list[Element] = [
-        *heading(title, subtle=view.call_line),
+        *heading(literal(title), subtle=literal(view.call_line)),
         facts([(t("Applications"), str(len(view.lines))), (t("Seats"), str(view.seats))]),
     ]
     if view.themes:
         body += [
             section_title(t("Themes")),
-            facts([(str(i), th) for i, th in enumerate(view.themes, 1)]),
+            facts([(str(i), literal(th)) for i, th in enumerate(view.themes, 1)]),
         ]
     if not view.lines:
         body.append(text(t("No applications yet."), isSubtle=True))
@@ -254,7 +255,7 @@ def applications_card(view: ApplicationsView, t: Translator) -> Element:
             page=page,
             pages=pages,
         )
-        body.append(text(more, isSubtle=True, spacing="Medium"))
+        body.append(text(literal(more), isSubtle=True, spacing="Medium"))
     return card(body, fallback_text=title, speak=title)
 
 
@@ -280,8 +281,8 @@ def _line(line: ApplicationLine, t: Translator) -> list[Element]:
     rows = [
         (t("Words"), str(line.words)),
         (t("Themes"), themes),
-        (t("Version"), t("{version}, sent {sent}", version=line.version, sent=line.sent)),
-        (t("Status"), line.status),
+        (t("Version"), literal(t("{version}, sent {sent}", version=line.version, sent=line.sent))),
+        (t("Status"), literal(line.status)),
         (t("Links"), str(line.links) if line.links else ""),
     ]
     return [*out, facts(rows)]

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from cards.elements import Element, card, heading, text
 from cards.sparring import notice
+from domain.text import literal
 from netpuls.i18n import Translator
 
 VERB_PAIR_MET = "pair_met"
@@ -50,11 +51,11 @@ def pair_met_card(view: PairMetView, t: Translator) -> Element:
     together = ", ".join(view.names)
     body: list[Element] = [
         *notice(view.notice),
-        *heading(t("Did you meet for your sparring call?"), subtle=view.network_name),
-        text(t("Your pair this round: {names}.", names=together)),
+        *heading(t("Did you meet for your sparring call?"), subtle=literal(view.network_name)),
+        text(literal(t("Your pair this round: {names}.", names=together))),
     ]
     if view.themes:
-        body.append(text(t("Shared themes: {themes}", themes=", ".join(view.themes))))
+        body.append(text(literal(t("Shared themes: {themes}", themes=", ".join(view.themes)))))
     actions = [
         _answer_action(t("Yes, we met"), view.group_id, MET_YES),
         _answer_action(t("No, not this time"), view.group_id, MET_NO),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from cards.agenda import execute_action
 from cards.elements import Element, card, facts, heading, text
 from cards.ids import DATA_VERB
+from domain.text import literal
 from netpuls.i18n import Translator
 
 VERB_HELPFUL = "question_helpful"
@@ -73,13 +74,13 @@ def question_card(view: QuestionView, t: Translator) -> Element:
     """The question as posted in the channel: its thread gathers the answers."""
     title = t("Question {number} to the network", number=view.number)
     body: list[Element] = [
-        *heading(title, subtle=f"{view.asker} · {view.asked_on}"),
-        text(view.text, size="Medium"),
+        *heading(literal(title), subtle=literal(f"{view.asker} · {view.asked_on}")),
+        text(literal(view.text), size="Medium"),
         facts(
             [
-                (t("Themes"), "; ".join(view.themes) or t("No theme given")),
-                (t("Asked"), ", ".join(view.asked)),
-                (t("Status"), _status(view, t)),
+                (t("Themes"), literal("; ".join(view.themes)) or t("No theme given")),
+                (t("Asked"), literal(", ".join(view.asked))),
+                (t("Status"), literal(_status(view, t))),
             ]
         ),
     ]
@@ -87,7 +88,8 @@ def question_card(view: QuestionView, t: Translator) -> Element:
         body.append(text(t("Answers"), weight="Bolder", separator=True))
         for answer in view.answers:
             mark = " ✓ " + t("helpful") if answer.helpful else ""
-            body.append(text(f"**{answer.number}. {answer.author}**{mark}: {answer.text}"))
+            author, said = literal(answer.author), literal(answer.text)
+            body.append(text(f"**{answer.number}. {author}**{mark}: {said}"))
     else:
         body.append(text(t("Answer by replying in this thread and mentioning me."), isSubtle=True))
     actions: list[Element] = []
@@ -112,7 +114,7 @@ def question_card(view: QuestionView, t: Translator) -> Element:
 def questions_card(view: QuestionsView, t: Translator) -> Element:
     """The network's questions, newest first: open and answered."""
     title = t("Questions to {network}", network=view.network)
-    body: list[Element] = [*heading(title, subtle=view.theme)]
+    body: list[Element] = [*heading(literal(title), subtle=literal(view.theme))]
     if not view.questions:
         body.append(text(t("No questions yet. Ask one with: ask <question>")))
     for q in view.questions:
@@ -122,17 +124,17 @@ def questions_card(view: QuestionsView, t: Translator) -> Element:
             count=len(q.answers),
             asker=q.asker,
         )
-        body.append(text(f"**{q.number}.** {q.text}", separator=True))
-        body.append(text(line, isSubtle=True, spacing="None"))
+        body.append(text(f"**{q.number}.** {literal(q.text)}", separator=True))
+        body.append(text(literal(line), isSubtle=True, spacing="None"))
     return card(body, fallback_text=title, speak=title)
 
 
 def ask_card(view: AskView, t: Translator) -> Element:
     """The form to ask the network a question, tagged with some of its themes."""
     title = t("Ask {network}", network=view.network)
-    body: list[Element] = [*heading(title)]
+    body: list[Element] = [*heading(literal(title))]
     if view.notice:
-        body.append(text(view.notice, color="Attention"))
+        body.append(text(literal(view.notice), color="Attention"))
     body.append(
         {
             "type": "Input.Text",

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from cards.agenda import plain
 from cards.elements import Element, card, facts, heading, text
+from domain.text import literal
 from netpuls.i18n import Translator
 
 MAX_LISTED = 40  # per list; a team of hundreds must not push the card past Teams' 100 KB
@@ -45,7 +46,7 @@ def roster_card(view: RosterView, t: Translator) -> Element:
     """The comparison of the network's people with the members of its team."""
     title = t("The team and the network")
     body: list[Element] = [
-        *heading(title, subtle=view.network_name),
+        *heading(literal(title), subtle=literal(view.network_name)),
         facts(
             [
                 (t("In both"), str(view.matched)),

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from cards.agenda import plain, section_title
 from cards.elements import Element, card, heading, text
+from domain.text import literal
 from netpuls.i18n import Translator
 
 
@@ -39,9 +40,9 @@ def seat_card(view: SeatView, t: Translator) -> Element:
     )
     body: list[Element] = []
     if view.notice:
-        body.append(text(view.notice, color="Accent", weight="Bolder"))
+        body.append(text(literal(view.notice), color="Accent", weight="Bolder"))
     body += heading(
-        title,
+        literal(title),
         subtle=t(
             "Everyone on the seat can answer for the municipality; "
             "by default one attends each meeting."

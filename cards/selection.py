@@ -8,6 +8,7 @@ from datetime import datetime
 from cards.agenda import execute_action, plain, section_title
 from cards.elements import Element, card, facts, heading, text
 from cards.membership import short
+from domain.text import literal
 from netpuls.i18n import Translator
 
 VERB_PROPOSE = "propose_selection"
@@ -84,8 +85,8 @@ def selection_card(view: SelectionView, t: Translator) -> Element:
     )
     body: list[Element] = []
     if view.notice:
-        body.append(text(view.notice, id=NOTICE_ID, weight="Bolder", color="Accent"))
-    body += heading(title, subtle=subtle)
+        body.append(text(literal(view.notice), id=NOTICE_ID, weight="Bolder", color="Accent"))
+    body += heading(literal(title), subtle=literal(subtle))
     if view.open_until is not None:
         body.append(
             text(
@@ -192,7 +193,7 @@ def _actions(view: SelectionView, t: Translator) -> list[Element]:
 def confirmed_card(view: ConfirmedView, t: Translator) -> Element:
     """What confirming did: members, declined, who was told and whom to tell yourself."""
     title = t("Selection confirmed: {network}", network=view.network_name)
-    body: list[Element] = [*heading(title)]
+    body: list[Element] = [*heading(literal(title))]
     if view.already:
         body.append(text(t("This selection had already been confirmed; nothing changed.")))
     body += [

@@ -17,6 +17,7 @@ from domain.sparring import (
     MAX_TITLE,
     MAX_WHAT_TO_SEE,
 )
+from domain.text import literal
 from netpuls.i18n import Translator
 
 
@@ -24,7 +25,7 @@ def notice(message: str) -> list[Element]:
     """The outcome of the reader's last click, at the top of their copy."""
     if not message:
         return []
-    return [text(message, id="notice", weight="Bolder", color="Accent")]
+    return [text(literal(message), id="notice", weight="Bolder", color="Accent")]
 
 
 def text_input(
@@ -56,7 +57,7 @@ def case_form_card(view: CaseFormView, t: Translator) -> Element:
     """Submit a problem statement: title, description, themes and the meeting it is for."""
     body: list[Element] = [
         *notice(view.notice),
-        *heading(t("Submit a problem statement"), subtle=view.network_name),
+        *heading(t("Submit a problem statement"), subtle=literal(view.network_name)),
         text(t("Bring a question from your own work for the network to spar on.")),
         text_input(
             ids.INPUT_TITLE,
@@ -113,7 +114,7 @@ def case_received_card(view: CaseFormView, t: Translator) -> Element:
     """The confirmation that replaces the form once a case is stored."""
     body: list[Element] = [
         *notice(view.notice),
-        *heading(view.title, subtle=view.network_name),
+        *heading(literal(view.title), subtle=literal(view.network_name)),
         plain((view.description, False)),
     ]
     again = ids.sparring_data(ids.VERB_CASE_FORM, view.meeting_key)
@@ -136,7 +137,7 @@ def cases_card(view: CasesView, t: Translator) -> Element:
     """The cases of a meeting, each with its decision (facilitator) or sparring notes."""
     title = t("Problem statements: {meeting}", meeting=meeting_title(view.meeting, t))
     subtle = f"{view.meeting.network_name} · {when_text(view.meeting, t)}"
-    body: list[Element] = [*notice(view.notice), *heading(title, subtle=subtle)]
+    body: list[Element] = [*notice(view.notice), *heading(literal(title), subtle=literal(subtle))]
     if not view.cases:
         empty = (
             t("No problem statements yet.") if view.reviewer else t("You have not submitted any.")
@@ -155,12 +156,12 @@ def _case(case: CaseItem, view: CasesView, t: Translator) -> list[Element]:
     by = ", ".join(part for part in (case.submitter, case.municipality) if part)
     out: list[Element] = [
         plain((case.title, True)),
-        text(f"{by} · {status_label(case, t)}", isSubtle=True, spacing="None"),
+        text(literal(f"{by} · {status_label(case, t)}"), isSubtle=True, spacing="None"),
         plain((case.description, False)),
     ]
     details = [
-        (t("Themes"), "; ".join(case.themes)),
-        (t("Note from the facilitator"), case.decision_note),
+        (t("Themes"), literal("; ".join(case.themes))),
+        (t("Note from the facilitator"), literal(case.decision_note)),
     ]
     if any(value for _, value in details):
         out.append(facts(details))
@@ -248,7 +249,9 @@ def host_card(view: HostView, t: Translator) -> Element:
     title = t("You host {meeting}", meeting=meeting_title(meeting, t))
     body: list[Element] = [
         *notice(view.notice),
-        *heading(title, subtle=f"{meeting.network_name} · {when_text(meeting, t)}"),
+        *heading(
+            literal(title), subtle=literal(f"{meeting.network_name} · {when_text(meeting, t)}")
+        ),
         text(
             t(
                 "Help plan the day: propose programme items, describe the field visit and "
@@ -257,7 +260,8 @@ def host_card(view: HostView, t: Translator) -> Element:
         ),
     ]
     if meeting.programme:
-        body += [section_title(t("Programme so far")), facts(list(meeting.programme))]
+        programme = [(literal(at), literal(what)) for at, what in meeting.programme]
+        body += [section_title(t("Programme so far")), facts(programme)]
     body += [
         text_input(
             ids.INPUT_PROGRAMME,

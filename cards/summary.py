@@ -11,6 +11,7 @@ from cards.meeting import meeting_title
 from cards.sparring import notice, text_input
 from cards.sparring_views import EvaluationView, SummaryView
 from domain.sparring import MAX_CASE_NOTE, MAX_COMMENT, MAX_SUMMARY_FIELD
+from domain.text import literal
 from netpuls.i18n import Translator
 
 
@@ -33,7 +34,9 @@ def summary_form_card(view: SummaryView, t: Translator) -> Element:
         state = t("Draft: only you and the secretariat see it until it is posted.")
     body: list[Element] = [
         *notice(view.notice),
-        *heading(title, subtle=f"{meeting.network_name} · {when_text(meeting, t)}"),
+        *heading(
+            literal(title), subtle=literal(f"{meeting.network_name} · {when_text(meeting, t)}")
+        ),
         text(state, isSubtle=True),
     ]
     for input_id, label, value in _sections(view, t):
@@ -68,9 +71,10 @@ def summary_card(view: SummaryView, t: Translator) -> Element:
     meeting = view.meeting
     title = t("Summary: {meeting}", meeting=meeting_title(meeting, t))
     subtle = f"{meeting.network_name} · {when_text(meeting, t)}"
-    body: list[Element] = heading(title, subtle=subtle)
+    body: list[Element] = heading(literal(title), subtle=literal(subtle))
     if meeting.host_name:
-        body.append(facts([(t("Host"), meeting.host_name), (t("Place"), meeting.place)]))
+        host, place = literal(meeting.host_name), literal(meeting.place)
+        body.append(facts([(t("Host"), host), (t("Place"), place)]))
     for _, label, value in _sections(view, t):
         if value:
             body += [section_title(label), plain((value, False))]
@@ -103,7 +107,9 @@ def evaluation_form_card(view: EvaluationView, t: Translator) -> Element:
     choices = [{"title": label, "value": str(i)} for i, label in enumerate(usefulness_labels(t), 1)]
     body: list[Element] = [
         *notice(view.notice),
-        *heading(title, subtle=f"{meeting.network_name} · {when_text(meeting, t)}"),
+        *heading(
+            literal(title), subtle=literal(f"{meeting.network_name} · {when_text(meeting, t)}")
+        ),
         {
             "type": "Input.ChoiceSet",
             "id": ids.INPUT_USEFULNESS,
@@ -125,7 +131,7 @@ def evaluation_thanks_card(view: EvaluationView, t: Translator) -> Element:
     """What replaces the evaluation form once answered (or when it cannot be answered)."""
     title = meeting_title(view.meeting, t)
     return card(
-        [*notice(view.notice), *heading(title, subtle=view.meeting.network_name)],
+        [*notice(view.notice), *heading(literal(title), subtle=literal(view.meeting.network_name))],
         fallback_text=view.notice or title,
     )
 
@@ -147,13 +153,13 @@ def evaluation_results_card(view: EvaluationView, t: Translator) -> Element:
     subtle = f"{meeting.network_name} · {when_text(meeting, t)}"
     if view.answers < view.shown_from:
         withheld = [
-            *heading(title, subtle=subtle),
+            *heading(literal(title), subtle=literal(subtle)),
             text(below_minimum(view.answers, view.shown_from, t)),
         ]
         return card(withheld, fallback_text=title)
     mean = format_decimal(view.mean, "0.0", locale=t.locale) if view.mean is not None else "–"
     body: list[Element] = [
-        *heading(title, subtle=subtle),
+        *heading(literal(title), subtle=literal(subtle)),
         facts([(t("Answers"), str(view.answers)), (t("Average usefulness"), f"{mean} / 5")]),
     ]
     if view.answers:

@@ -7,6 +7,7 @@ from datetime import date
 
 from cards.agenda import plain, section_title
 from cards.elements import Element, card, facts, heading, text
+from domain.text import literal
 from netpuls.i18n import Translator
 
 
@@ -40,10 +41,12 @@ def welcome_card(view: WelcomeView, t: Translator) -> Element:
         if view.municipality
         else ""
     )
-    body: list[Element] = [*heading(title, subtle=subtle)]
+    body: list[Element] = [*heading(literal(title), subtle=literal(subtle))]
     if view.meetings:
         body.append(section_title(t("The meetings")))
-        body.append(facts([(_meeting_label(m, t), m.place or "–") for m in view.meetings]))
+        body.append(
+            facts([(literal(_meeting_label(m, t)), literal(m.place) or "–") for m in view.meetings])
+        )
         body.append(text(t("The calendar file holds every meeting; add it once."), isSubtle=True))
     if view.themes:
         body.append(section_title(t("The network's themes")))

@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
-# A cell, or any part of it after a list separator (Danish and Swedish spreadsheets split a
-# comma-separated file on ';'), that starts like a formula: = + - @ or their full-width forms,
-# or a tab or carriage return (OWASP's CSV injection list). Leading blanks do not hide one.
-_FORMULA_START = re.compile(r"(^|[;,\t\r\n])([ \u3000]*)(?=[=+\-@\uff1d\uff0b\uff0d\uff20\t\r])")
+# Where a spreadsheet may start a cell: the start of the value, or after a list separator
+# (Danish and Swedish spreadsheets split a comma-separated file on ';'), a tab or a line break.
+# Blanks and a quote may come first: a spreadsheet that splits on ';' unquotes `;"=1"` to `=1`.
+_CELL_START = re.compile(r"(^|[;,\t\r\n])([ \u00a0\u3000\"]*)(?=(.))", re.DOTALL)
+# What starts a formula (OWASP's CSV injection list); full-width and small forms count too,
+# because spreadsheets in East Asian locales read them as their ASCII twins (NFKC).
+_FORMULA = frozenset("=+-@")
 
 
 def safe_cell(value: str) -> str:
     """`value` with a ' before every part a spreadsheet could read as a formula."""
-    return _FORMULA_START.sub(lambda m: f"{m.group(1)}{m.group(2)}'", value)
+    return _CELL_START.sub(_guard, value)
+
+
+def _guard(match: re.Match[str]) -> str:
+    lead, blanks, first = match.groups()
+    if first in "\t\r" or unicodedata.normalize("NFKC", first) in _FORMULA:
+        return f"{lead}{blanks}'"
+    return f"{lead}{blanks}"

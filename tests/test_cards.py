@@ -287,7 +287,7 @@ def test_text_people_typed_is_never_read_as_markdown() -> None:
     assert not [n for n in of_type(card, "TextBlock") if "evil" in n["text"]]
     assert {"type": "TextRun", "text": typed, "weight": "Bolder"} in of_type(card, "TextRun")
     links = [n["text"] for n in of_type(card, "TextBlock") if n["text"].startswith("[")]
-    assert links == ["[Plan (draft)](https://example.org/a%20b%281%29.pdf)"]
+    assert links == ["[Plan \\[draft\\]](https://example.org/a%20b%281%29.pdf)"]
 
 
 def long_answers(per_town: int) -> tuple[Attendee, ...]:

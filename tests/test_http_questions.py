@@ -168,3 +168,13 @@ async def test_people_talking_in_the_channel_get_no_reply_and_their_thread_repli
     assert len(fake.sent) == sent  # the bot said nothing
     assert len(fake.updated) == updated + 1  # but the question's card shows the answer
     assert "We built three." in str(fake.updated[-1][2]["attachments"][0]["content"])
+
+
+async def test_a_typed_question_loses_hidden_characters_and_shows_as_typed(
+    bot: Any, connector: Any
+) -> None:
+    fake, url = connector
+    await linked_channel(bot, url)
+    posted = await asked(bot, fake, url, "Pocket\u202e parks\u0007 for **all**?")
+    texts = [b["text"] for b in posted.activity["attachments"][0]["content"]["body"] if "text" in b]
+    assert "Pocket parks for \\*\\*all\\*\\*?" in texts

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -77,6 +78,31 @@ async def test_a_case_is_submitted_accepted_and_shown_on_the_posted_agenda(
     assert "Velkommen" in told.activity["text"]
     agenda = fake.updated[-1][2]["attachments"][0]["content"]
     assert CASE["title"] in str(agenda) and "Problemstillinger til sparring" in str(agenda)
+
+
+async def test_a_typed_title_is_stored_without_hidden_characters_and_shown_as_typed(
+    bot: Any, connector: Any
+) -> None:
+    fake, url = connector
+    await channel_with_agenda(bot, url)
+    typed = "[Click to confirm your seat](https://evil.example/phish) \u202eexe.fdp\u0007"
+    await post(bot, act.message(who(url, "29:odense"), "case"))  # the personal chat is known
+    _, body = await post(
+        bot, invoke(who(url, "29:odense"), "case_submit", case_data(case_title=typed))
+    )
+    assert body["statusCode"] == 200
+    await post(bot, act.message(who(url, "29:fac"), "cases 1"))
+    listing = card_of(fake.sent[-1])
+    shown = "[Click to confirm your seat](https://evil.example/phish) exe.fdp"
+    assert f'"text": "{shown}"' in json.dumps(listing, ensure_ascii=False)
+    decision = {"meeting": KEY, "case": "1", "decision": "accept", "note_1": "**Ja**"}
+    await post(bot, invoke(who(url, "29:fac"), "case_decide", decision))
+    told = [s for s in fake.sent if s.conversation_id == "a:personal-29:odense"][-1]
+    assert (
+        "\\[Click to confirm your seat\\](https://evil.example/phish) exe.fdp"
+        in (told.activity["text"])
+    )
+    assert "\\*\\*Ja\\*\\*" in told.activity["text"]
 
 
 async def test_an_over_long_title_is_refused_with_the_form_and_the_typed_text_kept(

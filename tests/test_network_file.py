@@ -81,6 +81,20 @@ def test_the_valid_file_loads() -> None:
     assert declared.network.cadence.disabled == frozenset({"practical_info"})
 
 
+def test_names_and_titles_lose_control_and_direction_characters() -> None:
+    text = (
+        VALID.replace("name: Test network", 'name: "Test\\u202e krowten"')
+        .replace("name: Odense Kommune", 'name: "Odense\\a Kommune\\u2066"')
+        .replace("title: Velkomst", 'title: "Vel\\u200fkomst\\u0085"')
+        .replace("region: Fyn", 'region: Fyn\n    field_visit: "Byvandring\\r\\nKl. 13\\u202d"')
+    )
+    declared = parse(text)
+    assert declared.network.name == "Test krowten"
+    assert declared.municipalities[0].name == "Odense Kommune"
+    assert declared.meetings[2].programme[0].title == "Velkomst"
+    assert declared.meetings[0].field_visit == "Byvandring\nKl. 13"
+
+
 def test_relative_dates_apply_to_date_fields_only() -> None:
     text = VALID.replace("title: Velkomst", 'title: "+3w"').replace("2024-09-12", "+4w")
     declared = parse(text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 
 import pytest
 
@@ -26,6 +27,12 @@ from domain.spreadsheet import safe_cell
         ),
         ("vegetar; +1", "vegetar; '+1"),
         ("gluten,@x", "gluten,'@x"),
+        ("﹦1+1", "'﹦1+1"),  # small form of =, NFKC-equal to it
+        ("＋45", "'＋45"),
+        ("\u00a0=1", "\u00a0'=1"),  # a no-break space does not hide it
+        ('x;"=1+1"', 'x;"\'=1+1"'),  # a ';' spreadsheet unquotes the part to =1+1
+        ("a;-1;@b", "a;'-1;'@b"),
+        ("a;;=1", "a;;'=1"),
         ("Vegetar, ingen nødder", "Vegetar, ingen nødder"),
         ("Køge Kommune", "Køge Kommune"),
         ("a-b = c", "a-b = c"),
@@ -46,3 +53,34 @@ def test_read_with_a_danish_or_swedish_separator_no_cell_starts_like_a_formula(
     assert all(
         not p.lstrip().startswith(("=", "+", "-", "@", "＝", "＋", "－", "＠")) for p in parts
     )
+
+
+HOSTILE = (
+    'vegetar;=HYPERLINK("https://evil.example","Klik")',
+    'nødder; "=1+1"',
+    "gluten;\t=cmd",
+    "laktose;\r+1",
+    "ingen;＝1;－1;＠a;＋1",
+    "ingen;﹦1;﹢1;﹣1;﹫a",
+    "a,=1,+1",
+    "=SUM(A1)",
+)
+
+
+def formula_like(cell: str) -> bool:
+    """What a spreadsheet would run: a cell whose first non-blank, unquoted character starts one."""
+    start = cell.lstrip(' \u00a0\u3000"')
+    return bool(start) and (start[0] in "\t\r" or unicodedata.normalize("NFKC", start[0]) in "=+-@")
+
+
+@pytest.mark.parametrize("separator", [";", ","], ids=["da-sv", "en"])
+@pytest.mark.parametrize("typed", HOSTILE)
+def test_a_csv_read_with_the_locales_list_separator_has_no_formula_cell(
+    separator: str, typed: str
+) -> None:
+    out = io.StringIO()
+    csv.writer(out).writerow(["Køge Kommune", "Planner", safe_cell(typed), "yes"])
+    # Danish and Swedish Excel read the comma-separated file with ';' as the separator.
+    # A line break outside quotes (as they see it) starts a new row.
+    rows = csv.reader(io.StringIO(out.getvalue(), newline=""), delimiter=separator)
+    assert not [cell for row in rows for cell in row if formula_like(cell)]

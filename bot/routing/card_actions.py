@@ -9,6 +9,7 @@ from typing import Any
 
 from cards.ids import NOTICE_ID
 from domain.errors import N_, DomainError, InvalidInput
+from domain.text import clean
 from netpuls.i18n import Translator, translator
 from services.networks import Actor, Directory
 
@@ -112,7 +113,7 @@ def action_from_submit(value: object) -> tuple[str, Mapping[str, Any]]:
     """The verb and data of an Action.Submit fallback (a message whose value holds both)."""
     if not isinstance(value, dict) or not isinstance(value.get("verb"), str):
         raise InvalidInput(N_("I don't know that card action."))
-    return value["verb"], value
+    return value["verb"], _cleaned(value)
 
 
 def action_from_invoke(value: object) -> tuple[str, Mapping[str, Any]]:
@@ -121,4 +122,9 @@ def action_from_invoke(value: object) -> tuple[str, Mapping[str, Any]]:
     if not isinstance(action, dict) or action.get("type") != "Action.Execute":
         raise InvalidInput(N_("I don't know that card action."))
     data = action.get("data")
-    return str(action.get("verb") or ""), data if isinstance(data, dict) else {}
+    return str(action.get("verb") or ""), _cleaned(data if isinstance(data, dict) else {})
+
+
+def _cleaned(data: Mapping[str, Any]) -> dict[str, Any]:
+    # What people typed into a card's inputs, without control or direction characters.
+    return {k: clean(v, multiline=True) if isinstance(v, str) else v for k, v in data.items()}

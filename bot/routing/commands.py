@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.routing.links import Links
+from domain.text import literal
 from netpuls.i18n import Translator
 from services import networks
 from services.engagement import DEFAULT_QUIET_DAYS
@@ -120,7 +121,10 @@ def unknown_reply(t: Translator, text: str) -> Reply:
     """The answer to a message that names no command."""
     word = text.strip().split(" ", 1)[0][:40]
     return Reply(
-        text=t("I don't know the command '{word}'. Write help to see what I can do.", word=word)
+        text=t(
+            "I don't know the command '{word}'. Write help to see what I can do.",
+            word=literal(word),
+        )
     )
 
 

@@ -33,6 +33,7 @@ from bot.teams.references import actor, conversation_ref, incoming, team_group_i
 from cards.ids import VERB_RSVP
 from domain.errors import DomainError
 from domain.model import ConversationRef
+from domain.text import literal
 from netpuls.i18n import Translator, translator
 from services import networks
 from services.networks import Directory
@@ -168,11 +169,11 @@ class NetpulsBot(TeamsActivityHandler):  # type: ignore[misc]
         try:
             verb, data = action_from_submit(turn_context.activity.value)
         except DomainError as exc:
-            await self._send(turn_context, Reply(text=t(exc.msgid, **exc.params)))
+            await self._send(turn_context, Reply(text=literal(t(exc.msgid, **exc.params))))
             return
         body = await self._actions.run(await self._card_action(turn_context, t, verb, data))
         if body.get("type") != CARD_TYPE:
-            await self._send(turn_context, Reply(text=str(body["value"]["message"])))
+            await self._send(turn_context, Reply(text=literal(str(body["value"]["message"]))))
         elif verb == VERB_RSVP:
             # In a shared conversation one reader's copy must not replace everyone's card:
             # the posted card is refreshed for all, the reader gets the outcome as a reply.

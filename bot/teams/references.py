@@ -12,6 +12,7 @@ from botbuilder.schema.teams import TeamsChannelData
 
 from bot.routing.messages import Attachment, Incoming
 from domain.model import ConversationKind, ConversationRef, channel_conversation_id
+from domain.text import clean
 from services.networks import Actor
 
 log = logging.getLogger(__name__)
@@ -57,7 +58,7 @@ def actor(activity: Activity) -> Actor:
     return Actor(
         teams_user_id=user.id if user else "",
         aad_object_id=getattr(user, "aad_object_id", None) if user else None,
-        name=(user.name or "") if user else "",
+        name=clean(user.name or "") if user else "",
         locale=activity.locale,
     )
 
@@ -98,7 +99,7 @@ def incoming(activity: Activity, where: ConversationRef | None = None) -> Incomi
         conversation_id=activity.conversation.id,
         where=where or conversation_ref(activity),
         actor=actor(activity),
-        text=(TurnContext.remove_recipient_mention(activity) or "").strip(),
+        text=clean(TurnContext.remove_recipient_mention(activity) or "", multiline=True),
         addressed_to_bot=addressed_to_bot(activity),
         attachments=tuple(
             Attachment(str(a.content_type or ""), str(a.name or ""), a.content)

@@ -18,11 +18,27 @@ from pydantic import (
 )
 
 from domain.model import Cadence, MeetingKind, MeetingStatus, ProgrammeKind, RoleKind, SeatStatus
+from domain.text import clean
 
 _RELATIVE = re.compile(r"^\+(\d+)([dw])$")
 _SPAN = re.compile(r"^(\d{1,2}[:.]\d{2})\s*-\s*(\d{1,2}[:.]\d{2})$")
 _SLUG = r"^[a-z0-9][a-z0-9-]{1,79}$"
 _EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
+def _line(value: Any) -> Any:
+    """A name or title on one line, without control or direction characters."""
+    return clean(value) if isinstance(value, str) else value
+
+
+def _lines(value: Any) -> Any:
+    """A description: its line breaks kept, control and direction characters dropped."""
+    return clean(value, multiline=True) if isinstance(value, str) else value
+
+
+# Every name, title and description in the file: these are shown on cards and in messages.
+Line = BeforeValidator(_line)
+Lines = BeforeValidator(_lines)
 
 
 class _Model(BaseModel):
@@ -104,16 +120,16 @@ class NetworkPart(_Model):
     """The file's `network:` section."""
 
     slug: Annotated[str, Field(pattern=_SLUG)]
-    name: Annotated[str, Field(min_length=1, max_length=200)]
+    name: Annotated[str, Line, Field(min_length=1, max_length=200)]
     language: Literal["da", "sv", "en"]
     timezone: str
     period: _Period
     seats: Annotated[int, Field(ge=1, le=500)]
-    description: str = ""
-    themes: list[Annotated[str, Field(min_length=1, max_length=300)]] = []
+    description: Annotated[str, Lines] = ""
+    themes: list[Annotated[str, Line, Field(min_length=1, max_length=300)]] = []
     registration_deadline: Day | None = None
     call: _Call | None = None  # the call for applications opens by itself on `opens`
-    evaluation: str = ""
+    evaluation: Annotated[str, Lines] = ""
     final_evaluation: Day | None = None
     fees: list[_Fee] = []
     cadence: _Cadence = _Cadence()
@@ -130,13 +146,13 @@ class NetworkPart(_Model):
 
 class _Municipality(_Model):
     key: Annotated[str, Field(pattern=_SLUG)]
-    name: Annotated[str, Field(min_length=1, max_length=200)]
-    region: Annotated[str, Field(min_length=1, max_length=120)]
+    name: Annotated[str, Line, Field(min_length=1, max_length=200)]
+    region: Annotated[str, Line, Field(min_length=1, max_length=120)]
     seat: SeatStatus = SeatStatus.MEMBER
 
 
 class _Person(_Model):
-    name: Annotated[str, Field(min_length=1, max_length=200)]
+    name: Annotated[str, Line, Field(min_length=1, max_length=200)]
     email: Annotated[str, Field(pattern=_EMAIL, max_length=254)]
     municipality: str | None = None
     roles: list[RoleKind] = [RoleKind.PARTICIPANT]
@@ -144,10 +160,10 @@ class _Person(_Model):
 
 
 class _Item(_Model):
-    title: Annotated[str, Field(min_length=1, max_length=300)]
+    title: Annotated[str, Line, Field(min_length=1, max_length=300)]
     time: Annotated[_Span | None, Field(default=None)] = None
     kind: ProgrammeKind = ProgrammeKind.OTHER
-    speaker: str = ""
+    speaker: Annotated[str, Line] = ""
 
     @field_validator("time", mode="before")
     @classmethod
@@ -161,11 +177,11 @@ class _Meeting(_Model):
     end_date: Day | None = None
     time: _Span
     kind: MeetingKind = MeetingKind.MEETING
-    region: Annotated[str, Field(min_length=1, max_length=120)]
-    place: str = ""
+    region: Annotated[str, Line, Field(min_length=1, max_length=120)]
+    place: Annotated[str, Line] = ""
     host: str | None = None
-    title: str = ""
-    field_visit: str = ""
+    title: Annotated[str, Line] = ""
+    field_visit: Annotated[str, Lines] = ""
     status: MeetingStatus = MeetingStatus.PLANNED
     capacity: Annotated[int, Field(ge=1, le=10_000)] | None = None
     seats_per_municipality: Annotated[int, Field(ge=1, le=50)] = 1
@@ -189,10 +205,10 @@ class _Meeting(_Model):
 
 class _Phase(_Model):
     number: Annotated[int, Field(ge=1)]
-    title: Annotated[str, Field(min_length=1, max_length=300)]
+    title: Annotated[str, Line, Field(min_length=1, max_length=300)]
     start: Day
     end: Day
-    description: str = ""
+    description: Annotated[str, Lines] = ""
 
 
 class FileModel(_Model):

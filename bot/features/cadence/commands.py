@@ -10,6 +10,7 @@ from cards.cadence import CadenceView, StepRow, cadence_card
 from domain.errors import N_
 from domain.numbers import small_number
 from domain.organisers import OrganiserAction, require_organiser
+from domain.text import literal
 from services import cadence
 from services.networks import identify, network_for
 
@@ -32,7 +33,7 @@ async def cadence_command(ctx: CommandContext, args: str) -> Reply:
             if paused
             else N_("Resumed {count} steps of {network}.")
         )
-        return Reply(text=ctx.t(msgid, count=count, network=network.name))
+        return Reply(text=ctx.t(msgid, count=count, network=literal(network.name)))
     now = ctx.clock.now()
     _, steps = await cadence.preview(
         ctx.uow(), network.slug, now, now + timedelta(days=UPCOMING_DAYS)

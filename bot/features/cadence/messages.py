@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from domain.cadence import StepKind
 from domain.model import ConversationRef, Network
+from domain.text import literal
 from netpuls.i18n import Translator, translator
 from services.cadence import StepContext, Target
 from services.evaluations import EvaluationState
@@ -108,7 +109,7 @@ def _text_step(
                 text=t(
                     "Reminder for meeting {number} on {date}: we have not heard from {towns}. "
                     "Answer on the agenda card.",
-                    towns=", ".join(context.silent),
+                    towns=literal(", ".join(context.silent)),
                     **facts,
                 )
             ),
@@ -170,7 +171,7 @@ def _attendee_summary(state: MeetingState, t: Translator, facts: dict[str, objec
     ]
     for r in sorted(coming, key=lambda r: r.municipality_name):
         diet = f" ({r.dietary})" if r.dietary else ""
-        lines.append(f"- {r.municipality_name}: {r.person_name}{diet}")
+        lines.append("- " + literal(f"{r.municipality_name}: {r.person_name}{diet}"))
     return "\n".join(lines)
 
 
@@ -182,6 +183,6 @@ def summary_reminder(network: Network, number: int) -> Outbound:
             "The summary of meeting {number} of {network} is not posted yet: "
             "write summary {number} to finish it.",
             number=number,
-            network=network.name,
+            network=literal(network.name),
         )
     )

@@ -17,6 +17,7 @@ from cards.engagement import (
 )
 from domain.engagement import EngagementTable
 from domain.errors import N_
+from domain.text import literal
 from netpuls.i18n import Translator
 from services.engagement import engagement
 from services.engagement_chart import activity_chart
@@ -64,7 +65,7 @@ async def _engagement(ctx: CommandContext, args: str) -> Reply:
         return Reply(
             text=ctx.t(
                 "Download the engagement of {network} as [CSV]({url}); the link works for an hour.",
-                network=network.name,
+                network=literal(network.name),
                 url=link,
             )
         )

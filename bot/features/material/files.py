@@ -14,6 +14,7 @@ from cards.meeting import meeting_name
 from domain.errors import N_, DomainError
 from domain.material import FileRules
 from domain.model import ConversationRef, Meeting, Network
+from domain.text import literal
 from netpuls.i18n import Translator, translator
 from services import material, material_intake
 from services.graph_port import GraphPort
@@ -155,12 +156,15 @@ class MaterialFiles:
                 folder_label,
             )
         except DomainError as exc:
-            return t(exc.msgid, **exc.params)
+            return literal(t(exc.msgid, **exc.params))
         self.background.spawn(
             self._file(plan, incoming.download_url, message.where, t),
             name=f"file:{plan.file_name}",
         )
-        return t("Filing {name} in {folder} …", name=plan.file_name, folder="/".join(plan.folders))
+        folder = "/".join(plan.folders)
+        return t(
+            "Filing {name} in {folder} …", name=literal(plan.file_name), folder=literal(folder)
+        )
 
     async def _file(
         self, plan: material.FilingPlan, url: str, where: ConversationRef, t: Translator
@@ -171,7 +175,7 @@ class MaterialFiles:
                 self._uow(), self._clock, self._graph, self.rules, plan, url
             )
         except DomainError as exc:
-            await self.notifier.send(where, Outbound(text=t(exc.msgid, **exc.params)))
+            await self.notifier.send(where, Outbound(text=literal(t(exc.msgid, **exc.params))))
             return
         except Exception:
             reference = uuid.uuid4().hex[:8]

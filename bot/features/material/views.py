@@ -6,6 +6,7 @@ from cards.material import MaterialItem, MeetingChoiceView, meeting_choice_card
 from cards.meeting import meeting_name
 from domain.material import Material
 from domain.model import Meeting, Network
+from domain.text import literal
 from netpuls.i18n import Translator
 from services import material_intake
 from services.ports import Outbound
@@ -62,13 +63,16 @@ def recorded_text(recorded: material_intake.Recorded, t: Translator) -> str:
         lines.append(
             t(
                 "Recorded as material for {meeting}: {titles}",
-                meeting=meeting,
-                titles=", ".join(m.title for m in recorded.items),
+                meeting=literal(meeting),
+                titles=literal(", ".join(m.title for m in recorded.items)),
             )
         )
     if recorded.known:
         lines.append(
-            t("Already recorded: {titles}", titles=", ".join(m.title for m in recorded.known))
+            t(
+                "Already recorded: {titles}",
+                titles=literal(", ".join(m.title for m in recorded.known)),
+            )
         )
     if recorded.too_long:
         lines.append(

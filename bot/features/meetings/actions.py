@@ -13,6 +13,7 @@ from cards.attendees import attendees_card
 from cards.ids import INPUT_DIETARY, INPUT_NOTE, VERB_ATTENDEES, VERB_REFRESH, VERB_RSVP
 from domain.errors import DomainError
 from domain.rsvp import Answer, Standing
+from domain.text import literal
 from netpuls.i18n import Translator, translator
 from services import rsvp
 from services.meeting_state import Reading, read_meeting
@@ -127,8 +128,8 @@ def _promotion_message(state: rsvp.MeetingState, name: str) -> Outbound:
         text=t(
             "{name}: a place became free at {network}, meeting {number} on "
             "{date}. You are now attending.",
-            name=name,
-            network=state.network.name,
+            name=literal(name),
+            network=literal(state.network.name),
             number=state.meeting.number,
             date=t.date(state.meeting.day),
         )

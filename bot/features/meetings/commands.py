@@ -12,6 +12,7 @@ from bot.routing.commands import (
 from cards.attendees import attendees_card
 from cards.meeting import meeting_view, next_meeting_card
 from domain.errors import N_
+from domain.text import literal
 from services import networks, rsvp
 
 
@@ -20,7 +21,9 @@ async def next_command(ctx: CommandContext, _args: str) -> Reply:
     found = await networks.find_next_meeting(ctx.uow(), ctx.clock, ctx.conversation_id, ctx.actor)
     if found.meeting is None:
         return Reply(
-            text=ctx.t("{network} has no more meetings planned.", network=found.network.name)
+            text=ctx.t(
+                "{network} has no more meetings planned.", network=literal(found.network.name)
+            )
         )
     async with ctx.uow() as uow:
         towns = {m.key: m.name for m in await uow.networks.municipalities(found.network.slug)}

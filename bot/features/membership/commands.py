@@ -17,6 +17,7 @@ from cards.membership import application_card, applications_card
 from cards.selection import selection_card
 from domain.errors import N_, InvalidInput
 from domain.numbers import small_number
+from domain.text import literal
 from netpuls.i18n import translator
 from services import admission, membership, selection
 from services.ports import Outbound
@@ -39,7 +40,7 @@ async def call_command(ctx: CommandContext, args: str) -> Reply:
             text=ctx.t(
                 "Applications to {network} are open until {deadline}. "
                 "Announced in {count} channel(s).",
-                network=state.network.name,
+                network=literal(state.network.name),
                 deadline=state.closes_at,
                 count=posted,
             )
@@ -49,7 +50,7 @@ async def call_command(ctx: CommandContext, args: str) -> Reply:
             ctx.uow(), ctx.clock, ctx.conversation_id, ctx.actor, ctx.directory
         )
         return Reply(
-            text=ctx.t("Applications to {network} are closed.", network=state.network.name)
+            text=ctx.t("Applications to {network} are closed.", network=literal(state.network.name))
         )
     raise InvalidInput(N_("Write call open YYYY-MM-DD or call close."))
 
@@ -119,7 +120,7 @@ async def fees_command(ctx: CommandContext, args: str) -> Reply:
         return Reply(
             text=ctx.t(
                 "{municipality}, {year}: {state}.",
-                municipality=line.municipality.name,
+                municipality=literal(line.municipality.name),
                 year=line.record.year,
                 state=fee_state(ctx, line.record.state.value),
             )

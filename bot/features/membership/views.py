@@ -14,6 +14,7 @@ from cards.selection import ConfirmedView, CoverageView, Pick, SelectionView
 from domain import application_form as form
 from domain.membership import Application, ApplicationStatus
 from domain.model import Network
+from domain.text import literal
 from netpuls.i18n import Translator, translator
 from services.admission import Decided
 from services.membership import ApplicationForm, Applications, CallState
@@ -203,7 +204,7 @@ def call_announcement(state: CallState) -> Outbound:
         text=t(
             "{network} is taking applications until {deadline}. To apply, write "
             "apply {slug} to me in a personal chat.",
-            network=state.network.name,
+            network=literal(state.network.name),
             deadline=state.closes_at,
             slug=state.network.slug,
         )
@@ -217,8 +218,8 @@ def decision_message(network: Network, application: Application, admitted: bool)
         lines = [
             t(
                 "Welcome to {network}: {municipality} has been admitted and now holds a seat.",
-                network=network.name,
-                municipality=application.municipality_name,
+                network=literal(network.name),
+                municipality=literal(application.municipality_name),
             ),
             t("Write next to see the next meeting, and help to see what else I can do."),
         ]
@@ -227,8 +228,8 @@ def decision_message(network: Network, application: Application, admitted: bool)
             t(
                 "Thank you for applying to {network}. {municipality} was not selected this time: "
                 "there were more applicants than seats.",
-                network=network.name,
-                municipality=application.municipality_name,
+                network=literal(network.name),
+                municipality=literal(application.municipality_name),
             )
         ]
     return Outbound(text="\n\n".join(lines))

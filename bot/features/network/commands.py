@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.routing.commands import Command, CommandContext, Reply, help_reply
 from domain.errors import N_
+from domain.text import literal
 from netpuls.i18n import translator
 from services import networks
 
@@ -20,7 +21,9 @@ async def link_command(ctx: CommandContext, args: str) -> Reply:
     network = await networks.link_conversation(
         ctx.uow(), ctx.conversation_id, ctx.actor, args, ctx.directory
     )
-    return Reply(text=ctx.t("This conversation is now linked to {network}.", network=network.name))
+    return Reply(
+        text=ctx.t("This conversation is now linked to {network}.", network=literal(network.name))
+    )
 
 
 async def language_command(ctx: CommandContext, args: str) -> Reply:

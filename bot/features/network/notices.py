@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from domain.model import Network, Person
+from domain.text import literal
 from netpuls.i18n import translator
 from services.ports import Mention, Outbound
 
@@ -15,6 +16,6 @@ def reach_notice(person: Person, network: Network) -> Outbound:
         "<at>{name}</at>, I have a personal message for you from {network}. Open a chat with "
         "me to read it: select my name and choose Chat.",
         name=person.name,
-        network=network.name,
+        network=literal(network.name),
     )
     return Outbound(text=text, mentions=(Mention(str(person.teams_user_id), person.name),))

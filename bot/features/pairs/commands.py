@@ -6,6 +6,7 @@ from bot.features.pairs.messages import pair_prompt
 from bot.routing.commands import Command, CommandContext, Reply
 from domain.errors import N_
 from domain.numbers import small_number
+from domain.text import literal
 from services import pairs
 
 OPT_OUT = ("optout", "fravælg", "avstå")
@@ -43,7 +44,7 @@ async def _choose(ctx: CommandContext, word: str, rest: str) -> Reply:
             text=ctx.t(
                 "{town} is no longer paired in {network}. Write pairs resume to take part again.",
                 town=town,
-                network=network.name,
+                network=literal(network.name),
             )
         )
     if preference.paused_until:
@@ -54,27 +55,35 @@ async def _choose(ctx: CommandContext, word: str, rest: str) -> Reply:
         )
     return Reply(
         text=ctx.t(
-            "{town} takes part in the pairs of {network} again.", town=town, network=network.name
+            "{town} takes part in the pairs of {network} again.",
+            town=town,
+            network=literal(network.name),
         )
     )
 
 
 def _show(ctx: CommandContext, mine: pairs.MyPairs) -> Reply:
     if mine.round is None:
-        return Reply(text=ctx.t("{network} has no sparring pairs yet.", network=mine.network.name))
+        return Reply(
+            text=ctx.t("{network} has no sparring pairs yet.", network=literal(mine.network.name))
+        )
     lines = [ctx.t("Sparring pairs of {date}:", date=mine.round.day)]
     if mine.mine is not None:
         others = [mine.names.get(k, k) for k in mine.mine.members if k != mine.municipality]
-        lines.append(ctx.t("You meet: {names}.", names=", ".join(others)))
+        lines.append(ctx.t("You meet: {names}.", names=literal(", ".join(others))))
         if mine.mine.themes:
             lines.append(
-                ctx.t("You share an interest in: {themes}.", themes=", ".join(mine.mine.themes))
+                ctx.t(
+                    "You share an interest in: {themes}.",
+                    themes=literal(", ".join(mine.mine.themes)),
+                )
             )
     elif mine.municipality and not mine.organiser:
         lines.append(ctx.t("Your municipality is not in this round."))
     if mine.organiser:
         lines += [
-            "- " + " · ".join(mine.names.get(k, k) for k in g.members) for g in mine.round.groups
+            "- " + literal(" · ".join(mine.names.get(k, k) for k in g.members))
+            for g in mine.round.groups
         ]
     if mine.preference.opted_out:
         lines.append(ctx.t("Your municipality has opted out. Write pairs resume to take part."))

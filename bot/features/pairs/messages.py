@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cards.pairs import PairMetView, pair_met_card
+from domain.text import literal
 from netpuls.i18n import translator
 from services.pairs import GroupMessage
 from services.ports import Mention, Outbound
@@ -21,20 +22,23 @@ def pair_prompt(message: GroupMessage) -> Outbound:
                 mentions.append(Mention(person.teams_user_id, person.name))
                 named.append(f"<at>{person.name}</at>")
             else:
-                named.append(person.name)
-        town = message.names.get(key, key)
+                named.append(literal(person.name))
+        town = literal(message.names.get(key, key))
         towns.append(f"{town} ({', '.join(named)})" if named else town)
     lines = [
         t(
             "Sparring pairs in {network}: {groups} meet for a 30-minute sparring call "
             "in the coming weeks.",
-            network=message.network.name,
+            network=literal(message.network.name),
             groups=" · ".join(towns),
         )
     ]
     if message.group.themes:
         lines.append(
-            t("You share an interest in: {themes}.", themes=", ".join(message.group.themes))
+            t(
+                "You share an interest in: {themes}.",
+                themes=literal(", ".join(message.group.themes)),
+            )
         )
     lines.append(
         t(

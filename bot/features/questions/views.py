@@ -12,6 +12,7 @@ from cards.questions import (
 )
 from domain.model import Network
 from domain.questions import MAX_QUESTION, Question, QuestionStatus
+from domain.text import literal
 from netpuls.i18n import Translator, translator
 from services.ports import Mention, Outbound
 from services.questions import Listing, QuestionState
@@ -75,9 +76,10 @@ def channel_post(state: QuestionState) -> Outbound:
         town = state.towns.get(asked.municipality, asked.municipality)
         people = [p for p in state.contacts if p.key in asked.people and p.teams_user_id]
         if not people:
-            named.append(town)  # nobody with a known Teams account: named, not mentioned
+            named.append(literal(town))  # nobody with a known Teams account: named, not mentioned
             continue
-        named.append(", ".join(f"<at>{p.name}</at>" for p in people) + f" ({town})")
+        # A mention's name must match its entity's text exactly: it is not escaped.
+        named.append(", ".join(f"<at>{p.name}</at>" for p in people) + f" ({literal(town)})")
         mentions += [Mention(str(p.teams_user_id), p.name) for p in people]
     card = question_card(question_view(state, t), t)
     if not mentions:
@@ -86,7 +88,7 @@ def channel_post(state: QuestionState) -> Outbound:
         return Outbound(card=card)
     line = t(
         "{asker} asks the network. Can you help? {asked}",
-        asker=state.question.asker_name,
+        asker=literal(state.question.asker_name),
         asked="; ".join(named),
     )
     return Outbound(text=line, card=card, mentions=tuple(mentions))

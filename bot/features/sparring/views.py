@@ -21,6 +21,7 @@ from cards.sparring_views import (
 from cards.summary import evaluation_form_card, summary_card
 from domain.model import Meeting, Network
 from domain.sparring import Case, CaseStatus
+from domain.text import literal
 from netpuls.i18n import Translator, translator
 from services.cases import CaseForm, CasesState
 from services.evaluations import EvaluationState
@@ -196,27 +197,31 @@ def decision_message(case: Case, network: Network) -> Outbound:
     if case.status is CaseStatus.ACCEPTED:
         line = t(
             "Your problem statement '{title}' is accepted for meeting {number}.",
-            title=case.title,
+            title=literal(case.title),
             number=case.meeting,
         )
     elif case.status is CaseStatus.DECLINED:
         line = t(
             "Your problem statement '{title}' is not on the agenda of meeting {number}.",
-            title=case.title,
+            title=literal(case.title),
             number=case.meeting,
         )
     else:
-        line = t("The facilitator edited your problem statement '{title}'.", title=case.title)
+        line = t(
+            "The facilitator edited your problem statement '{title}'.", title=literal(case.title)
+        )
     if case.decision_note:
-        line += "\n\n" + t("Note from the facilitator: {note}", note=case.decision_note)
+        line += "\n\n" + t("Note from the facilitator: {note}", note=literal(case.decision_note))
     return Outbound(text=line)
 
 
 def notes_message(case: Case, network: Network) -> Outbound:
     """What the submitter is told when sparring notes are added to their case."""
     t = translator(network.language)
-    head = t("Sparring notes were added to your problem statement '{title}':", title=case.title)
-    return Outbound(text=f"{head}\n\n{case.sparring_notes}")
+    head = t(
+        "Sparring notes were added to your problem statement '{title}':", title=literal(case.title)
+    )
+    return Outbound(text=f"{head}\n\n{literal(case.sparring_notes)}")
 
 
 def host_message(state: HostState) -> Outbound:
@@ -239,7 +244,7 @@ def reminder_message(state: SummaryState) -> Outbound:
             "The summary of meeting {number} of {network} is not posted yet. "
             "Write summary {number} to open it.",
             number=state.meeting.number,
-            network=state.network.name,
+            network=literal(state.network.name),
         )
     )
 
