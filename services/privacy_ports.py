@@ -23,10 +23,19 @@ class PrivacyStore(Protocol):
     async def delete_application(self, slug: str, municipality: str) -> int: ...
 
 
+class RetentionStore(Protocol):
+    """Deletes and anonymises what has been kept long enough; counts per network."""
+
+    async def clear_diets(self, held_before: date) -> dict[str, int]: ...
+    async def ended_networks(self, ended_before: date) -> list[str]: ...
+    async def expire_network(self, slug: str, ended_before: date) -> dict[str, int]: ...
+
+
 class PrivacyUnitOfWork(UnitOfWork, Protocol):
     """A unit of work that can also reach every table for privacy requests."""
 
     privacy: PrivacyStore
+    retention: RetentionStore
 
 
 class PrivacyUnitOfWorkFactory(Protocol):

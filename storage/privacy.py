@@ -29,13 +29,18 @@ PENDING = "pending"
 NAME_IN_TEXT = "***"
 
 
-def _count(result: Any) -> int:
+def count_of(result: Any) -> int:
     """Rows an UPDATE or DELETE touched (a CursorResult; execute() is typed as Result)."""
     return int(result.rowcount)
 
 
-def _table(name: str) -> Table:
+def table_named(name: str) -> Table:
     return schema.metadata.tables[name]
+
+
+def tables(*names: str) -> list[Table]:
+    """Tables by name."""
+    return [table_named(n) for n in names]
 
 
 def _text_columns(table: Table) -> list[Any]:
@@ -52,7 +57,7 @@ def _variants(needles: Iterable[str]) -> list[str]:
     return out
 
 
-def _mentions(table: Table, needles: Sequence[str]) -> ColumnElement[bool] | None:
+def mentions(table: Table, needles: Sequence[str]) -> ColumnElement[bool] | None:
     columns = _text_columns(table)
     if not columns or not needles:
         return None
@@ -108,7 +113,7 @@ class SqlPrivacy:
         self, *, email: str | None = None, teams_user_id: str | None = None
     ) -> Subject:
         """Everything that identifies the person with this e-mail or Teams id."""
-        people = _table("people")
+        people = table_named("people")
         conditions = []
         if email:
             conditions += [people.c.key == email.strip().lower(), people.c.email == email.strip()]
@@ -122,7 +127,7 @@ class SqlPrivacy:
             return Subject(email=(email or "").strip().lower(), teams_user_id=teams_user_id)
         municipality = None
         if row.municipality_id is not None:
-            towns = _table("municipalities")
+            towns = table_named("municipalities")
             municipality = await self._s.scalar(
                 select(towns.c.key).where(towns.c.id == row.municipality_id)
             )
@@ -147,22 +152,22 @@ class SqlPrivacy:
             for table in schema.metadata.sorted_tables:
                 if "person_id" in table.c:
                     where[table.name] = table.c.person_id == subject.person_id
-            where["people"] = _table("people").c.id == subject.person_id
-            rsvps = _table("rsvps")
+            where["people"] = table_named("people").c.id == subject.person_id
+            rsvps = table_named("rsvps")
             mine = select(rsvps.c.id).where(rsvps.c.person_id == subject.person_id)
-            where["rsvp_changes"] = _table("rsvp_changes").c.rsvp_id.in_(mine)
-        applications = _table("applications")
+            where["rsvp_changes"] = table_named("rsvp_changes").c.rsvp_id.in_(mine)
+        applications = table_named("applications")
         applied = await self._applications(subject)
         if applied is not None:
             where["applications"] = applied
-            versions = _table("application_versions")
+            versions = table_named("application_versions")
             where["application_versions"] = versions.c.application_id.in_(
                 select(applications.c.id).where(applied)
             )
         return where
 
     async def _applications(self, subject: Subject) -> ColumnElement[bool] | None:
-        applications = _table("applications")
+        applications = table_named("applications")
         ids = [i for i in (subject.teams_user_id, subject.aad_object_id) if i]
         conditions = [applications.c.submitted_by.in_(ids)] if ids else []
         if subject.email:
@@ -180,7 +185,7 @@ class SqlPrivacy:
         found: dict[str, list[dict[str, Any]]] = {}
         for table in schema.metadata.sorted_tables:
             conditions = [
-                c for c in (linked.get(table.name), _mentions(table, needles)) if c is not None
+                c for c in (linked.get(table.name), mentions(table, needles)) if c is not None
             ]
             if not conditions:
                 continue
@@ -194,7 +199,7 @@ class SqlPrivacy:
         applied = await self._applications(subject)
         if applied is None:
             return []
-        applications, calls, networks = _table("applications"), _table("calls"), _table("networks")
+        applications, calls, networks = tables("applications", "calls", "networks")
         rows = await self._s.scalars(
             select(networks.c.slug)
             .join(applications, applications.c.network_id == networks.c.id)
@@ -205,11 +210,11 @@ class SqlPrivacy:
 
     async def networks_of(self, subject: Subject) -> list[str]:
         """Slugs of the networks the person takes part in (role, seat, answer, application)."""
-        networks = _table("networks")
+        networks = table_named("networks")
         slugs: set[str] = set()
         if subject.person_id is not None:
             for name in ("roles", "seat_people"):
-                table = _table(name)
+                table = table_named(name)
                 slugs.update(
                     await self._s.scalars(
                         select(networks.c.slug)
@@ -219,7 +224,7 @@ class SqlPrivacy:
                 )
         applied = await self._applications(subject)
         if applied is not None:
-            applications = _table("applications")
+            applications = table_named("applications")
             slugs.update(
                 await self._s.scalars(
                     select(networks.c.slug)
@@ -241,29 +246,29 @@ class SqlPrivacy:
         diets = await self._diets(subject)  # before they are deleted: sent lists carry them too
         for name, columns in DIET_COLUMNS.items():
             if name in linked:
-                table = _table(name)
+                table = table_named(name)
                 result = await self._s.execute(
                     sql_update(table)
                     .where(linked[name], or_(*(table.c[c] != "" for c in columns)))
                     .values({c: "" for c in columns})
                 )
-                count("dietary", _count(result))
+                count("dietary", count_of(result))
         if "applications" in linked:
             result = await self._s.execute(
-                delete(_table("applications")).where(linked["applications"])
+                delete(table_named("applications")).where(linked["applications"])
             )
-            count("applications", _count(result))
+            count("applications", count_of(result))
         for name in OWN_ROWS:
             if name in linked:
-                result = await self._s.execute(delete(_table(name)).where(linked[name]))
-                count(name, _count(result))
+                result = await self._s.execute(delete(table_named(name)).where(linked[name]))
+                count(name, count_of(result))
         count("conversations", await self._forget_chats(subject))
         stand_in = f"{ERASED}-{uuid.uuid4().hex[:12]}"
         count("anonymised", await self._scrub(subject, stand_in, diets))
         if subject.person_id is not None:
             await self._s.execute(
-                sql_update(_table("people"))
-                .where(_table("people").c.id == subject.person_id)
+                sql_update(table_named("people"))
+                .where(table_named("people").c.id == subject.person_id)
                 .values(
                     key=stand_in,
                     name=ERASED_NAME,
@@ -271,6 +276,8 @@ class SqlPrivacy:
                     locale=None,
                     teams_user_id=None,
                     aad_object_id=None,
+                    # Their rows keep the municipality; the profile keeps nothing to list.
+                    municipality_id=None,
                 )
             )
             count("people", 1)
@@ -281,7 +288,7 @@ class SqlPrivacy:
         ids = [i for i in (subject.teams_user_id, subject.aad_object_id) if i]
         if not ids:
             return 0
-        chats, deliveries = _table("conversations"), _table("deliveries")
+        chats, deliveries = tables("conversations", "deliveries")
         mine = or_(chats.c.user_id.in_(ids), chats.c.user_aad_object_id.in_(ids))
         personal = and_(chats.c.kind == "personal", mine)
         conversation_ids = list(
@@ -292,11 +299,11 @@ class SqlPrivacy:
             done = await self._s.execute(
                 delete(deliveries).where(deliveries.c.conversation_id.in_(conversation_ids))
             )
-            sent = _count(done)
+            sent = count_of(done)
         gone = await self._s.execute(delete(chats).where(personal))
-        prefs = _table("preferences")
+        prefs = table_named("preferences")
         await self._s.execute(delete(prefs).where(prefs.c.teams_user_id.in_(ids)))
-        return _count(gone) + sent
+        return count_of(gone) + sent
 
     async def _scrub(self, subject: Subject, stand_in: str, diets: Sequence[str]) -> int:
         """Every text and JSON value that names the person, rewritten without them."""
@@ -306,7 +313,7 @@ class SqlPrivacy:
         for table in schema.metadata.sorted_tables:
             if table.name == "people":
                 continue
-            condition = _mentions(table, self._needles(subject) or list(subject.identifiers))
+            condition = mentions(table, self._needles(subject) or list(subject.identifiers))
             if condition is None:
                 continue
             keys = list(table.primary_key.columns)
@@ -342,7 +349,7 @@ class SqlPrivacy:
     async def _diets(self, subject: Subject) -> list[str]:
         if subject.person_id is None:
             return []
-        rsvps = _table("rsvps")
+        rsvps = table_named("rsvps")
         rows = await self._s.scalars(
             select(rsvps.c.dietary).where(
                 rsvps.c.person_id == subject.person_id, rsvps.c.dietary != ""
@@ -352,13 +359,13 @@ class SqlPrivacy:
 
     async def people_of_municipality(self, slug: str, municipality: str) -> list[Subject]:
         """Everyone of a municipality who takes part in a network (seat, role or answer)."""
-        people, towns, networks = _table("people"), _table("municipalities"), _table("networks")
+        people, towns, networks = tables("people", "municipalities", "networks")
         network = select(networks.c.id).where(networks.c.slug == slug).scalar_subquery()
         ties = []
         for name in ("roles", "seat_people"):
-            table = _table(name)
+            table = table_named(name)
             ties.append(select(table.c.person_id).where(table.c.network_id == network))
-        rsvps, meetings = _table("rsvps"), _table("meetings")
+        rsvps, meetings = tables("rsvps", "meetings")
         ties.append(
             select(rsvps.c.person_id)
             .join(meetings, meetings.c.id == rsvps.c.meeting_id)
@@ -373,7 +380,7 @@ class SqlPrivacy:
 
     async def delete_application(self, slug: str, municipality: str) -> int:
         """A municipality's application to a network, with every version."""
-        applications, networks = _table("applications"), _table("networks")
+        applications, networks = tables("applications", "networks")
         network = select(networks.c.id).where(networks.c.slug == slug).scalar_subquery()
         result = await self._s.execute(
             delete(applications).where(
@@ -381,4 +388,4 @@ class SqlPrivacy:
                 applications.c.municipality_key == municipality,
             )
         )
-        return _count(result)
+        return count_of(result)

@@ -23,7 +23,7 @@ from services.ports import (
     Preferences,
     RsvpRepository,
 )
-from services.privacy_ports import PrivacyStore
+from services.privacy_ports import PrivacyStore, RetentionStore
 from services.question_ports import QuestionRepository
 from services.send_budget import SendSlots
 from services.sparring_ports import (
@@ -47,6 +47,7 @@ from storage.pairs import SqlPairRepository
 from storage.people import SqlPeopleRepository, SqlPreferences
 from storage.privacy import SqlPrivacy
 from storage.questions import SqlQuestionRepository
+from storage.retention import SqlRetention
 from storage.rsvps import SqlPostedCards, SqlRsvpRepository
 from storage.send_slots import SqlSendSlots
 from storage.sparring import SqlCaseRepository, SqlHostPlanRepository, SqlSummaryRepository
@@ -78,6 +79,7 @@ class SqlUnitOfWork:
     engagement: ActivitySources
     send_slots: SendSlots
     privacy: PrivacyStore
+    retention: RetentionStore
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -109,6 +111,7 @@ class SqlUnitOfWork:
         self.engagement = SqlActivitySources(session)
         self.send_slots = SqlSendSlots(session)
         self.privacy = SqlPrivacy(session)
+        self.retention = SqlRetention(session, SqlPrivacy(session))
         return self
 
     async def __aexit__(
