@@ -25,6 +25,7 @@ from bot.features.membership.actions import MembershipActions
 from bot.features.membership.views import call_announcement
 from bot.features.pairs.actions import PairsActions
 from bot.features.pairs.messages import pair_prompt, pair_question
+from bot.features.privacy.messages import retention_message
 from bot.features.questions import commands as questions
 from bot.features.questions.actions import QuestionActions
 from bot.features.sparring.actions import SparringActions
@@ -42,10 +43,12 @@ from bot.teams.notifier import BotNotifier
 from domain.material import rules_from
 from netpuls.graph_jobs import GraphTimers
 from netpuls.settings import Settings
+from scheduler.privacy_jobs import RetentionJobs, RetentionSettings
 from scheduler.runner import CadenceRunner, RunnerSettings
 from services.digest import DigestWork
 from services.pairs import PairSettings, PairWork
 from services.ports import Clock, UnitOfWorkFactory
+from services.privacy_ports import PrivacyUnitOfWorkFactory
 
 if TYPE_CHECKING:
     from graph.client import GraphConnection
@@ -54,13 +57,14 @@ BACKGROUND = web.AppKey("background", Background)
 RUNNER = web.AppKey("runner", CadenceRunner)
 MATERIAL = web.AppKey("material", MaterialFiles)
 GRAPH_TIMERS = web.AppKey("graph_timers", GraphTimers)
+RETENTION = web.AppKey("retention", RetentionJobs)
 
 
 def build_bot(
     app: web.Application,
     settings: Settings,
     notifier: BotNotifier,
-    uow: UnitOfWorkFactory,
+    uow: PrivacyUnitOfWorkFactory,
     clock: Clock,
 ) -> NetpulsBot:
     """The activity handler with its card actions, notifier and signed links."""
@@ -110,6 +114,12 @@ def build_bot(
         digest=DigestWork(
             settings.digest, timedelta(hours=settings.cadence_grace_hours), digest_message
         ),
+    )
+    app[RETENTION] = RetentionJobs(
+        uow,
+        clock,
+        RetentionSettings(settings.retention_months, settings.diet_retention_days),
+        retention_message,
     )
     messages = MessageRouter(commands)
     sent_files, posted_files, links_to_bot = material_hooks(material)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any, Protocol
 
@@ -27,8 +28,8 @@ class RetentionStore(Protocol):
     """Deletes and anonymises what has been kept long enough; counts per network."""
 
     async def clear_diets(self, held_before: date) -> dict[str, int]: ...
-    async def ended_networks(self, ended_before: date) -> list[str]: ...
-    async def expire_network(self, slug: str, ended_before: date) -> dict[str, int]: ...
+    async def network_ends(self) -> dict[str, date]: ...
+    async def expire_network(self, slug: str, expired: Sequence[str]) -> dict[str, int]: ...
 
 
 class PrivacyUnitOfWork(UnitOfWork, Protocol):

@@ -24,7 +24,8 @@ RetentionWording = Callable[[Network, Mapping[str, int]], Outbound]
 
 
 def months_before(day: date, months: int) -> date:
-    """The same day `months` months earlier (the month's last day when it is shorter)."""
+    """The same day `months` months earlier, or later when negative (the month's last day
+    when it is shorter)."""
     total = day.year * 12 + day.month - 1 - months
     year, month = divmod(total, 12)
     last = calendar.monthrange(year, month + 1)[1]
@@ -46,9 +47,10 @@ async def run_retention(
         done: dict[str, dict[str, int]] = {}
         for slug, n in (await uow.retention.clear_diets(today - timedelta(days=diet_days))).items():
             done.setdefault(slug, {})["dietary"] = n
-        cutoff = months_before(today, months)
-        for slug in await uow.retention.ended_networks(cutoff):
-            for kind, n in (await uow.retention.expire_network(slug, cutoff)).items():
+        ends = await uow.retention.network_ends()
+        expired = sorted(s for s, end in ends.items() if months_before(end, -months) <= today)
+        for slug in expired:
+            for kind, n in (await uow.retention.expire_network(slug, expired)).items():
                 counts = done.setdefault(slug, {})
                 counts[kind] = counts.get(kind, 0) + n
         report = RetentionReport(done, dry_run)

@@ -73,7 +73,7 @@ def plain(value: Any) -> Any:
     return value
 
 
-class _Swap:
+class Swap:
     """Replaces a person's identifiers in strings and JSON: ids by a stand-in, names by nothing."""
 
     def __init__(self, identifiers: Sequence[str], name: str, stand_in: str) -> None:
@@ -307,8 +307,8 @@ class SqlPrivacy:
 
     async def _scrub(self, subject: Subject, stand_in: str, diets: Sequence[str]) -> int:
         """Every text and JSON value that names the person, rewritten without them."""
-        swap = _Swap(subject.identifiers, subject.name, stand_in)
-        audit = _Swap(subject.identifiers, subject.name, ERASED)
+        swap = Swap(subject.identifiers, subject.name, stand_in)
+        audit = Swap(subject.identifiers, subject.name, ERASED)
         changed = 0
         for table in schema.metadata.sorted_tables:
             if table.name == "people":
@@ -328,9 +328,7 @@ class SqlPrivacy:
                     changed += 1
         return changed
 
-    def _scrubbed(
-        self, table: Table, row: Any, swap: _Swap, diets: Sequence[str]
-    ) -> dict[str, Any]:
+    def _scrubbed(self, table: Table, row: Any, swap: Swap, diets: Sequence[str]) -> dict[str, Any]:
         if table.name == "deliveries" and row["status"] != PENDING:
             # Sent or given up: the text is no longer needed, and it may list their diet.
             return {"payload": {"text": "", "card": None}, "last_error": ""}
@@ -341,7 +339,7 @@ class SqlPrivacy:
                 continue
             new = swap.any(value)
             if table.name == "deliveries":
-                new = _Swap(diets, "", "").any(new) if diets else new
+                new = Swap(diets, "", "").any(new) if diets else new
             if new != value:
                 values[column.name] = new
         return values

@@ -3,6 +3,7 @@ its end. Every method counts what it changed, per network, so a dry run can tell
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -15,6 +16,7 @@ from storage.privacy import (
     DIET_COLUMNS,
     PENDING,
     SqlPrivacy,
+    Swap,
     count_of,
     mentions,
     table_named,
@@ -33,9 +35,9 @@ class SqlRetention:
         self._privacy = privacy
 
     async def clear_diets(self, held_before: date) -> dict[str, int]:
-        """Dietary needs and notes of meetings that ended before this day, per network."""
+        """Dietary needs and notes of meetings held on or before this day, per network."""
         meetings, networks = tables("meetings", "networks")
-        ended = func.coalesce(meetings.c.end_day, meetings.c.day) < held_before
+        ended = func.coalesce(meetings.c.end_day, meetings.c.day) <= held_before
         rows = (
             await self._s.execute(
                 select(networks.c.slug, meetings.c.id)
@@ -76,29 +78,34 @@ class SqlRetention:
         return n
 
     async def _forget_sent(self, slug: str, values: list[str]) -> None:
-        """Sent messages of the network that carried these values (the attendee lists)."""
+        """Messages of the network that carry these values (the attendee lists): emptied when
+        sent, the values taken out of those still waiting."""
         deliveries, networks = tables("deliveries", "networks")
         carried = mentions(deliveries, values)
         if carried is None:
             return
         network = select(networks.c.id).where(networks.c.slug == slug).scalar_subquery()
-        await self._s.execute(
-            update(deliveries)
-            .where(deliveries.c.network_id == network, deliveries.c.status != PENDING, carried)
-            .values(payload={"text": "", "card": None})
+        rows = await self._s.execute(
+            select(deliveries.c.id, deliveries.c.status, deliveries.c.payload).where(
+                deliveries.c.network_id == network, carried
+            )
         )
+        without = Swap(values, "", "")
+        for row_id, status, payload in rows.all():
+            emptied = without.any(payload) if status == PENDING else {"text": "", "card": None}
+            await self._s.execute(
+                update(deliveries).where(deliveries.c.id == row_id).values(payload=emptied)
+            )
 
-    async def ended_networks(self, ended_before: date) -> list[str]:
-        """Slugs of the networks that ended before this day."""
+    async def network_ends(self) -> dict[str, date]:
+        """Each network's last day."""
         networks = table_named("networks")
-        rows = await self._s.scalars(
-            select(networks.c.slug).where(networks.c.ends_on < ended_before).order_by("slug")
-        )
-        return list(rows)
+        rows = await self._s.execute(select(networks.c.slug, networks.c.ends_on))
+        return {slug: ends_on for slug, ends_on in rows.all()}
 
-    async def expire_network(self, slug: str, ended_before: date) -> dict[str, int]:
+    async def expire_network(self, slug: str, expired: Sequence[str]) -> dict[str, int]:
         """A network long over: applications, evaluation links and diets deleted, and its people
-        anonymised unless they take part in a network still running or hold an organiser role."""
+        anonymised unless they take part in a network not `expired` or hold an organiser role."""
         networks, meetings = tables("networks", "meetings")
         network = select(networks.c.id).where(networks.c.slug == slug).scalar_subquery()
         held = select(meetings.c.id).where(meetings.c.network_id == network)
@@ -114,14 +121,14 @@ class SqlRetention:
         ) + count_of(await self._s.execute(delete(finals).where(finals.c.network_id == network)))
         counts["dietary"] = await self._clear(slug, list(await self._s.scalars(held)))
         people = 0
-        for key in await self._people_only_in_ended(network, ended_before):
+        for key in await self._people_only_in_ended(network, expired):
             subject = await self._privacy.subject(email=key)
             await self._privacy.erase(subject)
             people += 1
         counts["people"] = people
         return {k: v for k, v in counts.items() if v}
 
-    async def _people_only_in_ended(self, network: Any, ended_before: date) -> list[str]:
+    async def _people_only_in_ended(self, network: Any, expired: Sequence[str]) -> list[str]:
         people, networks, meetings = tables("people", "networks", "meetings")
         roles, seats, rsvps = tables("roles", "seat_people", "rsvps")
 
@@ -135,7 +142,7 @@ class SqlRetention:
             ]
 
         this = select(networks.c.id).where(networks.c.id == network)
-        running = select(networks.c.id).where(networks.c.ends_on >= ended_before)
+        running = select(networks.c.id).where(networks.c.slug.not_in(expired))
         organisers = select(roles.c.person_id).where(roles.c.kind.in_(ORGANISERS))
         rows = await self._s.scalars(
             select(people.c.key).where(
