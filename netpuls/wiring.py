@@ -25,6 +25,13 @@ from bot.features.membership.actions import MembershipActions
 from bot.features.membership.views import call_announcement
 from bot.features.pairs.actions import PairsActions
 from bot.features.pairs.messages import pair_prompt, pair_question
+from bot.features.privacy.actions import PrivacyActions
+from bot.features.privacy.files import (
+    PRIVACY_FILES,
+    PRIVACY_ROUTE,
+    PrivacyFiles,
+    privacy_download,
+)
 from bot.features.privacy.messages import retention_message
 from bot.features.questions import commands as questions
 from bot.features.questions.actions import QuestionActions
@@ -78,6 +85,9 @@ def build_bot(
     actions.register(MembershipActions(uow, clock, notifier, background, links, commands).verbs())
     actions.register(SparringActions(uow, clock, notifier, background, meetings.agendas).verbs())
     actions.register(PairsActions(uow, clock).verbs())
+    retention = (settings.diet_retention_days, settings.retention_months)
+    actions.register(PrivacyActions(uow, clock, links, retention).verbs())
+    app[PRIVACY_FILES] = PrivacyFiles(uow, clock, links)
     actions.register(QuestionActions(uow, clock, notifier, background).verbs())
     app[FILES] = FileRoutes(uow, clock, links)
     app[REPORT_FILES] = ReportFiles(uow, clock, links, min_answers=settings.evaluation_min_answers)
@@ -140,6 +150,8 @@ def build_bot(
             graph=timers.jobs,
             evaluation_min_answers=settings.evaluation_min_answers,
             quiet_after=timedelta(days=settings.engagement_quiet_days),
+            diet_days=settings.diet_retention_days,
+            retention_months=settings.retention_months,
         ),
         actions,
     )
@@ -172,3 +184,4 @@ def add_routes(app: web.Application) -> None:
     add_file_routes(app)
     app.router.add_get(REPORT_ROUTE, report_download)
     app.router.add_get(ENGAGEMENT_ROUTE, engagement_download)
+    app.router.add_get(PRIVACY_ROUTE, privacy_download)

@@ -36,6 +36,13 @@ def _summary(erasure: Erasure) -> str:
     return " ".join(f"{kind}={n}" for kind, n in sorted(erasure.counts.items()))
 
 
+async def held(uows: PrivacyUnitOfWorkFactory, *, teams_user_id: str) -> dict[str, int]:
+    """How many rows each table holds about the person (for their own overview)."""
+    async with uows() as uow:
+        subject = await _subject(uow, None, teams_user_id)
+        return {table: len(rows) for table, rows in (await uow.privacy.export(subject)).items()}
+
+
 async def export(
     uows: PrivacyUnitOfWorkFactory,
     clock: Clock,
