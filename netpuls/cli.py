@@ -35,6 +35,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    from netpuls.logs import redact_root
+
+    redact_root()  # no names, e-mail addresses, free text or file names in the log
     # APScheduler logs two INFO lines for every run of every job (the outbox runs every few
     # seconds); what our jobs do is logged by the jobs themselves.
     logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
