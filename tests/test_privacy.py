@@ -8,10 +8,12 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.features.questions.views import question_view
 from domain.membership import Call
 from domain.privacy import ErasureRefused, UnknownSubject
 from netpuls.i18n import translator
 from services import privacy
+from services.questions import QuestionState
 from services.report import gather, report_markdown
 from tests.conftest import FixedClock
 from tests.support.privacy import (
@@ -134,3 +136,17 @@ async def test_a_municipality_leaving_takes_its_people_and_application_with_it(
     everything = await dump(engine)
     assert _absent(everything, EMAIL, NAME, DIET, "host.odense@example.org", "Vært Odense") == []
     assert "planner.koege@example.org" in everything
+
+
+async def test_an_erased_askers_question_reads_from_a_participant_of_their_municipality(
+    uow_factory: Any,
+) -> None:
+    await seed(uow_factory)
+    await privacy.erase(uow_factory, AFTER, email=EMAIL, actor=CLI)
+    async with uow_factory() as uow:
+        network = await uow.networks.get(SLUG)
+        question = await uow.questions.get(SLUG, 1)
+        towns = {m.key: m.name for m in await uow.networks.municipalities(SLUG)}
+    assert network is not None and question is not None
+    view = question_view(QuestionState(network, question, towns), translator("da"))
+    assert view.asker == "en deltager fra Odense Kommune"

@@ -19,15 +19,6 @@ KINDS = {
 }
 
 
-def shown_name(name: str, municipality: str, t: Translator) -> str:
-    """A person's name, or for an erased person "a participant from <municipality>"."""
-    if name:
-        return name
-    if municipality:
-        return t("a participant from {municipality}", municipality=municipality)
-    return t("a former participant")
-
-
 def retention_lines(counts: Mapping[str, int], t: Translator) -> list[str]:
     """What a retention run did, one line per kind."""
     return [t(KINDS.get(kind, kind), count=n) for kind, n in sorted(counts.items())]
