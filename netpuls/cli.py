@@ -32,12 +32,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as exc:  # e.g. PORT=abc: say which setting, without a traceback
         print(f"netpuls: the configuration is not valid: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    from netpuls.logs import redact_root
+    from netpuls.logs import redact  # lazy, like every import of this module
 
-    redact_root()  # no names, e-mail addresses, free text or file names in the log
+    # No names, e-mail addresses, free text or file names in the log (standard error).
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        handlers=[redact(logging.StreamHandler())],
+    )
     # APScheduler logs two INFO lines for every run of every job (the outbox runs every few
     # seconds); what our jobs do is logged by the jobs themselves.
     logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)

@@ -80,9 +80,3 @@ def redact(handler: logging.Handler) -> logging.Handler:
     if not any(isinstance(f, RedactingFilter) for f in handler.filters):
         handler.addFilter(RedactingFilter())
     return handler
-
-
-def redact_root() -> None:
-    """Every handler of the root logger redacts (call after logging is configured)."""
-    for handler in logging.getLogger().handlers:
-        redact(handler)

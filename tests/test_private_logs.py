@@ -61,3 +61,24 @@ def test_names_free_text_addresses_and_file_names_are_redacted() -> None:
         "network kompakte-groenne-byer: 3 steps"
     )
     assert _logged("counts %s", {"people": 1}) == "counts {'people': 1}"
+
+
+def test_the_commands_log_handler_redacts(tmp_path: Path) -> None:
+    db = tmp_path / "netpuls.db"
+    environment = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{db}", "LOG_LEVEL": "DEBUG"}
+
+    def netpuls(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "netpuls", *args],
+            cwd=ROOT,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    assert netpuls("db", "upgrade").returncode == 0
+    done = netpuls("privacy", "export", "--email", "planner.odense@example.org")
+    assert done.returncode == 1
+    assert "DEBUG" in done.stderr  # the database driver's statements were logged
+    assert "planner.odense@example.org" not in done.stderr
