@@ -87,7 +87,7 @@ async def erase(
         if open_calls:
             raise ErasureRefused(network=open_calls[0])
         networks = await uow.privacy.networks_of(subject)
-        erasure = await uow.privacy.erase(subject)
+        erasure = await uow.privacy.erase(subject, clock.now().date())
         who = ERASED if actor in subject.identifiers else actor
         await _audit(uow, clock, networks, who, ERASE, _summary(erasure))
         await uow.commit()
@@ -103,7 +103,7 @@ async def erase_municipality(
         if await uow.networks.get(slug) is None:
             raise UnknownSubject()
         for subject in await uow.privacy.people_of_municipality(slug, municipality):
-            for kind, n in (await uow.privacy.erase(subject)).counts.items():
+            for kind, n in (await uow.privacy.erase(subject, clock.now().date())).counts.items():
                 counts[kind] = counts.get(kind, 0) + n
         applications = await uow.privacy.delete_application(slug, municipality)
         if applications:

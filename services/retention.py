@@ -50,7 +50,7 @@ async def run_retention(
         ends = await uow.retention.network_ends()
         expired = sorted(s for s, end in ends.items() if months_before(end, -months) <= today)
         for slug in expired:
-            for kind, n in (await uow.retention.expire_network(slug, expired)).items():
+            for kind, n in (await uow.retention.expire_network(slug, expired, today)).items():
                 counts = done.setdefault(slug, {})
                 counts[kind] = counts.get(kind, 0) + n
         report = RetentionReport(done, dry_run)

@@ -234,8 +234,9 @@ class SqlPrivacy:
             )
         return sorted(slugs)
 
-    async def erase(self, subject: Subject) -> Erasure:
-        """Delete the person's own rows and diet, anonymise their contributions, keep the rest."""
+    async def erase(self, subject: Subject, today: date) -> Erasure:
+        """Delete the person's own rows, diet and answers to meetings still to come; anonymise
+        their contributions; keep the rest."""
         counts: dict[str, int] = {}
 
         def count(kind: str, n: int) -> None:
@@ -244,6 +245,16 @@ class SqlPrivacy:
 
         linked = await self._linked(subject)
         diets = await self._diets(subject)  # before they are deleted: sent lists carry them too
+        if subject.person_id is not None:
+            # They will not come: their seat is free again (past answers stay, for the counts).
+            rsvps, meetings = tables("rsvps", "meetings")
+            coming = select(meetings.c.id).where(meetings.c.day >= today)
+            result = await self._s.execute(
+                delete(rsvps).where(
+                    rsvps.c.person_id == subject.person_id, rsvps.c.meeting_id.in_(coming)
+                )
+            )
+            count("answers to coming meetings", count_of(result))
         for name, columns in DIET_COLUMNS.items():
             if name in linked:
                 table = table_named(name)

@@ -103,7 +103,9 @@ class SqlRetention:
         rows = await self._s.execute(select(networks.c.slug, networks.c.ends_on))
         return {slug: ends_on for slug, ends_on in rows.all()}
 
-    async def expire_network(self, slug: str, expired: Sequence[str]) -> dict[str, int]:
+    async def expire_network(
+        self, slug: str, expired: Sequence[str], today: date
+    ) -> dict[str, int]:
         """A network long over: applications, evaluation links and diets deleted, and its people
         anonymised unless they take part in a network not `expired` or hold an organiser role."""
         networks, meetings = tables("networks", "meetings")
@@ -123,7 +125,7 @@ class SqlRetention:
         people = 0
         for key in await self._people_only_in_ended(network, expired):
             subject = await self._privacy.subject(email=key)
-            await self._privacy.erase(subject)
+            await self._privacy.erase(subject, today)
             people += 1
         counts["people"] = people
         return {k: v for k, v in counts.items() if v}

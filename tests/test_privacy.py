@@ -26,7 +26,7 @@ from tests.support.privacy import (
     dump,
     seed,
 )
-from tests.support.sparring import AFTER, SLUG
+from tests.support.sparring import AFTER, BEFORE, SLUG
 
 CLI = "cli"
 
@@ -150,3 +150,22 @@ async def test_an_erased_askers_question_reads_from_a_participant_of_their_munic
     assert network is not None and question is not None
     view = question_view(QuestionState(network, question, towns), translator("da"))
     assert view.asker == "en deltager fra Odense Kommune"
+
+
+async def test_answers_to_coming_meetings_go_and_past_ones_stay_for_the_counts(
+    uow_factory: Any,
+) -> None:
+    await seed(uow_factory)
+    before = await privacy.erase(uow_factory, BEFORE, email=EMAIL, actor=CLI)
+    assert before.counts["answers to coming meetings"] == 1
+    async with uow_factory() as uow:
+        assert await uow.rsvps.for_meeting(SLUG, 1) == []
+
+
+async def test_an_answer_to_a_meeting_held_stays_without_its_diet(uow_factory: Any) -> None:
+    await seed(uow_factory)
+    after = await privacy.erase(uow_factory, AFTER, email=EMAIL, actor=CLI)
+    assert "answers to coming meetings" not in after.counts
+    async with uow_factory() as uow:
+        (kept,) = await uow.rsvps.for_meeting(SLUG, 1)
+    assert kept.dietary == "" and kept.municipality == "odense"

@@ -135,14 +135,15 @@ async def seed(uows: Any) -> None:
 
 
 async def dump(engine: AsyncEngine) -> str:
-    """Every value of every table, as text, casefolded."""
+    """Every value of every table, as text, casefolded, one row per line in a stable order."""
 
     def tables(sync: Any) -> list[str]:
         return list(inspect(sync).get_table_names())
 
     values: list[str] = []
     async with engine.connect() as conn:
-        for table in await conn.run_sync(tables):
+        for table in sorted(await conn.run_sync(tables)):
             rows = await conn.execute(text(f'SELECT * FROM "{table}"'))
-            values.extend(str(v) for row in rows for v in row)
+            # Sorted: a database may return the rows of an unchanged table in another order.
+            values.extend(sorted("\t".join(str(v) for v in row) for row in rows))
     return "\n".join(values).casefold()
