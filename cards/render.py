@@ -16,6 +16,7 @@ from cards.render_engagement import engagement_examples
 from cards.render_material import material_examples
 from cards.render_membership import membership_examples
 from cards.render_pairs import pairs_examples
+from cards.render_privacy import privacy_examples
 from cards.render_questions import questions_examples
 from cards.render_roster import roster_examples
 from cards.render_sparring import sparring_examples
@@ -292,6 +293,7 @@ def examples(language: str) -> dict[str, Element]:
     cards |= engagement_examples(language)
     cards |= pairs_examples(language)
     cards |= questions_examples(language)
+    cards |= privacy_examples(language)
     cards["cadence-coming"] = cadence_card(
         CadenceView(
             w.network,

@@ -21,7 +21,7 @@ from bot.teams.endpoint import (
 )
 from bot.teams.notifier import BotNotifier
 from netpuls.settings import Settings
-from netpuls.wiring import BACKGROUND, GRAPH_TIMERS, RUNNER, add_routes, build_bot
+from netpuls.wiring import BACKGROUND, GRAPH_TIMERS, RETENTION, RUNNER, add_routes, build_bot
 from services.ports import Clock, SystemClock
 from storage.engine import create_engine, session_factory
 from storage.uow import SqlUnitOfWork
@@ -86,10 +86,12 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     if settings.scheduler_enabled:
         await app[RUNNER].start()
         await app[GRAPH_TIMERS].jobs.start(app[RUNNER].scheduler)
+        await app[RETENTION].start(app[RUNNER].scheduler)
     try:
         yield
     finally:
         await app[RUNNER].stop()
+        await app[RETENTION].stop()
         await app[BACKGROUND].drain()
         await app[GRAPH_TIMERS].aclose()  # last: it closes the Graph connection
         await http.close()

@@ -32,8 +32,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as exc:  # e.g. PORT=abc: say which setting, without a traceback
         print(f"netpuls: the configuration is not valid: {exc}", file=sys.stderr)
         return 2
+    from netpuls.logs import redact  # lazy, like every import of this module
+
+    # No names, e-mail addresses, free text or file names in the log (standard error).
     logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        handlers=[redact(logging.StreamHandler())],
     )
     # APScheduler logs two INFO lines for every run of every job (the outbox runs every few
     # seconds); what our jobs do is logged by the jobs themselves.
@@ -84,6 +89,9 @@ def _parser() -> argparse.ArgumentParser:
     from netpuls import report_cli
 
     report_cli.add_parser(sub)
+    from netpuls import privacy_cli
+
+    privacy_cli.add_parser(sub)
     return parser
 
 

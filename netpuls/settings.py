@@ -184,6 +184,20 @@ class Settings(BaseSettings):
         le=3650,
         validation_alias=AliasChoices("ENGAGEMENT_QUIET_DAYS", "engagement_quiet_days"),
     )
+    # Personal data is anonymised this many months after a network's end (docs/privacy.md).
+    retention_months: int = Field(
+        default=6,
+        ge=1,
+        le=120,
+        validation_alias=AliasChoices("NETPULS_RETENTION_MONTHS", "retention_months"),
+    )
+    # Dietary needs and notes are deleted this many days after each meeting.
+    diet_retention_days: int = Field(
+        default=14,
+        ge=0,
+        le=365,
+        validation_alias=AliasChoices("NETPULS_DIET_RETENTION_DAYS", "diet_retention_days"),
+    )
 
     @model_validator(mode="after")
     def _app_type_is_complete(self) -> Self:

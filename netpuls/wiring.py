@@ -26,6 +26,14 @@ from bot.features.membership.views import call_announcement
 from bot.features.network.notices import reach_notice
 from bot.features.pairs.actions import PairsActions
 from bot.features.pairs.messages import pair_prompt, pair_question
+from bot.features.privacy.actions import PrivacyActions
+from bot.features.privacy.files import (
+    PRIVACY_FILES,
+    PRIVACY_ROUTE,
+    PrivacyFiles,
+    privacy_download,
+)
+from bot.features.privacy.messages import retention_message
 from bot.features.questions import commands as questions
 from bot.features.questions.actions import QuestionActions
 from bot.features.sparring.actions import SparringActions
@@ -43,10 +51,12 @@ from bot.teams.notifier import BotNotifier
 from domain.material import rules_from
 from netpuls.graph_jobs import GraphTimers
 from netpuls.settings import Settings
+from scheduler.privacy_jobs import RetentionJobs, RetentionSettings
 from scheduler.runner import CadenceRunner, RunnerSettings
 from services.digest import DigestWork
 from services.pairs import PairSettings, PairWork
 from services.ports import Clock, UnitOfWorkFactory
+from services.privacy_ports import PrivacyUnitOfWorkFactory
 from services.reach import Reach
 
 if TYPE_CHECKING:
@@ -56,13 +66,14 @@ BACKGROUND = web.AppKey("background", Background)
 RUNNER = web.AppKey("runner", CadenceRunner)
 MATERIAL = web.AppKey("material", MaterialFiles)
 GRAPH_TIMERS = web.AppKey("graph_timers", GraphTimers)
+RETENTION = web.AppKey("retention", RetentionJobs)
 
 
 def build_bot(
     app: web.Application,
     settings: Settings,
     notifier: BotNotifier,
-    uow: UnitOfWorkFactory,
+    uow: PrivacyUnitOfWorkFactory,
     clock: Clock,
 ) -> NetpulsBot:
     """The activity handler with its card actions, notifier and signed links."""
@@ -77,6 +88,9 @@ def build_bot(
     actions.register(MembershipActions(uow, clock, notifier, background, links, commands).verbs())
     actions.register(SparringActions(uow, clock, notifier, background, meetings.agendas).verbs())
     actions.register(PairsActions(uow, clock).verbs())
+    retention = (settings.diet_retention_days, settings.retention_months)
+    actions.register(PrivacyActions(uow, clock, links, retention).verbs())
+    app[PRIVACY_FILES] = PrivacyFiles(uow, clock, links)
     actions.register(QuestionActions(uow, clock, notifier, background).verbs())
     app[FILES] = FileRoutes(uow, clock, links)
     app[REPORT_FILES] = ReportFiles(uow, clock, links, min_answers=settings.evaluation_min_answers)
@@ -115,6 +129,12 @@ def build_bot(
         ),
         reach=Reach(notifier, reach_notice),
     )
+    app[RETENTION] = RetentionJobs(
+        uow,
+        clock,
+        RetentionSettings(settings.retention_months, settings.diet_retention_days),
+        retention_message,
+    )
     messages = MessageRouter(commands)
     sent_files, posted_files, links_to_bot = material_hooks(material)
     messages.on_attachments(sent_files)
@@ -134,6 +154,8 @@ def build_bot(
             graph=timers.jobs,
             evaluation_min_answers=settings.evaluation_min_answers,
             quiet_after=timedelta(days=settings.engagement_quiet_days),
+            diet_days=settings.diet_retention_days,
+            retention_months=settings.retention_months,
         ),
         actions,
     )
@@ -166,3 +188,4 @@ def add_routes(app: web.Application) -> None:
     add_file_routes(app)
     app.router.add_get(REPORT_ROUTE, report_download)
     app.router.add_get(ENGAGEMENT_ROUTE, engagement_download)
+    app.router.add_get(PRIVACY_ROUTE, privacy_download)

@@ -23,6 +23,7 @@ from services.ports import (
     Preferences,
     RsvpRepository,
 )
+from services.privacy_ports import PrivacyStore, RetentionStore
 from services.question_ports import QuestionRepository
 from services.send_budget import SendSlots
 from services.sparring_ports import (
@@ -44,7 +45,9 @@ from storage.networks import SqlNetworkRepository
 from storage.outbox import SqlOutbox
 from storage.pairs import SqlPairRepository
 from storage.people import SqlPeopleRepository, SqlPreferences
+from storage.privacy import SqlPrivacy
 from storage.questions import SqlQuestionRepository
+from storage.retention import SqlRetention
 from storage.rsvps import SqlPostedCards, SqlRsvpRepository
 from storage.send_slots import SqlSendSlots
 from storage.sparring import SqlCaseRepository, SqlHostPlanRepository, SqlSummaryRepository
@@ -75,6 +78,8 @@ class SqlUnitOfWork:
     questions: QuestionRepository
     engagement: ActivitySources
     send_slots: SendSlots
+    privacy: PrivacyStore
+    retention: RetentionStore
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -105,6 +110,8 @@ class SqlUnitOfWork:
         self.questions = SqlQuestionRepository(session)
         self.engagement = SqlActivitySources(session)
         self.send_slots = SqlSendSlots(session)
+        self.privacy = SqlPrivacy(session)
+        self.retention = SqlRetention(session, SqlPrivacy(session))
         return self
 
     async def __aexit__(

@@ -9,6 +9,7 @@ from bot.features.meetings import commands as meetings
 from bot.features.membership import commands as membership
 from bot.features.network import commands as network
 from bot.features.pairs import commands as pairs
+from bot.features.privacy import commands as privacy
 from bot.features.questions import commands as questions
 from bot.features.roster import commands as roster
 from bot.features.sparring import commands as sparring
@@ -26,6 +27,7 @@ FEATURES = (
     questions,
     pairs,
     engagement,
+    privacy,
 )
 
 

@@ -37,6 +37,8 @@ class Edge:
     graph: GraphJobs | None = None  # meeting events and the roster through Graph
     evaluation_min_answers: int = 3  # evaluation totals are shown from this many answers
     quiet_after: timedelta = timedelta(days=DEFAULT_QUIET_DAYS)  # engagement's "quiet"
+    diet_days: int = 14  # dietary needs are deleted this many days after each meeting
+    retention_months: int = 6  # people are anonymised this many months after a network ends
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from cards.privacy import shown_name
 from domain.cadence import StepKind
 from domain.model import ConversationRef, Network
 from domain.text import literal
@@ -171,7 +172,8 @@ def _attendee_summary(state: MeetingState, t: Translator, facts: dict[str, objec
     ]
     for r in sorted(coming, key=lambda r: r.municipality_name):
         diet = f" ({r.dietary})" if r.dietary else ""
-        lines.append("- " + literal(f"{r.municipality_name}: {r.person_name}{diet}"))
+        who = shown_name(r.person_name, r.municipality_name, t)
+        lines.append("- " + literal(f"{r.municipality_name}: {who}{diet}"))
     return "\n".join(lines)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cards.digest import ComingStep, DigestItem, DigestView, digest_card
 from cards.meeting import meeting_name
+from cards.privacy import shown_name
 from domain.engagement import DigestFrequency
 from netpuls.i18n import Translator, translator
 from services.digest import Digest
@@ -23,7 +24,12 @@ def digest_view(digest: Digest, t: Translator) -> DigestView:
     """The digest with names, dates and local times resolved."""
     zone = digest.network.zone
     items = tuple(
-        DigestItem(m.title, m.url, m.shared_by_name, m.shared_at.astimezone(zone).date())
+        DigestItem(
+            m.title,
+            m.url,
+            shown_name(m.shared_by_name, "", t),
+            m.shared_at.astimezone(zone).date(),
+        )
         for m in digest.material
     )
     coming = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cards.material import MaterialItem, MeetingChoiceView, meeting_choice_card
 from cards.meeting import meeting_name
+from cards.privacy import shown_name
 from domain.material import Material
 from domain.model import Meeting, Network
 from domain.text import literal
@@ -18,7 +19,7 @@ def item_of(found: Material, meeting: str, t: Translator) -> MaterialItem:
         title=found.title,
         url=found.url,
         kind=found.kind.value,
-        shared_by=found.shared_by_name,
+        shared_by=shown_name(found.shared_by_name, "", t),
         shared_on=found.shared_at.date(),
         meeting=meeting,
         themes=found.themes,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cards.privacy import shown_name
 from cards.questions import (
     AnswerView,
     AskView,
@@ -18,9 +19,12 @@ from services.ports import Mention, Outbound
 from services.questions import Listing, QuestionState
 
 
-def _view(question: Question, key: str, towns: dict[str, str], zone_day: str) -> QuestionView:
-    asker = question.asker_name
-    if question.asker_municipality:
+def _view(
+    question: Question, key: str, towns: dict[str, str], zone_day: str, t: Translator
+) -> QuestionView:
+    town = towns.get(question.asker_municipality or "", question.asker_municipality or "")
+    asker = shown_name(question.asker_name, town, t)
+    if question.asker_municipality and question.asker_name:
         asker = f"{asker}, {towns.get(question.asker_municipality, question.asker_municipality)}"
     return QuestionView(
         key=key,
@@ -32,7 +36,12 @@ def _view(question: Question, key: str, towns: dict[str, str], zone_day: str) ->
         asked=tuple(towns.get(a.municipality, a.municipality) for a in question.asked),
         answered=question.status is QuestionStatus.ANSWERED,
         answers=tuple(
-            AnswerView(a.number, a.author, a.text, helpful=a.number == question.helpful)
+            AnswerView(
+                a.number,
+                shown_name(a.author, towns.get(a.municipality or "", ""), t),
+                a.text,
+                helpful=a.number == question.helpful,
+            )
             for a in question.answers
         ),
     )
@@ -41,7 +50,7 @@ def _view(question: Question, key: str, towns: dict[str, str], zone_day: str) ->
 def question_view(state: QuestionState, t: Translator) -> QuestionView:
     """The question card's view, dates in the network's zone."""
     day = state.question.asked_at.astimezone(state.network.zone).date()
-    return _view(state.question, state.key, state.towns, t.date(day, "long"))
+    return _view(state.question, state.key, state.towns, t.date(day, "long"), t)
 
 
 def questions_view(listing: Listing, t: Translator) -> QuestionsView:
@@ -55,6 +64,7 @@ def questions_view(listing: Listing, t: Translator) -> QuestionsView:
                 f"{listing.network.slug}:{q.number}",
                 listing.towns,
                 t.date(q.asked_at.astimezone(zone).date(), "long"),
+                t,
             )
             for q in listing.questions
         ),
