@@ -169,8 +169,9 @@ async def test_a_delivery_interrupted_mid_send_is_held_not_resent(uow_factory: A
     await prepared(uow_factory)
     when = datetime(2024, 3, 7, 8, tzinfo=UTC)
     await cadence.run_due(uow_factory, FixedClock(when), render, "w", timedelta(hours=24))
-    async with uow_factory() as uow:  # a worker claims it, then dies before recording
+    async with uow_factory() as uow:  # a worker hands it to the Connector, then dies
         (claimed,) = await uow.outbox.claim_due(when, 120, 10)
+        assert await uow.outbox.mark_sending(claimed.id, when)
         await uow.commit()
     sender = FakeSender()
     later = FixedClock(when + timedelta(minutes=5))
@@ -181,6 +182,41 @@ async def test_a_delivery_interrupted_mid_send_is_held_not_resent(uow_factory: A
         assert await uow.outbox.requeue(held.id, later.now())
         await uow.commit()
     assert (await outbox.deliver_due(uow_factory, later, sender, max_attempts=6)).sent == 1
+
+
+async def test_a_claim_whose_worker_died_before_sending_is_retried_without_a_human(
+    uow_factory: Any,
+) -> None:
+    await prepared(uow_factory)
+    when = datetime(2024, 3, 7, 8, tzinfo=UTC)
+    await cadence.run_due(uow_factory, FixedClock(when), render, "w", timedelta(hours=24))
+    async with uow_factory() as uow:  # a worker claims it, then dies before handing it over
+        (claimed,) = await uow.outbox.claim_due(when, 120, 10)
+        await uow.commit()
+    sender = FakeSender()
+    during = FixedClock(when + timedelta(seconds=60))  # the lease still holds: nobody takes it
+    assert (await outbox.deliver_due(uow_factory, during, sender, max_attempts=6)).sent == 0
+    later = FixedClock(when + timedelta(minutes=5))
+    assert (await outbox.deliver_due(uow_factory, later, sender, max_attempts=6)).sent == 1
+    async with uow_factory() as uow:
+        assert not await uow.outbox.listing(None, ("unconfirmed",))
+        (sent,) = await uow.outbox.listing(None, ("sent",))
+    assert sent.id == claimed.id
+    assert sent.attempts == 1  # the claim that never left was not an attempt
+
+
+async def test_a_claim_whose_lease_ran_out_is_not_sent_by_its_first_worker(
+    uow_factory: Any,
+) -> None:
+    await prepared(uow_factory)
+    when = datetime(2024, 3, 7, 8, tzinfo=UTC)
+    await cadence.run_due(uow_factory, FixedClock(when), render, "w", timedelta(hours=24))
+    async with uow_factory() as uow:  # a slow worker's claim runs out before it sends
+        (claimed,) = await uow.outbox.claim_due(when, 120, 10)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert not await uow.outbox.mark_sending(claimed.id, when + timedelta(minutes=3))
+        await uow.commit()
 
 
 async def test_a_moved_meeting_moves_its_steps(uow_factory: Any) -> None:
