@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import dataclasses
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -11,11 +13,18 @@ import pytest
 
 from bot.features.cadence.messages import cadence_renderer
 from domain.cadence import StepKind, plan
-from domain.model import ConversationKind, ConversationRef, person_to_reach
+from domain.model import (
+    ConversationKind,
+    ConversationRef,
+    chat_to_open,
+    person_to_reach,
+)
+from domain.roster import TeamMember
 from services import cadence, outbox
 from services.network_file import NetworkFileError, load_network_file, parse_network_file
 from services.networks import import_network
-from services.ports import DeliveryResult, DeliveryStatus, Outbound
+from services.ports import DeliveryResult, DeliveryStatus, NewDelivery, Outbound
+from services.reach import Reach
 from tests.conftest import EXAMPLES, FixedClock
 from tests.fakes import FakeSender
 from tests.support.cadence_messages import step_messages
@@ -203,6 +212,60 @@ async def test_a_claim_whose_worker_died_before_sending_is_retried_without_a_hum
         (sent,) = await uow.outbox.listing(None, ("sent",))
     assert sent.id == claimed.id
     assert sent.attempts == 1  # the claim that never left was not an attempt
+
+
+class StuckOpener:
+    """Opens personal chats; while `stuck`, the first call never returns (the process dies
+    there)."""
+
+    def __init__(self) -> None:
+        self.stuck = True
+        self.entered = asyncio.Event()
+
+    async def open_chat(self, via: ConversationRef, teams_user_id: str) -> ConversationRef:
+        if self.stuck:
+            self.entered.set()
+            await asyncio.Event().wait()
+        return dataclasses.replace(
+            via, conversation_id=f"a:opened-{teams_user_id}", kind=ConversationKind.PERSONAL
+        )
+
+    async def team_members(self, via: ConversationRef) -> list[TeamMember]:
+        return []
+
+
+async def test_a_worker_that_dies_while_opening_a_personal_chat_leaves_the_message_retryable(
+    uow_factory: Any,
+) -> None:
+    await prepared(uow_factory)
+    when = datetime(2024, 3, 7, 8, tzinfo=UTC)
+    person = "planlaegger.odense@example.org"
+    async with uow_factory() as uow:
+        await uow.people.remember_teams_ids(person, teams_user_id="29:odense", aad_object_id=None)
+        item = NewDelivery("personal|odense", chat_to_open(person, CHANNEL), Outbound(text="Hej"))
+        assert (
+            await uow.outbox.enqueue(
+                [dataclasses.replace(item, network="kompakte-groenne-byer")], when
+            )
+            == 1
+        )
+        await uow.commit()
+    opener, sender = StuckOpener(), FakeSender()
+    reach = Reach(chats=opener, notice=lambda p, n: Outbound(text="@"))
+    dying = asyncio.create_task(
+        outbox.deliver_due(uow_factory, FixedClock(when), sender, max_attempts=6, reach=reach)
+    )
+    await opener.entered.wait()
+    dying.cancel()  # the process is gone while Teams was asked for the chat
+    with contextlib.suppress(asyncio.CancelledError):
+        await dying
+    opener.stuck = False
+    later = FixedClock(when + timedelta(minutes=5))  # the lease has run out
+    report = await outbox.deliver_due(uow_factory, later, sender, max_attempts=6, reach=reach)
+    assert report.sent == 1
+    assert sender.delivered == [("a:opened-29:odense", Outbound(text="Hej"))]
+    async with uow_factory() as uow:
+        assert not await uow.outbox.listing(None, ("unconfirmed",))
 
 
 async def test_a_claim_whose_lease_ran_out_is_not_sent_by_its_first_worker(
