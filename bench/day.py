@@ -111,7 +111,7 @@ async def _settled(
                     select(DeliveryRow.conversation_id, DeliveryRow.status, DeliveryRow.activity_id)
                 )
             ]
-        busy = [r for r in rows if r[1] in ("pending", "sending")]
+        busy = [r for r in rows if r[1] in ("pending", "claimed", "sending")]
         if (len(rows) >= expected and not busy) or time.perf_counter() > deadline:
             return rows
         await asyncio.sleep(POLL_SECONDS)

@@ -44,6 +44,7 @@ from services.outbox import deliver_due
 from services.ports import (
     DeliveryResult,
     DeliveryStatus,
+    Handover,
     NewDelivery,
     Outbound,
     Sender,
@@ -72,13 +73,18 @@ class Counting:
     finished: int = 0  # recipients done (sent, or given up on)
 
     async def deliver(
-        self, ref: ConversationRef, message: Outbound, *, attempt: int = 1
+        self,
+        ref: ConversationRef,
+        message: Outbound,
+        *,
+        attempt: int = 1,
+        handover: Handover | None = None,
     ) -> DeliveryResult:
         """Deliver and count."""
         self.first = self.first or time.perf_counter()
         fresh = ref.conversation_id not in self.seen
         self.seen.add(ref.conversation_id)
-        result = await self.sender.deliver(ref, message, attempt=attempt)
+        result = await self.sender.deliver(ref, message, attempt=attempt, handover=handover)
         self.outcomes[str(result.status) if result.attempted else "deferred"] += 1
         self.last = time.perf_counter()
         if fresh:

@@ -115,7 +115,26 @@ async def _deliver(
             await work.commit()
         result.failed += 1
         return
-    outcome = await sender.deliver(ref, delivery.message, attempt=delivery.attempts)
+    lost = False
+
+    async def handover() -> bool:
+        # Its own short transaction, right before the request leaves: until here a crash
+        # leaves the claim to expire and be retried; from here on it is held as unconfirmed.
+        nonlocal lost
+        async with uow() as work:
+            ours = await work.outbox.mark_sending(delivery.id, clock.now())
+            await work.commit()
+        lost = not ours
+        return ours
+
+    outcome = await sender.deliver(
+        ref, delivery.message, attempt=delivery.attempts, handover=handover
+    )
+    if lost:
+        log.info(
+            "delivery %s: the lease ran out before sending; left to its new owner", delivery.key
+        )
+        return
     async with uow() as work:
         if outcome.status is DeliveryStatus.SENT:
             await work.outbox.mark_sent(delivery.id, outcome.activity_id, clock.now())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import TracebackType
@@ -198,6 +199,7 @@ class Outbox(Protocol):
     async def claim_due(
         self, now: datetime, lease_seconds: float, limit: int
     ) -> list[DeliveryRecord]: ...
+    async def mark_sending(self, delivery_id: int, now: datetime) -> bool: ...
     async def mark_sent(self, delivery_id: int, activity_id: str, now: datetime) -> None: ...
     async def mark_retry(
         self, delivery_id: int, when: datetime, error: str, *, counted: bool = True
@@ -300,11 +302,27 @@ class DeliveryResult:
     attempted: bool = True  # False: deferred by the rate limit, nothing reached Teams
 
 
+Handover = Callable[[], Awaitable[bool]]
+"""What a Sender calls right before the request leaves for the Connector (after any wait for
+a rate-limit slot): the outbox records the delivery as `sending` there, so a crash before it
+leaves the delivery to be retried, and a crash after it holds it as `unconfirmed`. False: the
+delivery is no longer this worker's (its lease ran out); the Sender then sends nothing."""
+
+
 class Sender(Protocol):
-    """Delivers one message, within Teams' rate limits; one attempt per call, never raises."""
+    """Delivers one message, within Teams' rate limits; one attempt per call, never raises.
+
+    When `handover` is given, the Sender awaits it once, immediately before the request that
+    may post the message, and sends nothing if it returns False (the result is then a RETRY
+    with attempted=False, which the worker does not record)."""
 
     async def deliver(
-        self, ref: ConversationRef, message: Outbound, *, attempt: int = 1
+        self,
+        ref: ConversationRef,
+        message: Outbound,
+        *,
+        attempt: int = 1,
+        handover: Handover | None = None,
     ) -> DeliveryResult: ...
 
 

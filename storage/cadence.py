@@ -69,8 +69,10 @@ class DeliveryRow(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     # What to remember once sent (e.g. the agenda card's activity id), if anything.
     remember: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    # pending | sending | sent | failed | blocked | unconfirmed | waiting (for the person to
-    # open a chat with the bot: Teams refused to create one, they were told by @mention)
+    # pending | claimed (leased to a worker, nothing sent yet: retried when the lease runs
+    # out) | sending (the request has left: held as unconfirmed when the lease runs out) |
+    # sent | failed | blocked | unconfirmed | waiting (for the person to open a chat with the
+    # bot: Teams refused to create one, they were told by @mention)
     status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")

@@ -46,7 +46,11 @@ def _record(row: DeliveryRow, network: str | None = None) -> DeliveryRecord:
 
 
 class SqlOutbox:
-    """Deliveries move pending -> sending -> sent (or back to pending, or failed)."""
+    """Deliveries move pending -> claimed -> sending -> sent (or back to pending, or failed).
+
+    `claimed` is leased to one worker and nothing has left for Teams yet; `sending` is set in
+    its own transaction right before the request leaves. So after a crash an expired claim is
+    simply retried, and only an expired `sending` is held as `unconfirmed`."""
 
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
@@ -108,7 +112,7 @@ class SqlOutbox:
             result = await self._s.execute(
                 update(DeliveryRow)
                 .where(DeliveryRow.id == delivery_id, DeliveryRow.status == "pending")
-                .values(status="sending", lease_until=lease, attempts=DeliveryRow.attempts + 1)
+                .values(status="claimed", lease_until=lease, attempts=DeliveryRow.attempts + 1)
             )
             if result.rowcount:  # type: ignore[attr-defined]
                 won.append(delivery_id)
@@ -121,6 +125,20 @@ class SqlOutbox:
             .order_by(DeliveryRow.id)
         )
         return [_record(row, slug) for row, slug in rows.tuples()]
+
+    async def mark_sending(self, delivery_id: int, now: datetime) -> bool:
+        """The request is about to leave: from here on a crash leaves it in doubt. False when
+        the claim's lease has run out (another worker may have it now): send nothing."""
+        result = await self._s.execute(
+            update(DeliveryRow)
+            .where(
+                DeliveryRow.id == delivery_id,
+                DeliveryRow.status == "claimed",
+                DeliveryRow.lease_until >= now,
+            )
+            .values(status="sending")
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def mark_sent(self, delivery_id: int, activity_id: str, now: datetime) -> None:
         """The Connector accepted it."""
@@ -191,7 +209,14 @@ class SqlOutbox:
         return int(result.rowcount)  # type: ignore[attr-defined]
 
     async def recover(self, now: datetime) -> int:
-        """Deliveries whose sender died mid-send: held as 'unconfirmed', never resent blindly."""
+        """Leases that ran out: a claim whose request never left goes back to pending (not an
+        attempt); a delivery whose sender died mid-send is held as 'unconfirmed', never resent
+        blindly (the Connector has no idempotency key). Returns how many were touched."""
+        returned = await self._s.execute(
+            update(DeliveryRow)
+            .where(DeliveryRow.status == "claimed", DeliveryRow.lease_until < now)
+            .values(status="pending", lease_until=None, attempts=DeliveryRow.attempts - 1)
+        )
         result = await self._s.execute(
             update(DeliveryRow)
             .where(DeliveryRow.status == "sending", DeliveryRow.lease_until < now)
@@ -201,7 +226,7 @@ class SqlOutbox:
                 "check the conversation, then retry if missing",
             )
         )
-        return int(result.rowcount)  # type: ignore[attr-defined]
+        return int(returned.rowcount) + int(result.rowcount)  # type: ignore[attr-defined]
 
     async def listing(self, network: str | None, statuses: tuple[str, ...]) -> list[DeliveryRecord]:
         """Deliveries in these statuses, newest first (for the facilitator's card)."""

@@ -23,6 +23,7 @@ from domain.rsvp import Rsvp
 from services.ports import (
     DeliveryResult,
     DeliveryStatus,
+    Handover,
     ImportCounts,
     NewDelivery,
     Outbound,
@@ -392,8 +393,15 @@ class FakeSender:
         self.fail = fail or {}
 
     async def deliver(
-        self, ref: ConversationRef, message: Outbound, *, attempt: int = 1
+        self,
+        ref: ConversationRef,
+        message: Outbound,
+        *,
+        attempt: int = 1,
+        handover: Handover | None = None,
     ) -> DeliveryResult:
+        if handover is not None and not await handover():
+            return DeliveryResult(DeliveryStatus.RETRY, error="lease lost", attempted=False)
         planned = self.fail.pop(ref.conversation_id, None)
         if planned is not None:
             return planned

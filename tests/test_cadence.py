@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import dataclasses
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -11,11 +13,18 @@ import pytest
 
 from bot.features.cadence.messages import cadence_renderer
 from domain.cadence import StepKind, plan
-from domain.model import ConversationKind, ConversationRef, person_to_reach
+from domain.model import (
+    ConversationKind,
+    ConversationRef,
+    chat_to_open,
+    person_to_reach,
+)
+from domain.roster import TeamMember
 from services import cadence, outbox
 from services.network_file import NetworkFileError, load_network_file, parse_network_file
 from services.networks import import_network
-from services.ports import DeliveryResult, DeliveryStatus, Outbound
+from services.ports import DeliveryResult, DeliveryStatus, NewDelivery, Outbound
+from services.reach import Reach
 from tests.conftest import EXAMPLES, FixedClock
 from tests.fakes import FakeSender
 from tests.support.cadence_messages import step_messages
@@ -169,8 +178,9 @@ async def test_a_delivery_interrupted_mid_send_is_held_not_resent(uow_factory: A
     await prepared(uow_factory)
     when = datetime(2024, 3, 7, 8, tzinfo=UTC)
     await cadence.run_due(uow_factory, FixedClock(when), render, "w", timedelta(hours=24))
-    async with uow_factory() as uow:  # a worker claims it, then dies before recording
+    async with uow_factory() as uow:  # a worker hands it to the Connector, then dies
         (claimed,) = await uow.outbox.claim_due(when, 120, 10)
+        assert await uow.outbox.mark_sending(claimed.id, when)
         await uow.commit()
     sender = FakeSender()
     later = FixedClock(when + timedelta(minutes=5))
@@ -181,6 +191,95 @@ async def test_a_delivery_interrupted_mid_send_is_held_not_resent(uow_factory: A
         assert await uow.outbox.requeue(held.id, later.now())
         await uow.commit()
     assert (await outbox.deliver_due(uow_factory, later, sender, max_attempts=6)).sent == 1
+
+
+async def test_a_claim_whose_worker_died_before_sending_is_retried_without_a_human(
+    uow_factory: Any,
+) -> None:
+    await prepared(uow_factory)
+    when = datetime(2024, 3, 7, 8, tzinfo=UTC)
+    await cadence.run_due(uow_factory, FixedClock(when), render, "w", timedelta(hours=24))
+    async with uow_factory() as uow:  # a worker claims it, then dies before handing it over
+        (claimed,) = await uow.outbox.claim_due(when, 120, 10)
+        await uow.commit()
+    sender = FakeSender()
+    during = FixedClock(when + timedelta(seconds=60))  # the lease still holds: nobody takes it
+    assert (await outbox.deliver_due(uow_factory, during, sender, max_attempts=6)).sent == 0
+    later = FixedClock(when + timedelta(minutes=5))
+    assert (await outbox.deliver_due(uow_factory, later, sender, max_attempts=6)).sent == 1
+    async with uow_factory() as uow:
+        assert not await uow.outbox.listing(None, ("unconfirmed",))
+        (sent,) = await uow.outbox.listing(None, ("sent",))
+    assert sent.id == claimed.id
+    assert sent.attempts == 1  # the claim that never left was not an attempt
+
+
+class StuckOpener:
+    """Opens personal chats; while `stuck`, the first call never returns (the process dies
+    there)."""
+
+    def __init__(self) -> None:
+        self.stuck = True
+        self.entered = asyncio.Event()
+
+    async def open_chat(self, via: ConversationRef, teams_user_id: str) -> ConversationRef:
+        if self.stuck:
+            self.entered.set()
+            await asyncio.Event().wait()
+        return dataclasses.replace(
+            via, conversation_id=f"a:opened-{teams_user_id}", kind=ConversationKind.PERSONAL
+        )
+
+    async def team_members(self, via: ConversationRef) -> list[TeamMember]:
+        return []
+
+
+async def test_a_worker_that_dies_while_opening_a_personal_chat_leaves_the_message_retryable(
+    uow_factory: Any,
+) -> None:
+    await prepared(uow_factory)
+    when = datetime(2024, 3, 7, 8, tzinfo=UTC)
+    person = "planlaegger.odense@example.org"
+    async with uow_factory() as uow:
+        await uow.people.remember_teams_ids(person, teams_user_id="29:odense", aad_object_id=None)
+        item = NewDelivery("personal|odense", chat_to_open(person, CHANNEL), Outbound(text="Hej"))
+        assert (
+            await uow.outbox.enqueue(
+                [dataclasses.replace(item, network="kompakte-groenne-byer")], when
+            )
+            == 1
+        )
+        await uow.commit()
+    opener, sender = StuckOpener(), FakeSender()
+    reach = Reach(chats=opener, notice=lambda p, n: Outbound(text="@"))
+    dying = asyncio.create_task(
+        outbox.deliver_due(uow_factory, FixedClock(when), sender, max_attempts=6, reach=reach)
+    )
+    await opener.entered.wait()
+    dying.cancel()  # the process is gone while Teams was asked for the chat
+    with contextlib.suppress(asyncio.CancelledError):
+        await dying
+    opener.stuck = False
+    later = FixedClock(when + timedelta(minutes=5))  # the lease has run out
+    report = await outbox.deliver_due(uow_factory, later, sender, max_attempts=6, reach=reach)
+    assert report.sent == 1
+    assert sender.delivered == [("a:opened-29:odense", Outbound(text="Hej"))]
+    async with uow_factory() as uow:
+        assert not await uow.outbox.listing(None, ("unconfirmed",))
+
+
+async def test_a_claim_whose_lease_ran_out_is_not_sent_by_its_first_worker(
+    uow_factory: Any,
+) -> None:
+    await prepared(uow_factory)
+    when = datetime(2024, 3, 7, 8, tzinfo=UTC)
+    await cadence.run_due(uow_factory, FixedClock(when), render, "w", timedelta(hours=24))
+    async with uow_factory() as uow:  # a slow worker's claim runs out before it sends
+        (claimed,) = await uow.outbox.claim_due(when, 120, 10)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert not await uow.outbox.mark_sending(claimed.id, when + timedelta(minutes=3))
+        await uow.commit()
 
 
 async def test_a_moved_meeting_moves_its_steps(uow_factory: Any) -> None:

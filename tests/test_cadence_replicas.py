@@ -92,13 +92,15 @@ async def wait(process: subprocess.Popen[bytes], limit: float = 90) -> None:
             return
         await asyncio.sleep(0.1)
     process.kill()
-    raise AssertionError("a replica did not finish in time")
+    process.wait(timeout=10)
+    raise AssertionError(f"a replica did not finish in time; {output(process)}")
 
 
 def output(process: subprocess.Popen[bytes]) -> str:
-    """What a finished replica printed, for the failure message."""
+    """What a finished replica printed, with its exit code, for the failure message."""
     assert process.stdout is not None
-    return process.stdout.read().decode(errors="replace")[-4000:]
+    printed = process.stdout.read().decode(errors="replace")[-4000:]
+    return f"exit code {process.returncode}; output:\n{printed}"
 
 
 async def unconfirmed(uow_factory: Any) -> set[tuple[str, str]]:
@@ -138,6 +140,8 @@ async def test_a_replica_killed_mid_fan_out_loses_and_doubles_nothing(
     victim.wait(timeout=10)
     restarted = replica(database_url, "restarted")
     await asyncio.gather(wait(survivor), wait(restarted))
+    for process in (survivor, restarted):
+        assert process.returncode == 0, output(process)
     counts = delivered(fake)
     assert max(counts.values()) == 1, "a step was posted twice"
     held = await unconfirmed(uow_factory)

@@ -367,6 +367,51 @@ async def test_a_slot_further_away_than_the_wait_allowed_defers_without_sending(
     assert len(notifier.sends) == 1
 
 
+async def test_the_handover_comes_after_the_rate_limit_wait_right_before_the_send(
+    time: VirtualTime,
+) -> None:
+    notifier = ScriptedNotifier(time)
+    sender = sender_on(time, notifier, rate=1.0)
+    handed: list[tuple[float, int]] = []
+
+    async def handover() -> bool:
+        handed.append((time(), len(notifier.sends)))
+        return True
+
+    for _ in range(10):  # past the conversation's 7 in 1 s: the last ones wait for a slot
+        await time.run(sender.deliver(ref(), MESSAGE, handover=handover))
+    # Each was handed over once it had its slot, just before its request left.
+    assert [n for _, n in handed] == list(range(10))
+    assert [t for t, _ in handed] == notifier.times()
+    assert notifier.times()[-1] > notifier.times()[0]
+
+
+async def test_a_deferred_delivery_is_never_handed_over(time: VirtualTime) -> None:
+    notifier = ScriptedNotifier(time, refused(429, "Throttled", {"Retry-After": "120"}))
+    sender = sender_on(time, notifier, max_wait=30.0)
+    await time.run(sender.deliver(ref(), MESSAGE))
+    handed: list[float] = []
+
+    async def handover() -> bool:
+        handed.append(time())
+        return True
+
+    (deferred,) = await time.run(sender.deliver(ref(), MESSAGE, handover=handover))
+    assert not deferred.attempted
+    assert handed == []
+
+
+async def test_a_refused_handover_sends_nothing(time: VirtualTime) -> None:
+    notifier = ScriptedNotifier(time)
+
+    async def lost() -> bool:
+        return False
+
+    (result,) = await time.run(sender_on(time, notifier).deliver(ref(), MESSAGE, handover=lost))
+    assert result.status is DeliveryStatus.RETRY and not result.attempted
+    assert notifier.sends == []
+
+
 async def test_the_log_names_conversation_outcome_and_attempt_but_never_the_message(
     time: VirtualTime, caplog: pytest.LogCaptureFixture
 ) -> None:

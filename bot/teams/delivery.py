@@ -22,7 +22,13 @@ from botbuilder.schema import ErrorResponseException
 from bot.teams.ratelimit import RateLimiter
 from domain.model import ConversationRef
 from netpuls.settings import Settings
-from services.ports import DeliveryResult, DeliveryStatus, Outbound, UnitOfWorkFactory
+from services.ports import (
+    DeliveryResult,
+    DeliveryStatus,
+    Handover,
+    Outbound,
+    UnitOfWorkFactory,
+)
 from services.send_budget import SharedTenantBudget
 
 log = logging.getLogger(__name__)
@@ -85,9 +91,15 @@ class TeamsSender:
         self._max_wait = max_wait
 
     async def deliver(
-        self, ref: ConversationRef, message: Outbound, *, attempt: int = 1
+        self,
+        ref: ConversationRef,
+        message: Outbound,
+        *,
+        attempt: int = 1,
+        handover: Handover | None = None,
     ) -> DeliveryResult:
-        """One attempt: SENT, RETRY (with the delay to wait), BLOCKED or FAILED."""
+        """One attempt: SENT, RETRY (with the delay to wait), BLOCKED or FAILED. `handover`
+        is awaited after the rate-limit slot is granted, right before the Connector call."""
         conversation = ref.conversation_id
         admission = await self._limiter.acquire(
             conversation, ref.tenant_id or "", max_wait=self._max_wait
@@ -102,6 +114,10 @@ class TeamsSender:
                 retry_after=admission.wait,
                 error="rate limit: not sent",
                 attempted=False,
+            )
+        if handover is not None and not await handover():
+            return DeliveryResult(
+                DeliveryStatus.RETRY, error="lease lost: not sent", attempted=False
             )
         result = await self._attempt(ref, message, attempt)
         log.info(

@@ -18,7 +18,7 @@ import aiohttp
 from domain.model import ConversationRef
 from services import cadence, outbox
 from services.cadence import StepContext, Target
-from services.ports import DeliveryResult, DeliveryStatus, Outbound
+from services.ports import DeliveryResult, DeliveryStatus, Handover, Outbound
 from storage.engine import create_engine, session_factory
 from storage.uow import SqlUnitOfWork
 
@@ -59,12 +59,20 @@ class FrozenClock:
 class PostSender:
     """POSTs each message to the conversation's service URL, as the Bot Connector takes it."""
 
-    def __init__(self, http: aiohttp.ClientSession) -> None:
+    def __init__(self, http: aiohttp.ClientSession, timeout: float = 5.0) -> None:
         self._http = http
+        self._timeout = timeout
 
     async def deliver(
-        self, ref: ConversationRef, message: Outbound, *, attempt: int = 1
+        self,
+        ref: ConversationRef,
+        message: Outbound,
+        *,
+        attempt: int = 1,
+        handover: Handover | None = None,
     ) -> DeliveryResult:
+        if handover is not None and not await handover():
+            return DeliveryResult(DeliveryStatus.RETRY, error="lease lost", attempted=False)
         url = (
             f"{ref.service_url.rstrip('/')}/v3/conversations/"
             f"{quote(ref.conversation_id, safe='')}/activities"
@@ -73,7 +81,7 @@ class PostSender:
             async with self._http.post(
                 url,
                 json={"type": "message", "text": message.text},
-                timeout=aiohttp.ClientTimeout(total=5),
+                timeout=aiohttp.ClientTimeout(total=self._timeout),
             ) as response:
                 if response.status >= 300:
                     return DeliveryResult(

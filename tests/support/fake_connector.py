@@ -55,6 +55,10 @@ class FakeConnector:
     update_delays: list[float] = field(default_factory=list)  # seconds, for the next updates
     peers: list[tuple[str, int]] = field(default_factory=list)
     limits: ConnectorLimits | None = None  # Teams' rate limits and random failures, if set
+    # Answer this many sends, then record the next ones but hold their answers (the requests
+    # stay in flight) until this is set back to None: a process killed then had them in hand.
+    answer_only: int | None = None
+    _held: tuple[asyncio.Event, asyncio.AbstractEventLoop] | None = None
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -66,6 +70,14 @@ class FakeConnector:
         """How many messages each conversation received (absent: none)."""
         with self._lock:
             return Counter(s.conversation_id for s in self.sent)
+
+    def answer_held(self) -> None:
+        """Answer the held sends and every send from now on (see `answer_only`)."""
+        with self._lock:
+            self.answer_only = None
+            held, self._held = self._held, None
+        if held is not None:
+            held[1].call_soon_threadsafe(held[0].set)
 
     def fail_next(self, *failures: Failure) -> None:
         """The next requests (any route) get these answers, in order."""
@@ -137,6 +149,12 @@ class FakeConnector:
                 )
             )
             new_id = f"sent-{next(self._ids)}"
+            held = self.answer_only is not None and len(self.sent) > self.answer_only
+            if held and self._held is None:
+                self._held = (asyncio.Event(), asyncio.get_running_loop())
+            release = self._held[0] if held and self._held else None
+        if release is not None:
+            await release.wait()
         return web.json_response({"id": new_id}, status=201)
 
     async def _update(self, request: web.Request) -> web.Response:

@@ -84,7 +84,7 @@ async def deliveries_command(ctx: CommandContext, args: str) -> Reply:
             )
             return Reply(text=ctx.t(msgid, id=rest.strip()))
         stuck = await uow.outbox.listing(network.slug, ("failed", "blocked", "unconfirmed"))
-        waiting = await uow.outbox.listing(network.slug, ("pending", "sending"))
+        waiting = await uow.outbox.listing(network.slug, ("pending", "claimed", "sending"))
         held = await uow.outbox.listing(network.slug, ("waiting",))
     lines = [ctx.t("{count} messages are waiting to be sent.", count=len(waiting))]
     if held:
