@@ -157,9 +157,10 @@ async def test_a_refused_file_gets_a_reason_and_nothing_is_uploaded(
 @pytest.mark.parametrize(
     ("locale", "expected"),
     [
-        ("en-US", "file_example.txt reached me as a web page, not as the file itself"),
-        ("da-DK", "file_example.txt kom frem til mig som en webside, ikke som selve filen"),
-        ("sv-SE", "file_example.txt kom fram till mig som en webbsida, inte som själva filen"),
+        # The file name as typed, escaped for Teams' Markdown (it shows as file_example.txt).
+        ("en-US", r"file\_example.txt reached me as a web page, not as the file itself"),
+        ("da-DK", r"file\_example.txt kom frem til mig som en webside, ikke som selve filen"),
+        ("sv-SE", r"file\_example.txt kom fram till mig som en webbsida, inte som själva filen"),
     ],
 )
 async def test_a_download_that_is_a_web_page_is_refused_in_the_senders_language(
