@@ -20,16 +20,12 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("people", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("tenant_id", sa.String(length=64), nullable=True))
-    with op.batch_alter_table("networks", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("tenants", sa.JSON(), nullable=False, server_default="[]")
-        )
+    # ADD COLUMN on both databases: a batch rebuild of networks on SQLite would drop the
+    # table once, and with foreign keys on that deletes what references it (see 0016).
+    op.add_column("people", sa.Column("tenant_id", sa.String(length=64), nullable=True))
+    op.add_column("networks", sa.Column("tenants", sa.JSON(), nullable=False, server_default="[]"))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("networks", schema=None) as batch_op:
-        batch_op.drop_column("tenants")
-    with op.batch_alter_table("people", schema=None) as batch_op:
-        batch_op.drop_column("tenant_id")
+    op.execute("ALTER TABLE networks DROP COLUMN tenants")
+    op.execute("ALTER TABLE people DROP COLUMN tenant_id")
