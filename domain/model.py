@@ -122,6 +122,7 @@ class Network:
     evaluation: str = ""
     cadence: Cadence = field(default_factory=Cadence)
     fees: tuple[Fee, ...] = ()
+    tenants: tuple[str, ...] = ()  # tenants allowed besides those of its linked channels
     id: int | None = None
 
     @property
@@ -152,6 +153,7 @@ class Person:
     teams_user_id: str | None = None
     aad_object_id: str | None = None
     roles: frozenset[RoleKind] = frozenset()
+    tenant_id: str | None = None  # bound at the first identification; ids never leave it
 
 
 @dataclass(frozen=True, slots=True)

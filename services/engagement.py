@@ -56,7 +56,7 @@ async def engagement(
     """The engagement of the network this conversation speaks for (facilitator, secretariat)."""
     async with uow:
         person = await identify(uow, actor, directory)
-        network = await network_for(uow, conversation_id, person)
+        network = await network_for(uow, conversation_id, person, actor)
         await organiser(uow, network.slug, actor, directory, OrganiserAction.SEE_ENGAGEMENT)
         table = await collect(uow, clock, network, quiet_after)
         await uow.commit()  # identify() may have remembered the person's Teams ids

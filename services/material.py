@@ -120,7 +120,7 @@ async def member(
 ) -> tuple[Network, Person]:
     """The network this conversation speaks for and the sender, who must belong to it."""
     person = await identify(uow, actor, directory)
-    network = await network_for(uow, conversation_id, person)
+    network = await network_for(uow, conversation_id, person, actor)
     roles = await uow.people.roles(person.key, network.slug) if person else frozenset()
     if person is None or not roles:
         raise NotAllowed(

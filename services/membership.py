@@ -32,7 +32,7 @@ from domain.model import (
     channel_conversation_id,
 )
 from domain.numbers import small_number
-from services.networks import Actor, Directory, identify, network_for
+from services.networks import Actor, Directory, identify, network_for, require_tenant
 from services.ports import Clock, Notifier, Outbound, UnitOfWork
 
 SECRETARIAT = frozenset({RoleKind.SECRETARIAT})
@@ -94,7 +94,7 @@ async def secretariat_of(
 ) -> tuple[Network, Person]:
     """The network this conversation speaks for and the reader, who must be its secretariat."""
     person = await identify(uow, actor, directory)
-    network = await network_for(uow, conversation_id, person)
+    network = await network_for(uow, conversation_id, person, actor)
     return network, await require_secretariat(uow, network, actor, directory)
 
 
@@ -161,7 +161,12 @@ async def _rules(uow: UnitOfWork, network: Network) -> ApplicationRules:
 
 
 async def _network_to_apply(
-    uow: UnitOfWork, clock: Clock, conversation_id: str, person: Person | None, argument: str
+    uow: UnitOfWork,
+    clock: Clock,
+    conversation_id: str,
+    person: Person | None,
+    argument: str,
+    actor: Actor,
 ) -> Network:
     """The network named, else the conversation's, else the only one taking applications."""
     if argument:
@@ -172,12 +177,14 @@ async def _network_to_apply(
                 name=argument[:80],
                 known=", ".join(n.slug for n in await uow.networks.all()) or "-",
             )
+        await require_tenant(uow, found, actor)
         return found
     try:
-        return await network_for(uow, conversation_id, person)
+        return await network_for(uow, conversation_id, person, actor)
     except NotLinked:
         taking = [n for n in await uow.networks.all() if (await call_state(uow, clock, n)).open]
         if len(taking) == 1:
+            await require_tenant(uow, taking[0], actor)
             return taking[0]
         raise NotFound(
             N_("Write the network's short name after apply, e.g. apply {example}."),
@@ -196,7 +203,7 @@ async def application_form(
     """The application card's content: refused when the network takes no applications."""
     async with uow:
         person = await identify(uow, actor, directory)
-        network = await _network_to_apply(uow, clock, conversation_id, person, argument)
+        network = await _network_to_apply(uow, clock, conversation_id, person, argument, actor)
         state = await call_state(uow, clock, network)
         ensure_open(network, state.call, clock.now())
         mine = await uow.membership.application_by(network.slug, actor.teams_user_id)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Protocol
 
-from domain.errors import N_, InvalidInput, NotFound, NotLinked
+from domain.errors import N_, InvalidInput, NotAllowed, NotFound, NotLinked
 from domain.model import (
     ConversationKind,
     ConversationRef,
@@ -18,8 +20,11 @@ from domain.model import (
     normalise_language,
 )
 from domain.organisers import OrganiserAction, require_organiser
+from domain.sparring import AuditEntry
 from services.ports import Clock, ImportCounts, UnitOfWork
 from services.reach import personal_or_to_open, release_for
+
+log = logging.getLogger(__name__)
 
 
 class KnownEmails:
@@ -57,6 +62,7 @@ class Actor:
     aad_object_id: str | None = None
     name: str = ""
     locale: str | None = None
+    tenant_id: str | None = None  # the tenant the activity came from, as Teams names it
 
 
 class Directory(Protocol):
@@ -126,19 +132,98 @@ async def forget_team(uow: UnitOfWork, team_id: str) -> None:
 
 
 async def identify(uow: UnitOfWork, actor: Actor, directory: Directory | None) -> Person | None:
-    """The network person behind a Teams user: by Teams ids, else by roster e-mail."""
+    """The network person behind a Teams user: by Teams ids, else by roster e-mail.
+
+    Nobody is found for an actor of another tenant than the person's: a person is bound to
+    the tenant they are first identified in (if their networks allow it), and their Teams
+    ids are never taken over from another tenant. A new id inside the tenant is logged and
+    audited.
+    """
     person = await uow.people.find(
         aad_object_id=actor.aad_object_id, teams_user_id=actor.teams_user_id
     )
-    if person is None and directory is not None:
-        email = await directory.email_of(actor.teams_user_id)
-        if email:
-            person = await uow.people.find(email=email)
-            if person is not None:
-                await uow.people.remember_teams_ids(
-                    person.key, teams_user_id=actor.teams_user_id, aad_object_id=actor.aad_object_id
-                )
+    if person is not None:
+        if not _same_tenant(person, actor):
+            log.warning("refused: Teams ids of a person seen from another tenant")
+            return None
+        if person.tenant_id is None and actor.tenant_id:
+            if not await _tenant_allowed_for(uow, person, actor.tenant_id):
+                return None
+            await uow.people.remember_teams_ids(
+                person.key, teams_user_id=None, aad_object_id=None, tenant_id=actor.tenant_id
+            )
+        return person
+    if directory is None:
+        return None
+    email = await directory.email_of(actor.teams_user_id)
+    person = await uow.people.find(email=email) if email else None
+    if person is None:
+        return None
+    if not _same_tenant(person, actor) or (
+        person.tenant_id is None
+        and actor.tenant_id
+        and not await _tenant_allowed_for(uow, person, actor.tenant_id)
+    ):
+        log.warning("refused: a roster e-mail of a person bound to another tenant")
+        return None
+    if person.teams_user_id or person.aad_object_id:
+        await _audit_rebind(uow, person)
+    await uow.people.remember_teams_ids(
+        person.key,
+        teams_user_id=actor.teams_user_id,
+        aad_object_id=actor.aad_object_id,
+        tenant_id=actor.tenant_id,
+    )
     return person
+
+
+def _same_tenant(person: Person, actor: Actor) -> bool:
+    """Whether the actor may be this person: a bound person only from their own tenant."""
+    return person.tenant_id is None or person.tenant_id == actor.tenant_id
+
+
+async def _tenant_allowed_for(uow: UnitOfWork, person: Person, tenant_id: str) -> bool:
+    """Whether a person may be bound to this tenant: it is allowed in one of their networks,
+    or none of their networks is bound to a tenant yet."""
+    bound = False
+    for slug in await uow.people.networks_of(person.key):
+        network = await uow.networks.get(slug)
+        if network is None:
+            continue
+        allowed = await allowed_tenants(uow, network)
+        if tenant_id in allowed:
+            return True
+        bound = bound or bool(allowed)
+    return not bound
+
+
+async def _audit_rebind(uow: UnitOfWork, person: Person) -> None:
+    """A person's Teams ids replaced by others of the same tenant: logged and audited."""
+    log.warning("Teams ids of a person re-bound inside their tenant")
+    at = datetime.now(UTC)
+    for slug in await uow.people.networks_of(person.key):
+        await uow.audit.record(AuditEntry(slug, person.key, "teams_ids_rebound", person.key, at))
+
+
+async def allowed_tenants(uow: UnitOfWork, network: Network) -> frozenset[str]:
+    """The tenants a network is bound to: those its channels were linked in, and those its
+    file allows. Empty while neither names one."""
+    refs = await uow.conversations.linked_to(network.slug)
+    linked = {ref.tenant_id.lower() for ref in refs if ref.tenant_id}
+    return frozenset(linked | set(network.tenants))
+
+
+async def require_tenant(uow: UnitOfWork, network: Network, actor: Actor | None) -> None:
+    """Refuse an actor from a tenant the network is not bound to; changes nothing."""
+    if actor is None or not actor.tenant_id:
+        return
+    allowed = await allowed_tenants(uow, network)
+    if allowed and actor.tenant_id not in allowed:
+        log.warning("refused: an activity from a tenant network %s is not bound to", network.slug)
+        raise NotAllowed(
+            N_("{network} is run in another organisation's Teams; it cannot be used from here."),
+            network=network.name,
+        )
 
 
 def no_linked_channel(network: Network) -> NotFound:
@@ -154,8 +239,12 @@ def no_linked_channel(network: Network) -> NotFound:
     )
 
 
-async def network_for(uow: UnitOfWork, conversation_id: str, person: Person | None) -> Network:
-    """The network a conversation speaks for: its link, the person's, or the only one."""
+async def network_for(
+    uow: UnitOfWork, conversation_id: str, person: Person | None, actor: Actor | None = None
+) -> Network:
+    """The network a conversation speaks for: its link, the person's, or the only one.
+
+    An actor from a tenant the network is not bound to is refused (NotAllowed)."""
     ref = await uow.conversations.get(channel_conversation_id(conversation_id))
     slug = ref.network_slug if ref else None
     if slug is None and person is not None:
@@ -164,6 +253,7 @@ async def network_for(uow: UnitOfWork, conversation_id: str, person: Person | No
     if slug is None:
         networks = await uow.networks.all()
         if len(networks) == 1:
+            await require_tenant(uow, networks[0], actor)
             return networks[0]
         raise NotLinked(
             N_(
@@ -179,6 +269,7 @@ async def network_for(uow: UnitOfWork, conversation_id: str, person: Person | No
                 "A facilitator can link it with: link <network>"
             )
         )
+    await require_tenant(uow, network, actor)
     return network
 
 
@@ -192,7 +283,7 @@ async def find_next_meeting(
     """The next meeting of the network this conversation speaks for."""
     async with uow:
         person = await identify(uow, actor, directory)
-        network = await network_for(uow, conversation_id, person)
+        network = await network_for(uow, conversation_id, person, actor)
         meetings = await uow.networks.meetings(network.slug)
         await uow.commit()
     return NextMeeting(network, next_meeting(meetings, network.zone, clock.now()))
@@ -216,6 +307,7 @@ async def link_conversation(
                 name=slug,
                 known=known,
             )
+        await require_tenant(uow, network, actor)
         person = await identify(uow, actor, directory)
         roles = await uow.people.roles(person.key, slug) if person else frozenset()
         require_organiser(roles, OrganiserAction.LINK_CONVERSATION, network=network.name)
@@ -262,8 +354,8 @@ async def _language(uow: UnitOfWork, conversation_id: str, actor: Actor, default
     if stored:
         return stored
     try:
-        network = await network_for(uow, conversation_id, person)
-    except NotLinked:
+        network = await network_for(uow, conversation_id, person, actor)
+    except (NotLinked, NotAllowed):
         return default
     return network.language
 

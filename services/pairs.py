@@ -231,7 +231,7 @@ async def pairs_now(
     """A facilitator or the secretariat makes a round today, whatever the schedule."""
     async with uow:
         person = await identify(uow, actor, directory)
-        network = await network_for(uow, conversation_id, person)
+        network = await network_for(uow, conversation_id, person, actor)
         if person is None:  # unknown to netpuls, so no roles in any network
             raise NotAllowed(OrganiserAction.MAKE_PAIRS.value)
         roles = await uow.people.roles(person.key, network.slug)
@@ -254,7 +254,7 @@ async def my_pairs(
     """The latest round as the reader sees it."""
     async with uow:
         person = await identify(uow, actor, directory)
-        network = await network_for(uow, conversation_id, person)
+        network = await network_for(uow, conversation_id, person, actor)
         roles = await uow.people.roles(person.key, network.slug) if person else frozenset()
         rounds = await uow.pairs.rounds(network.slug)
         latest = rounds[-1] if rounds else None
@@ -291,7 +291,7 @@ async def set_choice(
         )
     async with uow:
         person = await identify(uow, actor, directory)
-        network = await network_for(uow, conversation_id, person)
+        network = await network_for(uow, conversation_id, person, actor)
         towns = {m.key: m.name for m in await uow.networks.municipalities(network.slug)}
         if person is None or person.municipality not in towns:
             raise NotAllowed(

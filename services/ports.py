@@ -73,7 +73,12 @@ class PeopleRepository(Protocol):
     async def roles(self, person_key: str, network_slug: str) -> frozenset[RoleKind]: ...
     async def networks_of(self, person_key: str) -> list[str]: ...
     async def remember_teams_ids(
-        self, person_key: str, *, teams_user_id: str | None, aad_object_id: str | None
+        self,
+        person_key: str,
+        *,
+        teams_user_id: str | None,
+        aad_object_id: str | None,
+        tenant_id: str | None = None,
     ) -> None: ...
     async def organiser_teams_ids(self, network_slug: str) -> list[str]:
         """The Teams user ids (MRIs) of the network's facilitators and secretariat that are

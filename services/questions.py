@@ -79,7 +79,7 @@ async def _network(
     uow: UnitOfWork, conversation_id: str, actor: Actor, directory: Directory | None
 ) -> tuple[Network, Person | None]:
     person = await identify(uow, actor, directory)
-    return await network_for(uow, conversation_id, person), person
+    return await network_for(uow, conversation_id, person, actor), person
 
 
 async def ask(

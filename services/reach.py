@@ -164,8 +164,13 @@ async def _learn_teams_id(
         for m in await reach.chats.team_members(via)
         if m.teams_user_id and (not via.tenant_id or m.tenant_id in (None, via.tenant_id))
     ]
+    tenant = (via.tenant_id or "").lower()
     async with uow() as work:
-        people = [p for p in await _people_of(work, via) if not p.teams_user_id]
+        people = [
+            p
+            for p in await _people_of(work, via)
+            if not p.teams_user_id and (p.tenant_id or "").lower() in ("", tenant)
+        ]  # ids are never bound from another tenant than the person's
         found = match_roster(people, members).matched
         mine: str | None = None
         for someone, member in found:
@@ -176,6 +181,7 @@ async def _learn_teams_id(
                 someone.key,
                 teams_user_id=member.teams_user_id,
                 aad_object_id=None if someone.aad_object_id else member.user_id or None,
+                tenant_id=tenant or None,
             )
             if someone.key == person.key:
                 mine = member.teams_user_id

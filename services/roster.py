@@ -50,7 +50,7 @@ async def sync_roster(
     """`roster sync`: for the facilitator and the secretariat of the conversation's network."""
     async with uow() as work:
         person = await identify(work, actor, directory)
-        network = await network_for(work, conversation_id, person)
+        network = await network_for(work, conversation_id, person, actor)
         roles = await work.people.roles(person.key, network.slug) if person else frozenset()
         require_organiser(roles, OrganiserAction.SYNC_ROSTER)
         team = await team_of(work, network.slug)

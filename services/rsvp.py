@@ -212,7 +212,7 @@ async def resolve_meeting(
         person = await uow.people.find(
             aad_object_id=actor.aad_object_id, teams_user_id=actor.teams_user_id
         )
-        network = await network_for(uow, conversation_id, person)
+        network = await network_for(uow, conversation_id, person, actor)
         meetings = await uow.networks.meetings(network.slug)
     text = argument.strip().lstrip("#")
     if not text:

@@ -106,7 +106,7 @@ async def _context(
     name: str,
 ) -> tuple[Network, Person | None, frozenset[RoleKind], Seat]:
     person = await identify(uow, actor, directory)
-    network = await network_for(uow, conversation_id, person)
+    network = await network_for(uow, conversation_id, person, actor)
     roles = await uow.people.roles(person.key, network.slug) if person else frozenset()
     town = await _municipality(uow, network, person, name)
     return network, person, roles, await load_seat(uow, network, town)

@@ -59,7 +59,7 @@ async def welcome_for(
     """The welcome again, for a member of the conversation's network (`welcome`)."""
     async with uow:
         person = await identify(uow, actor, directory)
-        network = await network_for(uow, conversation_id, person)
+        network = await network_for(uow, conversation_id, person, actor)
         roles = await uow.people.roles(person.key, network.slug) if person else frozenset()
         seated = {
             m.key

@@ -73,6 +73,7 @@ def network_from_row(row: NetworkRow) -> Network:
         evaluation=row.evaluation,
         cadence=cadence_from_json(row.cadence or {}),
         fees=tuple(Fee(int(f["year"]), int(f["amount"]), str(f["currency"])) for f in row.fees),
+        tenants=tuple(str(t) for t in row.tenants or ()),
     )
 
 
@@ -95,6 +96,7 @@ def network_values(network: Network) -> dict[str, Any]:
         "fees": [
             {"year": f.year, "amount": f.amount, "currency": f.currency} for f in network.fees
         ],
+        "tenants": list(network.tenants),
     }
 
 

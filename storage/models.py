@@ -69,6 +69,7 @@ class NetworkRow(Stamped, Base):
     evaluation: Mapped[str] = mapped_column(Text, default="")
     cadence: Mapped[dict[str, Any]] = mapped_column(default=dict)
     fees: Mapped[list[Any]] = mapped_column(default=list)
+    tenants: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
 
 
 class MunicipalityRow(Stamped, Base):
@@ -104,6 +105,7 @@ class PersonRow(Stamped, Base):
     locale: Mapped[str | None] = mapped_column(String(16))
     teams_user_id: Mapped[str | None] = mapped_column(String(200), unique=True)
     aad_object_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    tenant_id: Mapped[str | None] = mapped_column(String(64))
     municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))
     municipality: Mapped[MunicipalityRow | None] = relationship(lazy="joined")
 

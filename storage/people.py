@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.model import ORGANISERS, Person, RoleKind
@@ -52,6 +52,7 @@ class SqlPeopleRepository:
             teams_user_id=row.teams_user_id,
             aad_object_id=row.aad_object_id,
             roles=frozenset(RoleKind(k) for k in kinds),
+            tenant_id=row.tenant_id,
         )
 
     async def in_network(self, row: PersonRow, slug: str) -> Person:
@@ -84,10 +85,18 @@ class SqlPeopleRepository:
         return sorted(set(rows))
 
     async def remember_teams_ids(
-        self, person_key: str, *, teams_user_id: str | None, aad_object_id: str | None
+        self,
+        person_key: str,
+        *,
+        teams_user_id: str | None,
+        aad_object_id: str | None,
+        tenant_id: str | None = None,
     ) -> None:
-        """Store the Teams ids seen for a person, so the next lookup is direct."""
+        """Store the Teams ids seen for a person, so the next lookup is direct, and the
+        tenant they were seen in (set once: it is the person's from then on)."""
         values: dict[str, Any] = {}
+        if tenant_id:
+            values["tenant_id"] = func.coalesce(PersonRow.tenant_id, tenant_id)
         if teams_user_id:
             values["teams_user_id"] = teams_user_id
         if aad_object_id:

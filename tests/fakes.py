@@ -133,13 +133,19 @@ class FakePeople:
         )
 
     async def remember_teams_ids(
-        self, person_key: str, *, teams_user_id: str | None, aad_object_id: str | None
+        self,
+        person_key: str,
+        *,
+        teams_user_id: str | None,
+        aad_object_id: str | None,
+        tenant_id: str | None = None,
     ) -> None:
         p = self._s.people[person_key]
         self._s.people[person_key] = dataclasses.replace(
             p,
             teams_user_id=teams_user_id or p.teams_user_id,
             aad_object_id=aad_object_id or p.aad_object_id,
+            tenant_id=p.tenant_id or tenant_id,
         )
 
     async def organiser_teams_ids(self, network_slug: str) -> list[str]:

@@ -52,14 +52,26 @@ def conversation_ref(activity: Activity) -> ConversationRef:
     )
 
 
+def tenant_of(activity: Activity) -> str | None:
+    """The tenant the activity was sent in (channelData.tenant.id, else conversation.tenantId),
+    lower case. A guest's activities name the tenant of the conversation, the host's."""
+    data: TeamsChannelData = TeamsChannelData.deserialize(activity.channel_data or {})
+    conversation = activity.conversation
+    tenant = (data.tenant.id if data.tenant else None) or (
+        conversation.tenant_id if conversation else None
+    )
+    return (str(tenant).strip().lower() or None) if tenant else None
+
+
 def actor(activity: Activity) -> Actor:
-    """Who sent the activity."""
+    """Who sent the activity, and from which tenant."""
     user = activity.from_property
     return Actor(
         teams_user_id=user.id if user else "",
         aad_object_id=getattr(user, "aad_object_id", None) if user else None,
         name=clean(user.name or "") if user else "",
         locale=activity.locale,
+        tenant_id=tenant_of(activity),
     )
 
 

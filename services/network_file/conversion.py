@@ -84,6 +84,7 @@ def _network(
         evaluation=n.evaluation.strip(),
         cadence=cadence,
         fees=tuple(Fee(x.year, x.amount, x.currency) for x in n.fees),
+        tenants=tuple(t.lower() for t in n.tenants),
     )
 
 

@@ -23,6 +23,7 @@ from domain.text import clean
 _RELATIVE = re.compile(r"^\+(\d+)([dw])$")
 _SPAN = re.compile(r"^(\d{1,2}[:.]\d{2})\s*-\s*(\d{1,2}[:.]\d{2})$")
 _SLUG = r"^[a-z0-9][a-z0-9-]{1,79}$"
+_TENANT = r"^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$"  # a Microsoft Entra tenant id
 _EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 
@@ -133,6 +134,8 @@ class NetworkPart(_Model):
     final_evaluation: Day | None = None
     fees: list[_Fee] = []
     cadence: _Cadence = _Cadence()
+    # Microsoft Entra tenant ids allowed besides the tenants the network's channels are in.
+    tenants: list[Annotated[str, Field(pattern=_TENANT)]] = []
 
     @field_validator("timezone")
     @classmethod

@@ -28,10 +28,12 @@ def personal(
     user_id: str = "29:user-1",
     aad: str | None = "aad-user-1",
     name: str = "Alex Example",
+    tenant: str = TENANT,
 ) -> dict[str, Any]:
-    """Where: a personal chat with the bot."""
+    """Where: a personal chat with the bot (in `tenant`)."""
     return {
         "kind": "personal",
+        "tenant": tenant,
         "conversation": {"id": f"a:personal-{user_id}", "conversationType": "personal"},
         "user_id": user_id,
         "aad": aad,
@@ -50,13 +52,15 @@ def channel(
     team_id: str = TEAM_ID,
     channel_id: str | None = None,
     group: str = GROUP,
+    tenant: str = TENANT,
 ) -> dict[str, Any]:
     """Where: a channel of a team (its General channel unless `channel_id`), optionally a
-    reply chain in it."""
+    reply chain in it; the team is in `tenant`."""
     channel_id = channel_id or team_id
     cid = channel_id + (f";messageid={thread}" if thread else "")
     return {
         "kind": "channel",
+        "tenant": tenant,
         "conversation": {"id": cid, "conversationType": "channel", "isGroup": True},
         "user_id": user_id,
         "aad": aad,
@@ -71,7 +75,7 @@ def channel(
 def _channel_data(documented: dict[str, Any], where: dict[str, Any]) -> dict[str, Any]:
     data = copy.deepcopy(documented)
     if "tenant" in data:
-        data["tenant"] = {"id": TENANT}
+        data["tenant"] = {"id": where.get("tenant", TENANT)}
     if where["kind"] != "channel":
         return data
     if "team" in data:
@@ -101,7 +105,7 @@ def _activity(
     conversation["id"] = conversation_id or where["conversation"]["id"]
     conversation.pop("name", None)
     if "tenantId" in conversation:
-        conversation["tenantId"] = TENANT
+        conversation["tenantId"] = where.get("tenant", TENANT)
     activity.update(
         id=f"act-{next(_ids)}",
         serviceUrl=where["service_url"],
@@ -207,7 +211,7 @@ def card_invoke(where: dict[str, Any], verb: str, data: dict[str, Any]) -> dict[
     """An adaptiveCard/action invoke (Action.Execute) on the card posted as 'card-1'."""
     activity = _activity("invoke-adaptive-card-action", where, locale="en-US")
     if where["kind"] != "channel":  # the documented invoke is a channel's; a chat has no team
-        activity["channelData"] = {"tenant": {"id": TENANT}}
+        activity["channelData"] = {"tenant": {"id": where.get("tenant", TENANT)}}
         activity["conversation"] = dict(where["conversation"])
     activity["replyToId"] = "card-1"
     activity["value"]["action"].update(verb=verb, data=data)

@@ -21,7 +21,7 @@ async def cadence_command(ctx: CommandContext, args: str) -> Reply:
     """`cadence [pause|resume]`: the coming steps, or pause/resume them (organisers)."""
     async with ctx.uow() as uow:
         person = await identify(uow, ctx.actor, ctx.directory)
-        network = await network_for(uow, ctx.conversation_id, person)
+        network = await network_for(uow, ctx.conversation_id, person, ctx.actor)
     word = args.strip().lower()
     if word.startswith(("move ", "flyt ", "flytta ")):
         return await _move(ctx, network.slug, network.zone, word.split()[1:])
@@ -69,7 +69,7 @@ async def deliveries_command(ctx: CommandContext, args: str) -> Reply:
     """`deliveries [retry <id>]`: messages that failed or are unconfirmed, and retrying one."""
     async with ctx.uow() as uow:
         person = await identify(uow, ctx.actor, ctx.directory)
-        network = await network_for(uow, ctx.conversation_id, person)
+        network = await network_for(uow, ctx.conversation_id, person, ctx.actor)
         roles = await uow.people.roles(person.key, network.slug) if person else frozenset()
         require_organiser(roles, OrganiserAction.SEE_DELIVERIES)
         word, _, rest = args.strip().partition(" ")

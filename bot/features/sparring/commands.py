@@ -99,7 +99,7 @@ async def report_command(ctx: CommandContext, args: str) -> Reply:
     """`report`: the final product as DOCX and Markdown; `report <meeting>`: a LinkedIn text."""
     async with ctx.uow() as uow:
         person = await identify(uow, ctx.actor, ctx.directory)
-        network = await network_for(uow, ctx.conversation_id, person)
+        network = await network_for(uow, ctx.conversation_id, person, ctx.actor)
         await uow.commit()
     built = await report.build_report(
         ctx.uow(),
@@ -144,7 +144,7 @@ OPEN_WORDS = ("open", "åbn", "öppna")
 async def _network_slug(ctx: CommandContext) -> str:
     async with ctx.uow() as uow:
         person = await identify(uow, ctx.actor, ctx.directory)
-        network = await network_for(uow, ctx.conversation_id, person)
+        network = await network_for(uow, ctx.conversation_id, person, ctx.actor)
         await uow.commit()
     return network.slug
 
