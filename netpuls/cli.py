@@ -84,6 +84,9 @@ def _parser() -> argparse.ArgumentParser:
     from netpuls import report_cli
 
     report_cli.add_parser(sub)
+    from netpuls import audit_cli
+
+    audit_cli.add_parser(sub)
     return parser
 
 
