@@ -57,13 +57,18 @@ async def refuse(
     **params: object,
 ) -> NoReturn:
     """Record that `action` was refused in network `slug`, then raise the localized refusal."""
+    await refused(work, clock, slug, who, action.name.lower())
+    raise NotAllowed(action.value, **params)
+
+
+async def refused(work: UnitOfWork, clock: Clock, slug: str, who: str | None, action: str) -> None:
+    """Record a refusal of `action` in its own commit; a failure to write it is only logged."""
     try:
         await work.rollback()  # nothing the refused request began is kept
-        await record(work, clock, slug, who or UNKNOWN, REFUSED + action.name.lower())
+        await record(work, clock, slug, who or UNKNOWN, REFUSED + action)
         await work.commit()
     except Exception:  # the refusal must be answered even when its trace cannot be written
-        log.warning("audit: a refusal of %s in %s was not recorded", action.name, slug)
-    raise NotAllowed(action.value, **params)
+        log.warning("audit: a refusal of %s in %s was not recorded", action, slug)
 
 
 async def latest(work: UnitOfWork, network: str, limit: int = DEFAULT_LISTING) -> list[AuditEntry]:

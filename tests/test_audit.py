@@ -164,3 +164,28 @@ async def _seed(url: str) -> None:
             await uow.commit()
     finally:
         await engine.dispose()
+
+
+async def test_opening_the_call_and_a_refused_secretariat_action_are_audited(
+    start_bot: BotStarter, connector: Any, uow_factory: Any, clock: Any
+) -> None:
+    from tests.support import applications as ex
+
+    people = {"29:sek": ex.PLAN22_SECRETARIAT, "29:randers": "someone.randers@example.org"}
+    clock.current = ex.PLAN22_NOW
+    bot = await start_bot(people, network=ex.plan22(), scheduler_enabled=False)
+    fake, url = connector
+
+    def who(user: str) -> dict[str, Any]:
+        return act.personal(url, user_id=user, aad=None, name=people[user])
+
+    await bot.post("/api/messages", json=act.message(who("29:randers"), "call open 2024-02-24"))
+    assert "Only the secretariat" in fake.texts()[-1]
+    await bot.post("/api/messages", json=act.message(who("29:sek"), "call open 2024-02-24"))
+    async with uow_factory() as uow:
+        log = await uow.audit.entries(ex.PLAN22)
+    assert [(e.action, e.subject) for e in log] == [
+        ("refused.secretariat", ""),
+        ("call.open", "until 2024-02-24"),
+    ]
+    assert log[0].actor != log[1].actor and log[1].actor not in ("", "-")
