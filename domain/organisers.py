@@ -37,6 +37,7 @@ class OrganiserAction(enum.Enum):
     SEND_HOST_PROMPT = N_("Only the facilitator or the secretariat can send the host prompt.")
     POST_AGENDA = N_("Only the facilitator or the secretariat can post the agenda.")
     SEE_DELIVERIES = N_("Only the facilitator or the secretariat can see deliveries.")
+    SEE_AUDIT = N_("Only the facilitator or the secretariat can read the audit log.")
 
 
 def is_organiser(roles: Set[RoleKind]) -> bool:

@@ -92,6 +92,9 @@ def _parser() -> argparse.ArgumentParser:
     from netpuls import privacy_cli
 
     privacy_cli.add_parser(sub)
+    from netpuls import audit_cli
+
+    audit_cli.add_parser(sub)
     return parser
 
 

@@ -12,6 +12,7 @@ from domain.errors import N_, InvalidInput, NotFound
 from domain.membership import Application, ApplicationStatus, FeeRecord, FeeState
 from domain.model import ConversationRef, Municipality, Network, Person, RoleKind, SeatStatus
 from domain.numbers import small_number
+from services import audit
 from services.membership import network_of, require_secretariat, secretariat_of
 from services.networks import Actor, Directory
 from services.ports import Clock, Notifier, Outbound, UnitOfWork
@@ -78,7 +79,7 @@ async def confirm_selection(
     keys = parse_chosen(chosen)
     async with uow:
         network = await network_of(uow, slug)
-        await require_secretariat(uow, network, actor, directory)
+        person = await require_secretariat(uow, network, actor, directory, clock)
         call = await uow.membership.lock_call(network.slug)  # one confirmation at a time
         now = clock.now()
         if call is not None and call.is_open(now, network.zone):
@@ -104,6 +105,8 @@ async def confirm_selection(
         decided = await _decide(uow, network, waiting, set(keys), now)
         if welcome is not None:
             await enqueue_welcomes(uow, network, decided.admitted, now, welcome)
+        detail = f"{len(decided.admitted)} admitted, {len(decided.declined)} declined"
+        await audit.record(uow, clock, network.slug, person.key, "selection.decide", detail)
         await uow.commit()
     return decided
 
@@ -221,7 +224,7 @@ async def mark_fee(
         raise InvalidInput(N_("Write e.g.: fees paid {example} 2016"), example="malmo")
     state, name = states[words[0].lower()], " ".join(words[1:-1])
     async with uow:
-        network, person = await secretariat_of(uow, conversation_id, actor, directory)
+        network, person = await secretariat_of(uow, conversation_id, actor, directory, clock)
         lines = await _lines(uow, network)
         key = municipality_key(name)
         line = next(
@@ -243,5 +246,7 @@ async def mark_fee(
         today = clock.now().astimezone(network.zone).date()
         record = line.record.marked(state, today)
         await uow.membership.save_fee(network.slug, record, by=person.key)
+        detail = f"{line.municipality.key} {year} {state.value}"
+        await audit.record(uow, clock, network.slug, person.key, "fee.mark", detail)
         await uow.commit()
     return network, FeeLine(line.municipality, line.amount, line.currency, record)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from domain.organisers import OrganiserAction, require_organiser
+from domain.organisers import OrganiserAction
+from services import audit
 from services.meeting_state import MeetingState, load_state, parse_meeting_key
 from services.networks import Actor, Directory, identify, no_linked_channel
 from services.ports import Clock, Notifier, Outbound, UnitOfWork, UnitOfWorkFactory
@@ -29,7 +30,9 @@ async def post_agenda(
     async with uow:
         person = await identify(uow, actor, directory)
         roles = await uow.people.roles(person.key, slug) if person else frozenset()
-        require_organiser(roles, OrganiserAction.POST_AGENDA)
+        who = person.key if person else audit.UNKNOWN
+        await audit.require(uow, clock, slug, who, roles, OrganiserAction.POST_AGENDA)
+        await audit.record(uow, clock, slug, who, "agenda.post", f"meeting {number}")
         state = await load_state(uow, clock, slug, number)
         channels = [
             r

@@ -10,8 +10,9 @@ from datetime import datetime, timedelta
 from domain.cadence import StepKind, plan, step_key
 from domain.errors import N_, NotFound
 from domain.model import ConversationKind, ConversationRef, Network, RoleKind
-from domain.organisers import OrganiserAction, is_organiser, require_organiser
+from domain.organisers import OrganiserAction, is_organiser
 from domain.sparring import Summary, reminder_due
+from services import audit
 from services.final_evaluation import CADENCE_ACTOR
 from services.final_evaluation import audience as final_audience
 from services.meeting_state import MeetingState, load_state
@@ -211,14 +212,22 @@ async def preview(
 
 
 async def set_paused(
-    uow: UnitOfWork, slug: str, actor: Actor, directory: Directory | None, paused: bool
+    uow: UnitOfWork,
+    slug: str,
+    actor: Actor,
+    directory: Directory | None,
+    paused: bool,
+    clock: Clock = audit.SYSTEM_CLOCK,
 ) -> int:
     """Pause or resume a network's cadence (facilitator or secretariat)."""
     async with uow:
         person = await identify(uow, actor, directory)
         roles = await uow.people.roles(person.key, slug) if person else frozenset()
-        require_organiser(roles, OrganiserAction.PAUSE_CADENCE)
+        who = person.key if person else audit.UNKNOWN
+        await audit.require(uow, clock, slug, who, roles, OrganiserAction.PAUSE_CADENCE)
         count = await uow.cadence.set_paused(slug, paused)
+        action = "cadence.pause" if paused else "cadence.resume"
+        await audit.record(uow, clock, slug, who, action, f"{count} steps")
         await uow.commit()
     return count
 
@@ -231,6 +240,7 @@ async def move_step(
     kind: str,
     meeting: int,
     when: datetime,
+    clock: Clock = audit.SYSTEM_CLOCK,
 ) -> bool:
     """Move one meeting's step to another local time (facilitator or secretariat)."""
     try:
@@ -240,8 +250,11 @@ async def move_step(
     async with uow:
         person = await identify(uow, actor, directory)
         roles = await uow.people.roles(person.key, slug) if person else frozenset()
-        require_organiser(roles, OrganiserAction.MOVE_STEP)
+        who = person.key if person else audit.UNKNOWN
+        await audit.require(uow, clock, slug, who, roles, OrganiserAction.MOVE_STEP)
         moved = await uow.cadence.move(step_key(slug, step, meeting), when)
+        detail = f"{step.value} of meeting {meeting} to {when.isoformat()}"
+        await audit.record(uow, clock, slug, who, "cadence.move", detail if moved else "not moved")
         await uow.commit()
     return moved
 

@@ -223,7 +223,9 @@ async def decide_case(
     title, description, note, position = _edits(fields)
     async with uow:
         case = await _case(uow, case_id)
-        who = await organiser(uow, case.network, actor, directory, OrganiserAction.REVIEW_CASES)
+        who = await organiser(
+            uow, case.network, actor, directory, OrganiserAction.REVIEW_CASES, clock=clock
+        )
         after = decide(case, Decision(str(decision)), title, description, note, clock.now())
         others = await uow.cases.for_meeting(case.network, case.meeting)
         renumbered = {c.id: c for c in reorder(others, after, position)}

@@ -57,7 +57,9 @@ async def engagement(
     async with uow:
         person = await identify(uow, actor, directory)
         network = await network_for(uow, conversation_id, person, actor)
-        await organiser(uow, network.slug, actor, directory, OrganiserAction.SEE_ENGAGEMENT)
+        await organiser(
+            uow, network.slug, actor, directory, OrganiserAction.SEE_ENGAGEMENT, clock=clock
+        )
         table = await collect(uow, clock, network, quiet_after)
         await uow.commit()  # identify() may have remembered the person's Teams ids
     return Engagement(network, table)

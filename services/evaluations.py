@@ -127,11 +127,7 @@ async def evaluation_results(
     slug, number = parse_meeting_key(key)
     async with uow:
         who = await organiser(
-            uow,
-            slug,
-            actor,
-            directory,
-            OrganiserAction.SEE_EVALUATION,
+            uow, slug, actor, directory, OrganiserAction.SEE_EVALUATION, clock=clock
         )
         network, meeting = await meeting_of(uow, slug, number)
         results = disclosed(aggregate(await uow.evaluations.answers(slug, number)), min_answers)

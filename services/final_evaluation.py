@@ -98,7 +98,9 @@ async def open_final(
 ) -> Opened:
     """The facilitator opens it now: members who have not answered get the card (once each)."""
     async with uow:
-        who = await organiser(uow, slug, actor, directory, OrganiserAction.FINAL_EVALUATION)
+        who = await organiser(
+            uow, slug, actor, directory, OrganiserAction.FINAL_EVALUATION, clock=clock
+        )
         network = await _network(uow, slug)
         now = clock.now()
         first = await uow.final_evaluations.open(slug, now, who.person.key)
@@ -166,7 +168,9 @@ async def final_results(
 ) -> FinalState:
     """The totals for the facilitator and the secretariat, from `min_answers` answers on."""
     async with uow:
-        who = await organiser(uow, slug, actor, directory, OrganiserAction.FINAL_EVALUATION)
+        who = await organiser(
+            uow, slug, actor, directory, OrganiserAction.FINAL_EVALUATION, clock=clock
+        )
         network = await _network(uow, slug)
         opened = await uow.final_evaluations.opened_at(slug)
         results = final_aggregate(await uow.final_evaluations.answers(slug), min_answers)

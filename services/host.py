@@ -123,11 +123,7 @@ async def send_host_prompt(
     slug, number = parse_meeting_key(key)
     async with uow:
         who = await organiser(
-            uow,
-            slug,
-            actor,
-            directory,
-            OrganiserAction.SEND_HOST_PROMPT,
+            uow, slug, actor, directory, OrganiserAction.SEND_HOST_PROMPT, clock=clock
         )
         await record(uow, clock, slug, who.person.key, "host.prompt", f"meeting {number}")
         await uow.commit()

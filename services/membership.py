@@ -32,6 +32,7 @@ from domain.model import (
     channel_conversation_id,
 )
 from domain.numbers import small_number
+from services import audit
 from services.networks import Actor, Directory, identify, network_for, require_tenant
 from services.ports import Clock, Notifier, Outbound, UnitOfWork
 
@@ -79,23 +80,32 @@ class Applications:
 
 
 async def require_secretariat(
-    uow: UnitOfWork, network: Network, actor: Actor, directory: Directory | None
+    uow: UnitOfWork,
+    network: Network,
+    actor: Actor,
+    directory: Directory | None,
+    clock: Clock = audit.SYSTEM_CLOCK,
 ) -> Person:
-    """The reader, who must be the network's secretariat."""
+    """The reader, who must be the network's secretariat (a refusal is audited)."""
     person = await identify(uow, actor, directory)
     roles = await uow.people.roles(person.key, network.slug) if person else frozenset()
     if person is None or not roles & SECRETARIAT:
+        await audit.refused(uow, clock, network.slug, person.key if person else None, "secretariat")
         raise NotAllowed(N_("Only the secretariat of {network} can do that."), network=network.name)
     return person
 
 
 async def secretariat_of(
-    uow: UnitOfWork, conversation_id: str, actor: Actor, directory: Directory | None
+    uow: UnitOfWork,
+    conversation_id: str,
+    actor: Actor,
+    directory: Directory | None,
+    clock: Clock = audit.SYSTEM_CLOCK,
 ) -> tuple[Network, Person]:
     """The network this conversation speaks for and the reader, who must be its secretariat."""
     person = await identify(uow, actor, directory)
     network = await network_for(uow, conversation_id, person, actor)
-    return network, await require_secretariat(uow, network, actor, directory)
+    return network, await require_secretariat(uow, network, actor, directory, clock)
 
 
 async def call_state(uow: UnitOfWork, clock: Clock, network: Network) -> CallState:
@@ -130,10 +140,11 @@ async def open_call(
 ) -> CallState:
     """Open the network's call with a deadline, or move the deadline of the open one."""
     async with uow:
-        network, person = await secretariat_of(uow, conversation_id, actor, directory)
+        network, person = await secretariat_of(uow, conversation_id, actor, directory, clock)
         now = clock.now()
         deadline = _deadline(argument, network, now.astimezone(network.zone).date())
         await uow.membership.save_call(network.slug, Call(deadline, now), by=person.key)
+        await audit.record(uow, clock, network.slug, person.key, "call.open", f"until {deadline}")
         state = await call_state(uow, clock, network)
         await uow.commit()
     return state
@@ -144,12 +155,13 @@ async def close_call(
 ) -> CallState:
     """Close the network's call before its deadline."""
     async with uow:
-        network, person = await secretariat_of(uow, conversation_id, actor, directory)
+        network, person = await secretariat_of(uow, conversation_id, actor, directory, clock)
         state = await call_state(uow, clock, network)
         if state.call is None or not state.open:
             raise NoOpenCall(N_("{network} is not taking applications."), network=network.name)
         closed = replace(state.call, closed_at=clock.now())
         await uow.membership.save_call(network.slug, closed, by=person.key)
+        await audit.record(uow, clock, network.slug, person.key, "call.close")
         state = await call_state(uow, clock, network)
         await uow.commit()
     return state
@@ -296,7 +308,7 @@ async def list_applications(
 ) -> Applications:
     """Every application to the conversation's network, for its secretariat."""
     async with uow:
-        network, _ = await secretariat_of(uow, conversation_id, actor, directory)
+        network, _ = await secretariat_of(uow, conversation_id, actor, directory, clock)
         state = await call_state(uow, clock, network)
         found = await uow.membership.applications(network.slug)
         await uow.commit()

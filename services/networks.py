@@ -19,8 +19,9 @@ from domain.model import (
     next_meeting,
     normalise_language,
 )
-from domain.organisers import OrganiserAction, require_organiser
+from domain.organisers import OrganiserAction
 from domain.sparring import AuditEntry
+from services import audit
 from services.ports import Clock, ImportCounts, UnitOfWork
 from services.reach import personal_or_to_open, release_for
 
@@ -295,6 +296,7 @@ async def link_conversation(
     actor: Actor,
     slug: str,
     directory: Directory | None = None,
+    clock: Clock = audit.SYSTEM_CLOCK,
 ) -> Network:
     """Link this conversation to a network; only its facilitator or secretariat may."""
     slug = slug.strip().lower()
@@ -310,7 +312,10 @@ async def link_conversation(
         await require_tenant(uow, network, actor)
         person = await identify(uow, actor, directory)
         roles = await uow.people.roles(person.key, slug) if person else frozenset()
-        require_organiser(roles, OrganiserAction.LINK_CONVERSATION, network=network.name)
+        who = person.key if person else audit.UNKNOWN
+        await audit.require(
+            uow, clock, slug, who, roles, OrganiserAction.LINK_CONVERSATION, network=network.name
+        )
         if not await uow.conversations.link(channel_conversation_id(conversation_id), slug):
             raise NotFound(
                 N_(
@@ -318,6 +323,7 @@ async def link_conversation(
                     "again, then try once more."
                 )
             )
+        await audit.record(uow, clock, slug, who, "link", "conversation linked")
         await uow.commit()
     return network
 

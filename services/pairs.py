@@ -10,8 +10,9 @@ from datetime import date, datetime, timedelta
 from domain.errors import N_, InvalidInput, NotAllowed, NotFound
 from domain.model import ConversationKind, ConversationRef, Network, Person, SeatStatus
 from domain.numbers import small_number
-from domain.organisers import OrganiserAction, is_organiser, require_organiser
+from domain.organisers import OrganiserAction, is_organiser
 from domain.pairs import Participant, latest_due, pair_round, prompt_themes
+from services import audit
 from services.networks import Actor, Directory, identify, network_for
 from services.pairs_ports import PairGroupRecord, PairPreference, PairRoundRecord
 from services.ports import Clock, NewDelivery, Outbound, UnitOfWork, UnitOfWorkFactory
@@ -233,9 +234,9 @@ async def pairs_now(
         person = await identify(uow, actor, directory)
         network = await network_for(uow, conversation_id, person, actor)
         if person is None:  # unknown to netpuls, so no roles in any network
-            raise NotAllowed(OrganiserAction.MAKE_PAIRS.value)
+            await audit.refuse(uow, clock, network.slug, None, OrganiserAction.MAKE_PAIRS)
         roles = await uow.people.roles(person.key, network.slug)
-        require_organiser(roles, OrganiserAction.MAKE_PAIRS)
+        await audit.require(uow, clock, network.slug, person.key, roles, OrganiserAction.MAKE_PAIRS)
         now = clock.now()
         made = await make_round(
             uow, network, now.astimezone(network.zone).date(), by=person.key, now=now, prompt=prompt

@@ -115,11 +115,7 @@ async def build_report(
         who = CLI_ACTOR
         if actor is not None:
             found = await organiser(
-                uow,
-                slug,
-                actor,
-                directory,
-                OrganiserAction.BUILD_REPORT,
+                uow, slug, actor, directory, OrganiserAction.BUILD_REPORT, clock=clock
             )
             who = found.person.key
         report = await gather(uow, slug, clock.now(), min_answers)

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 
 from domain.errors import N_, DomainError, NotFound
 from domain.model import ConversationKind, Network, Person
-from domain.organisers import OrganiserAction, require_organiser
+from domain.organisers import OrganiserAction
 from domain.roster import TeamMember, match_roster
+from services import audit
 from services.calendar_ports import RosterPort
 from services.graph_port import GraphFailure
 from services.networks import Actor, Directory, identify, network_for
-from services.ports import UnitOfWork, UnitOfWorkFactory
+from services.ports import Clock, UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
@@ -46,14 +47,18 @@ async def sync_roster(
     conversation_id: str,
     actor: Actor,
     directory: Directory | None,
+    clock: Clock = audit.SYSTEM_CLOCK,
 ) -> RosterReport:
     """`roster sync`: for the facilitator and the secretariat of the conversation's network."""
     async with uow() as work:
         person = await identify(work, actor, directory)
         network = await network_for(work, conversation_id, person, actor)
         roles = await work.people.roles(person.key, network.slug) if person else frozenset()
-        require_organiser(roles, OrganiserAction.SYNC_ROSTER)
+        who = person.key if person else audit.UNKNOWN
+        await audit.require(work, clock, network.slug, who, roles, OrganiserAction.SYNC_ROSTER)
         team = await team_of(work, network.slug)
+        await audit.record(work, clock, network.slug, who, "roster.sync")
+        await work.commit()
     if team is None:
         raise NotFound(
             N_(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from domain.errors import N_, NotAllowed, NotFound
+from domain.errors import N_, NotFound
 from domain.model import (
     ConversationKind,
     ConversationRef,
@@ -15,8 +15,9 @@ from domain.model import (
     RoleKind,
     meeting_key,
 )
-from domain.organisers import OrganiserAction, is_organiser, require_organiser
+from domain.organisers import OrganiserAction, is_organiser
 from domain.sparring import AuditEntry
+from services import audit
 from services.networks import Actor, Directory, identify, network_for
 from services.ports import Clock, UnitOfWork
 from services.rsvp import resolve_meeting
@@ -62,13 +63,19 @@ async def member(
 
 
 async def organiser(
-    uow: UnitOfWork, slug: str, actor: Actor, directory: Directory | None, action: OrganiserAction
+    uow: UnitOfWork,
+    slug: str,
+    actor: Actor,
+    directory: Directory | None,
+    action: OrganiserAction,
+    clock: Clock = audit.SYSTEM_CLOCK,
 ) -> Member:
     """The actor as facilitator or secretariat, or a refusal naming `action`."""
     found = await member(uow, slug, actor, directory)
     if found is None:
-        raise NotAllowed(action.value)
-    require_organiser(found.roles, action)
+        await audit.refuse(uow, clock, slug, None, action)
+    who = found.person.key
+    await audit.require(uow, clock, slug, who, found.roles, action)
     return found
 
 

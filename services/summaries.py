@@ -111,7 +111,9 @@ async def save_summary(
         # the other finds it posted and only updates the posted cards.
         if await uow.rsvps.lock(slug, number) is None:
             raise NotFound(N_("This card does not belong to a meeting I know."))
-        who = await organiser(uow, slug, actor, directory, OrganiserAction.WRITE_SUMMARY)
+        who = await organiser(
+            uow, slug, actor, directory, OrganiserAction.WRITE_SUMMARY, clock=clock
+        )
         state = await _state(uow, slug, number)
         old = state.summary
         claims = post and not old.posted

@@ -182,3 +182,21 @@ def test_the_registration_type_is_read_as_azure_spells_it_in_any_case() -> None:
     assert settings.app_type == "SingleTenant"
     assert settings.login_url() == f"https://login.microsoftonline.com/{TENANT}"
     assert Settings(app_tenant_id=TENANT).login_url().endswith("/botframework.com")
+
+
+async def test_a_refused_request_is_logged_with_its_client_address_and_no_token(
+    start: Any, issuer: TokenIssuer, connector: Connector, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake, url = connector
+    bot = await start()
+    token = issuer.sign(app_id="someone-else", service_url=url)
+    activity = act.message(act.personal(url), "help")
+    with caplog.at_level("INFO", logger="bot.teams"):
+        response = await bot.post(
+            "/api/messages", json=activity, headers={"Authorization": f"Bearer {token}"}
+        )
+    assert response.status == 401
+    refused = [r.getMessage() for r in caplog.records if "unauthorized" in r.getMessage()]
+    assert refused and "127.0.0.1" in refused[0]
+    assert token not in caplog.text and token.split(".")[1] not in caplog.text
+    assert fake.sent == []

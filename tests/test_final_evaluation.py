@@ -108,6 +108,7 @@ async def test_the_facilitator_opens_it_and_each_member_with_a_chat_gets_one_car
     assert sorted(c for c, _ in sent) == ["a:personal-29:koege", "a:personal-29:odense"]
     assert await delivered(uow_factory, NOW) == []
     assert await audit(uow_factory) == [
+        ("planner.odense@example.org", "refused.final_evaluation"),
         ("facilitator@example.org", "final_evaluation.open"),
         ("secretariat@example.org", "final_evaluation.open"),
     ]

@@ -266,7 +266,8 @@ async def test_the_host_prompt_reaches_the_host_contacts_with_a_personal_chat(
         await host.send_host_prompt(
             uow, BEFORE, notifier, KEY, HOST, ROSTER, lambda s: Outbound(text="x")
         )
-    assert [e.action for e in sparring_state(store).audit] == ["host.prompt"]
+    actions = [e.action for e in sparring_state(store).audit]
+    assert actions == ["host.prompt", "refused.send_host_prompt"]
 
 
 async def test_only_the_hosts_contacts_and_the_facilitator_edit_the_proposals(

@@ -96,6 +96,5 @@ async def authenticate(
         # serviceurl, jwt's errors for a malformed or expired token, IndexError for an
         # unknown key id, requests' errors when the signing keys cannot be fetched. Each
         # one is the caller's missing proof of identity, never a fault of ours.
-        log.info("unauthorized request: %s", type(exc).__name__)
         raise Unauthorized(type(exc).__name__) from exc
     return result

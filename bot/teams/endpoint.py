@@ -69,7 +69,9 @@ async def messages(request: web.Request) -> web.Response:
         result = await authenticate(
             app[AUTHENTICATION], activity, request.headers.get("Authorization")
         )
-    except Unauthorized:
+    except Unauthorized as exc:
+        # Where it came from and which check failed; never the token or its claims.
+        log.warning("unauthorized request from %s: %s", request.remote, exc)
         return web.json_response({"error": "unauthorized"}, status=401)
     response = await app[ADAPTER].process_activity(result, activity, app[BOT].on_turn)
     if response is None:

@@ -9,9 +9,9 @@ from bot.routing.commands import Command, CommandContext, Reply
 from cards.cadence import CadenceView, StepRow, cadence_card
 from domain.errors import N_
 from domain.numbers import small_number
-from domain.organisers import OrganiserAction, require_organiser
+from domain.organisers import OrganiserAction
 from domain.text import literal
-from services import cadence
+from services import audit, cadence
 from services.networks import identify, network_for
 
 UPCOMING_DAYS = 120
@@ -27,7 +27,9 @@ async def cadence_command(ctx: CommandContext, args: str) -> Reply:
         return await _move(ctx, network.slug, network.zone, word.split()[1:])
     if word in ("pause", "resume", "pausér", "genoptag", "pausa", "återuppta"):
         paused = word in ("pause", "pausér", "pausa")
-        count = await cadence.set_paused(ctx.uow(), network.slug, ctx.actor, ctx.directory, paused)
+        count = await cadence.set_paused(
+            ctx.uow(), network.slug, ctx.actor, ctx.directory, paused, ctx.clock
+        )
         msgid = (
             N_("Paused {count} coming steps of {network}.")
             if paused
@@ -55,7 +57,9 @@ async def _move(ctx: CommandContext, slug: str, zone: ZoneInfo, parts: list[str]
     except (IndexError, ValueError):
         return Reply(text=ctx.t("Write e.g.: cadence move agenda 3 2024-05-10 09:00"))
     when = datetime.combine(day, clock, zone)
-    moved = await cadence.move_step(ctx.uow(), slug, ctx.actor, ctx.directory, kind, number, when)
+    moved = await cadence.move_step(
+        ctx.uow(), slug, ctx.actor, ctx.directory, kind, number, when, ctx.clock
+    )
     if not moved:
         return Reply(text=ctx.t("That step has already run or is not planned."))
     return Reply(
@@ -71,11 +75,16 @@ async def deliveries_command(ctx: CommandContext, args: str) -> Reply:
         person = await identify(uow, ctx.actor, ctx.directory)
         network = await network_for(uow, ctx.conversation_id, person, ctx.actor)
         roles = await uow.people.roles(person.key, network.slug) if person else frozenset()
-        require_organiser(roles, OrganiserAction.SEE_DELIVERIES)
+        who = person.key if person else audit.UNKNOWN
+        await audit.require(
+            uow, ctx.clock, network.slug, who, roles, OrganiserAction.SEE_DELIVERIES
+        )
         word, _, rest = args.strip().partition(" ")
         delivery = small_number(rest)
         if word.lower() == "retry" and delivery is not None:
             ok = await uow.outbox.requeue(delivery, ctx.clock.now())
+            detail = f"delivery {delivery}" + ("" if ok else " not retried")
+            await audit.record(uow, ctx.clock, network.slug, who, "deliveries.retry", detail)
             await uow.commit()
             msgid = (
                 N_("Delivery {id} will be sent again.")

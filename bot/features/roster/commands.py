@@ -15,7 +15,9 @@ async def roster_command(ctx: CommandContext, args: str) -> Reply:
     if args.strip().lower() not in SYNC_WORDS:
         return Reply(text=ctx.t("Write: roster sync"))
     port = ctx.edge.graph.roster if ctx.edge.graph else None
-    found = await roster.sync_roster(ctx.uow, port, ctx.conversation_id, ctx.actor, ctx.directory)
+    found = await roster.sync_roster(
+        ctx.uow, port, ctx.conversation_id, ctx.actor, ctx.directory, ctx.clock
+    )
     view = RosterView(
         network_name=found.network.name,
         matched=found.matched,
