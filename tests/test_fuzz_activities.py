@@ -29,8 +29,8 @@ from tests.support.networks import small_network
 # A response of the Connector, not an activity the bot receives.
 ACTIVITIES = [name for name in names("teams") if name != "connector-team-details"]
 CARD_INVOKE = "invoke-adaptive-card-action"
-EXAMPLES_PER_CONTRACT = 12
-CARD_EXAMPLES = 40
+EXAMPLES_PER_CONTRACT = 16
+CARD_EXAMPLES = 80
 PLANNER = "planner.odense@example.org"
 MEETING = "kompakte-groenne-byer:1"
 

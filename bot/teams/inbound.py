@@ -24,6 +24,8 @@ from pydantic import (
 
 # Invoke names the bot answers; botbuilder answers any other with 501 Not Implemented.
 HANDLED_INVOKES = ("adaptiveCard/action",)
+# Fields holding what people typed or clicked: their features clean them or refuse with a message.
+TYPED = ("text", "value")
 
 
 def _printable(value: str) -> str:
@@ -37,7 +39,9 @@ def _service_url(value: str) -> str:
     parts = urlsplit(value)  # raises ValueError on an unclosed IPv6 bracket
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError("not an http(s) URL with a host")
-    _ = parts.port  # raises ValueError on a port that is empty, not a number or out of range
+    _ = parts.port  # raises ValueError on a port that is not a number or out of range
+    if parts.netloc.endswith(":"):  # an empty port, which urlsplit lets through
+        raise ValueError("an empty port")
     if parts.username is not None or parts.password is not None:
         raise ValueError("credentials in the URL")
     return value
@@ -133,7 +137,9 @@ def _has_nul(value: object) -> bool:
 
 def refusal(body: dict[str, object]) -> str | None:
     """Why the activity in `body` is refused, or None when its fields are as Teams sends them."""
-    if _has_nul(body):  # no Teams payload carries NUL; PostgreSQL cannot store it in text
+    # No Teams field carries NUL and PostgreSQL cannot store it in text. What people typed
+    # (text) and card data (value) are cleaned or refused with a message by their features.
+    if _has_nul({key: value for key, value in body.items() if key not in TYPED}):
         return "the activity contains a NUL character"
     try:
         inbound = Inbound.model_validate(body)
