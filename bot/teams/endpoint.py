@@ -14,6 +14,7 @@ from botbuilder.schema import Activity
 
 from bot.teams.auth import FrameworkAuthentication, Unauthorized, authenticate
 from bot.teams.handler import NetpulsBot, apology, error_reference
+from bot.teams.inbound import refusal
 from netpuls.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -91,6 +92,9 @@ def _activity(body: object) -> Activity | str:
     """The activity in a request body, or why it is not one."""
     if not isinstance(body, dict):
         return "the body is not a JSON object"
+    reason = refusal(body)
+    if reason is not None:
+        return reason
     try:
         activity: Activity = Activity.deserialize(body)
     except Exception:
