@@ -18,7 +18,10 @@ SUITES = ("tests/test_http_rsvp.py", "tests/test_http_cadence.py", "tests/test_h
 
 def test_the_http_cadence_and_material_flows_log_nothing_personal(tmp_path: Path) -> None:
     report = tmp_path / "leaks.txt"
-    environment = {k: v for k, v in os.environ.items() if k != "TEST_DATABASE_URL"}
+    # The suites run again on SQLite alone here: no shared PostgreSQL database, and CI's demand
+    # for the PostgreSQL variants is met by the outer run.
+    own = {"TEST_DATABASE_URL", "NETPULS_REQUIRE_POSTGRES"}
+    environment = {k: v for k, v in os.environ.items() if k not in own}
     done = subprocess.run(
         [
             sys.executable,
