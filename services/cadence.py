@@ -13,10 +13,11 @@ from domain.model import ConversationKind, ConversationRef, Network, RoleKind
 from domain.organisers import OrganiserAction, is_organiser
 from domain.sparring import Summary, reminder_due
 from services import audit
+from services.conversations import personal_chat
 from services.final_evaluation import CADENCE_ACTOR
 from services.final_evaluation import audience as final_audience
 from services.meeting_state import MeetingState, load_state
-from services.networks import Actor, Directory, identify, personal_chat
+from services.networks import Actor, Directory, identify
 from services.ports import Clock, NewDelivery, Outbound, StepRecord, UnitOfWork, UnitOfWorkFactory
 from services.reach import personal_or_to_open
 

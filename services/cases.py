@@ -23,8 +23,9 @@ from domain.sparring import (
     parse_position,
     reorder,
 )
+from services.conversations import personal_chat
 from services.meeting_state import parse_meeting_key
-from services.networks import Actor, Directory, personal_chat
+from services.networks import Actor, Directory
 from services.ports import Clock, Notifier, Outbound, UnitOfWork
 from services.reach import send_or_queue
 from services.sparring_support import Member, meeting_of, member, organiser, record

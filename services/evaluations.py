@@ -11,8 +11,9 @@ from domain.model import Meeting, Network
 from domain.organisers import OrganiserAction
 from domain.rsvp import Answer, Standing
 from domain.sparring import EvaluationAggregate, aggregate, clean_score
+from services.conversations import personal_chat
 from services.meeting_state import parse_meeting_key
-from services.networks import Actor, Directory, personal_chat
+from services.networks import Actor, Directory
 from services.ports import Clock, Notifier, Outbound, UnitOfWork
 from services.sparring_support import Member, meeting_of, member, organiser, record
 

@@ -16,7 +16,8 @@ from domain.final_evaluation import (
 )
 from domain.model import ConversationRef, Network, RoleKind
 from domain.organisers import OrganiserAction
-from services.networks import Actor, Directory, personal_chat
+from services.conversations import personal_chat
+from services.networks import Actor, Directory
 from services.ports import Clock, NewDelivery, Outbound, UnitOfWork
 from services.sparring_support import member, organiser, record
 

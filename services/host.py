@@ -9,8 +9,9 @@ from domain.errors import N_, NotAllowed
 from domain.model import Meeting, Network, RoleKind
 from domain.organisers import OrganiserAction
 from domain.sparring import HostPlan, clean_host_plan
+from services.conversations import personal_chat
 from services.meeting_state import parse_meeting_key
-from services.networks import Actor, Directory, personal_chat
+from services.networks import Actor, Directory
 from services.ports import Clock, Notifier, Outbound, UnitOfWork
 from services.reach import send_or_queue
 from services.sparring_support import (

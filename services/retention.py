@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from domain.model import Network, RoleKind
 from domain.privacy import RetentionReport
 from domain.sparring import AuditEntry
-from services.networks import personal_chat
+from services.conversations import personal_chat
 from services.ports import Clock, NewDelivery, Outbound
 from services.privacy_ports import PrivacyUnitOfWork, PrivacyUnitOfWorkFactory
 

@@ -30,6 +30,7 @@ from domain.rsvp import (
     decide,
 )
 from services.agenda import AGENDA, AgendaRefresher, post_agenda
+from services.conversations import personal_chat
 from services.meeting_state import (
     MeetingState,
     load_refresh_ids,
@@ -38,7 +39,7 @@ from services.meeting_state import (
     parse_meeting_key,
     unknown_meeting,
 )
-from services.networks import Actor, Directory, identify, network_for, personal_chat
+from services.networks import Actor, Directory, identify, network_for
 from services.ports import Clock, Notifier, Outbound, UnitOfWork
 from services.reach import send_or_queue
 

@@ -19,8 +19,9 @@ from domain.sparring import (
 )
 from services.agenda import AGENDA
 from services.cases import accepted_cases
+from services.conversations import personal_chat
 from services.meeting_state import parse_meeting_key
-from services.networks import Actor, Directory, no_linked_channel, personal_chat
+from services.networks import Actor, Directory, no_linked_channel
 from services.ports import Clock, Notifier, Outbound, UnitOfWork
 from services.sparring_support import channels, meeting_of, organiser, record
 

@@ -6,101 +6,32 @@ person's identifiers, so a column added later is covered without a change here.
 
 from __future__ import annotations
 
-import json
-import re
 import uuid
-from collections.abc import Iterable, Sequence
-from datetime import date, datetime, time
+from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
-from sqlalchemy import JSON, ColumnElement, String, Table, Text, and_, cast, delete, or_, select
+from sqlalchemy import ColumnElement, Table, and_, delete, or_, select
 from sqlalchemy import update as sql_update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.privacy import ERASED, ERASED_NAME, Erasure, Subject
 from storage import schema
+from storage.privacy_search import (
+    Swap,
+    count_of,
+    mentions,
+    plain,
+    table_named,
+    tables,
+    text_columns,
+)
 
 # Rows that are the person's own and go with them (the rest is anonymised).
 OWN_ROWS = ("roles", "seat_people")
 # Free text about a person that erasure and retention delete.
 DIET_COLUMNS = {"rsvps": ("dietary", "note"), "rsvp_changes": ("dietary", "note")}
 PENDING = "pending"
-# What replaces a name inside longer text, e.g. a summary that mentions them.
-NAME_IN_TEXT = "***"
-
-
-def count_of(result: Any) -> int:
-    """Rows an UPDATE or DELETE touched (a CursorResult; execute() is typed as Result)."""
-    return int(result.rowcount)
-
-
-def table_named(name: str) -> Table:
-    return schema.metadata.tables[name]
-
-
-def tables(*names: str) -> list[Table]:
-    """Tables by name."""
-    return [table_named(n) for n in names]
-
-
-def _text_columns(table: Table) -> list[Any]:
-    return [c for c in table.columns if isinstance(c.type, String | Text | JSON)]
-
-
-def _variants(needles: Iterable[str]) -> list[str]:
-    """Each value as written and as JSON writes it (non-ASCII escaped) inside a JSON column."""
-    out: list[str] = []
-    for needle in needles:
-        for form in (needle, json.dumps(needle)[1:-1]):
-            if form not in out:
-                out.append(form)
-    return out
-
-
-def mentions(table: Table, needles: Sequence[str]) -> ColumnElement[bool] | None:
-    columns = _text_columns(table)
-    if not columns or not needles:
-        return None
-    return or_(
-        *(cast(c, Text).icontains(n, autoescape=True) for c in columns for n in _variants(needles))
-    )
-
-
-def plain(value: Any) -> Any:
-    """A value JSON can hold: dates and times as ISO 8601."""
-    if isinstance(value, datetime | date | time):
-        return value.isoformat()
-    return value
-
-
-class Swap:
-    """Replaces a person's identifiers in strings and JSON: ids by a stand-in, names by nothing."""
-
-    def __init__(self, identifiers: Sequence[str], name: str, stand_in: str) -> None:
-        self._ids = [re.compile(re.escape(i), re.IGNORECASE) for i in identifiers]
-        self._name = re.compile(re.escape(name), re.IGNORECASE) if len(name) >= 3 else None
-        self._names = name.strip().casefold()
-        self.stand_in = stand_in
-
-    def text(self, value: str) -> str:
-        """The string without the person in it."""
-        if self._name and value.strip().casefold() == self._names:
-            return ERASED_NAME
-        for pattern in self._ids:
-            value = pattern.sub(self.stand_in, value)
-        if self._name:
-            value = self._name.sub(NAME_IN_TEXT, value)
-        return value
-
-    def any(self, value: Any) -> Any:
-        """Strings, lists and mappings without the person in them."""
-        if isinstance(value, str):
-            return self.text(value)
-        if isinstance(value, list):
-            return [self.any(v) for v in value]
-        if isinstance(value, dict):
-            return {k: self.any(v) for k, v in value.items()}
-        return value
 
 
 class SqlPrivacy:
@@ -351,7 +282,7 @@ class SqlPrivacy:
             # Sent or given up: the text is no longer needed, and it may list their diet.
             return {"payload": {"text": "", "card": None}, "last_error": ""}
         values: dict[str, Any] = {}
-        for column in _text_columns(table):
+        for column in text_columns(table):
             value = row[column.name]
             if value is None:
                 continue

@@ -12,16 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.model import RoleKind
 from domain.privacy import ERASED
-from storage.privacy import (
-    DIET_COLUMNS,
-    PENDING,
-    SqlPrivacy,
-    Swap,
-    count_of,
-    mentions,
-    table_named,
-    tables,
-)
+from storage.privacy import DIET_COLUMNS, PENDING, SqlPrivacy
+from storage.privacy_search import Swap, count_of, mentions, table_named, tables
 
 # Organisers receive the retention reports and run the service: they are erased on request.
 ORGANISERS = (RoleKind.SECRETARIAT.value, RoleKind.FACILITATOR.value)

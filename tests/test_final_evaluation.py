@@ -16,7 +16,7 @@ from domain.cadence import StepKind, final_step, plan
 from domain.errors import InvalidInput, NotAllowed
 from domain.final_evaluation import FinalAnswer, clean_final, final_aggregate
 from netpuls.i18n import translator
-from services import cadence, final_evaluation, networks, outbox, report
+from services import cadence, conversations, final_evaluation, networks, outbox, report
 from services.network_file import NetworkFileError, load_network_file, parse_network_file
 from services.ports import Outbound
 from services.report_docx import report_docx
@@ -54,7 +54,7 @@ async def members_with_chats(uow_factory: Any) -> None:
     """The small network; Odense's and Køge's planners have a personal chat, the host has none."""
     await networks.import_network(uow_factory(), sparring_network())
     for user in ("29:odense", "29:koege"):
-        await networks.record_conversation(uow_factory(), personal_ref(user))
+        await conversations.record_conversation(uow_factory(), personal_ref(user))
         async with uow_factory() as uow:
             await uow.people.remember_teams_ids(
                 EMAILS[user], teams_user_id=user, aad_object_id=None

@@ -7,7 +7,7 @@ import pytest
 from domain.errors import InvalidInput, NotAllowed, NotFound
 from domain.model import chat_to_open
 from domain.sparring import CaseStatus
-from services import cases, host, networks, rsvp
+from services import cases, conversations, host, networks, rsvp
 from services.ports import Outbound
 from tests.fakes import FakeDirectory, FakeNotifier, FakeStore, FakeUnitOfWork
 from tests.fakes_sparring import sparring_state
@@ -41,7 +41,7 @@ def store() -> FakeStore:
 @pytest.fixture
 async def uow(store: FakeStore) -> FakeUnitOfWork:
     await networks.import_network(FakeUnitOfWork(store), sparring_network())
-    await networks.record_conversation(FakeUnitOfWork(store), channel_ref())
+    await conversations.record_conversation(FakeUnitOfWork(store), channel_ref())
     await FakeUnitOfWork(store).conversations.link(channel_ref().conversation_id, SLUG)
     return FakeUnitOfWork(store)
 
@@ -200,7 +200,7 @@ async def test_the_submitter_is_told_in_their_personal_chat_and_only_there(
     def message(c: cases.Case, n: object) -> Outbound:
         return Outbound(text=f"{c.title}: {c.status} ({c.decision_note})")
 
-    await networks.record_conversation(uow, personal_ref("29:odense"))
+    await conversations.record_conversation(uow, personal_ref("29:odense"))
     assert await cases.tell_submitter(uow, BEFORE, notifier, decided.case, message)
     assert notifier.sent == [
         ("a:personal-29:odense", Outbound(text=f"{CASE['title']}: declined (Næste gang)"))
@@ -253,7 +253,7 @@ async def test_the_host_prompt_reaches_the_host_contacts_with_a_personal_chat(
     uow: FakeUnitOfWork, store: FakeStore
 ) -> None:
     await host.host_state(uow, KEY, HOST, ROSTER)  # the contact is seen once: ids remembered
-    await networks.record_conversation(uow, personal_ref("29:host"))
+    await conversations.record_conversation(uow, personal_ref("29:host"))
     notifier = FakeNotifier()
     sent = await host.send_host_prompt(
         uow, BEFORE, notifier, KEY, FACILITATOR, ROSTER, lambda s: Outbound(text=s.host_name)

@@ -8,7 +8,7 @@ import pytest
 
 from domain.engagement import ActivityEvent, ActivityKind
 from domain.errors import NotAllowed
-from services import networks
+from services import conversations, networks
 from services.engagement import engagement
 from services.networks import Actor
 from tests.conftest import FixedClock
@@ -35,7 +35,7 @@ QUIET = timedelta(days=60)
 async def store() -> FakeStore:
     store = FakeStore()
     await networks.import_network(FakeUnitOfWork(store), sparring_network())
-    await networks.record_conversation(FakeUnitOfWork(store), channel_ref())
+    await conversations.record_conversation(FakeUnitOfWork(store), channel_ref())
     await FakeUnitOfWork(store).conversations.link(channel_ref().conversation_id, SLUG)
     return store
 

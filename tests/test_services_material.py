@@ -9,7 +9,7 @@ import pytest
 from domain.errors import InvalidInput, NotAllowed, NotFound
 from domain.material import FileRefused, FileRules, MaterialKind
 from domain.model import ConversationKind, ConversationRef, Meeting, Network
-from services import networks
+from services import conversations, networks
 from services.graph_port import GraphFailure
 from services.material import (
     FilingFailed,
@@ -59,7 +59,7 @@ async def uow(store: FakeStore) -> FakeUnitOfWork:
         team_aad_group_id="group-1",
         teams_channel_id=CHANNEL,
     )
-    await networks.record_conversation(FakeUnitOfWork(store), ref)
+    await conversations.record_conversation(FakeUnitOfWork(store), ref)
     await FakeUnitOfWork(store).conversations.link(CHANNEL, SLUG)
     return FakeUnitOfWork(store)
 

@@ -15,7 +15,7 @@ from domain.membership import (
     NoOpenCall,
 )
 from domain.model import ConversationKind, ConversationRef, RoleKind, SeatStatus
-from services import admission, membership, networks, selection
+from services import admission, conversations, membership, networks, selection
 from services.networks import Actor
 from services.ports import Outbound
 from tests.conftest import FixedClock
@@ -271,7 +271,7 @@ async def test_applicants_with_a_personal_chat_are_told_the_others_listed(
     uow: FakeUnitOfWork, clock: FixedClock
 ) -> None:
     await applied(uow, clock)
-    await networks.record_conversation(
+    await conversations.record_conversation(
         uow,
         ConversationRef(
             conversation_id="a:esbjerg",

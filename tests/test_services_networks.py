@@ -9,7 +9,7 @@ import pytest
 
 from domain.errors import NotAllowed, NotFound, NotLinked
 from domain.model import ConversationKind, ConversationRef, MeetingStatus
-from services import networks
+from services import conversations, networks
 from services.networks import Actor
 from tests.conftest import FixedClock
 from tests.fakes import FakeDirectory, FakeStore, FakeUnitOfWork
@@ -29,7 +29,7 @@ def store() -> FakeStore:
 @pytest.fixture
 async def uow(store: FakeStore) -> FakeUnitOfWork:
     await networks.import_network(FakeUnitOfWork(store), small_network())
-    await networks.record_conversation(
+    await conversations.record_conversation(
         FakeUnitOfWork(store),
         ConversationRef(
             conversation_id=CHANNEL,

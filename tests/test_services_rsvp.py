@@ -18,7 +18,7 @@ from domain.model import (
     person_to_reach,
 )
 from domain.rsvp import Answer, RsvpClosed, SeatTaken, Standing
-from services import networks, rsvp
+from services import conversations, networks, rsvp
 from services.networks import Actor
 from services.ports import Outbound
 from tests.conftest import FixedClock
@@ -49,7 +49,7 @@ def store() -> FakeStore:
 @pytest.fixture
 async def uow(store: FakeStore) -> FakeUnitOfWork:
     await networks.import_network(FakeUnitOfWork(store), small_network_with_colleague())
-    await networks.record_conversation(
+    await conversations.record_conversation(
         FakeUnitOfWork(store),
         ConversationRef(
             conversation_id=CHANNEL,

@@ -9,7 +9,7 @@ import pytest
 from domain.errors import InvalidInput, NotAllowed, NotFound
 from domain.rsvp import Answer, Rsvp, Standing
 from netpuls.i18n import translator
-from services import cases, evaluations, networks, report, summaries
+from services import cases, conversations, evaluations, networks, report, summaries
 from services.ports import Outbound
 from tests.conftest import FixedClock
 from tests.fakes import FakeDirectory, FakeNotifier, FakeStore, FakeUnitOfWork
@@ -49,7 +49,7 @@ def store() -> FakeStore:
 @pytest.fixture
 async def uow(store: FakeStore) -> FakeUnitOfWork:
     await networks.import_network(FakeUnitOfWork(store), sparring_network())
-    await networks.record_conversation(FakeUnitOfWork(store), channel_ref())
+    await conversations.record_conversation(FakeUnitOfWork(store), channel_ref())
     await FakeUnitOfWork(store).conversations.link(CHANNEL, SLUG)
     return FakeUnitOfWork(store)
 
@@ -141,7 +141,7 @@ async def test_the_reminder_starts_the_day_after_and_stops_after_three_or_when_p
     uow: FakeUnitOfWork,
 ) -> None:
     await summaries.open_summary(uow, KEY, FACILITATOR, ROSTER)  # teams ids remembered
-    await networks.record_conversation(uow, personal_ref("29:fac"))
+    await conversations.record_conversation(uow, personal_ref("29:fac"))
     notifier = FakeNotifier()
 
     def at(day: int, hour: int = 9) -> FixedClock:
@@ -232,7 +232,7 @@ async def test_the_evaluation_card_goes_to_attendees_with_a_chat_who_have_not_an
     await attend(store, "planner.odense@example.org")
     await attend(store, "planner.koege@example.org")
     await evaluations.evaluation_form(uow, AFTER, KEY, ODENSE, ROSTER)  # ids remembered
-    await networks.record_conversation(uow, personal_ref("29:odense"))
+    await conversations.record_conversation(uow, personal_ref("29:odense"))
     notifier = FakeNotifier()
     sent = await evaluations.send_evaluations(
         uow, AFTER, notifier, SLUG, 1, lambda s: Outbound(text=s.key)

@@ -6,7 +6,7 @@ import asyncio
 from typing import Any
 
 from domain.model import ConversationRef
-from services import networks, summaries
+from services import conversations, networks, summaries
 from services.ports import Outbound
 from tests.fakes import FakeDirectory, FakeNotifier
 from tests.support.sparring import (
@@ -38,7 +38,7 @@ def render(state: summaries.SummaryState) -> Outbound:
 
 async def linked(uow_factory: Any) -> None:
     await networks.import_network(uow_factory(), sparring_network())
-    await networks.record_conversation(uow_factory(), channel_ref())
+    await conversations.record_conversation(uow_factory(), channel_ref())
     async with uow_factory() as uow:
         await uow.conversations.link(CHANNEL, SLUG)
         await uow.commit()

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from bot.routing.links import Links
 from domain.text import literal
 from netpuls.i18n import Translator
-from services import networks
+from services import conversations
 from services.engagement import DEFAULT_QUIET_DAYS
 from services.networks import Actor, Directory
 from services.ports import Clock, Notifier, Outbound, UnitOfWorkFactory
@@ -143,7 +143,7 @@ async def in_private(ctx: CommandContext, reply: Reply, shared: str) -> Reply:
     """`reply` where only the reader sees it: as the answer in their personal chat with the
     bot; asked anywhere else, sent to that chat (`shared` is said where they asked), or,
     with no such chat yet, only `shared` and where to ask."""
-    personal, chat = await networks.private_chat(ctx.uow(), ctx.conversation_id, ctx.actor)
+    personal, chat = await conversations.private_chat(ctx.uow(), ctx.conversation_id, ctx.actor)
     if personal:
         return reply
     if chat is None:

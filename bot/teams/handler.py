@@ -35,7 +35,7 @@ from domain.errors import DomainError
 from domain.model import ConversationRef
 from domain.text import literal
 from netpuls.i18n import Translator, translator
-from services import networks
+from services import conversations, networks
 from services.networks import Directory
 from services.ports import Clock, UnitOfWorkFactory
 
@@ -102,7 +102,7 @@ class NetpulsBot(TeamsActivityHandler):  # type: ignore[misc]
 
     async def _remember(self, turn_context: TurnContext) -> ConversationRef:
         """Store the activity's reference, completed with the team's aadGroupId if missing."""
-        stored = await networks.record_conversation(
+        stored = await conversations.record_conversation(
             self._uow(), conversation_ref(turn_context.activity)
         )
         return await self._completed(turn_context, stored)
@@ -110,12 +110,12 @@ class NetpulsBot(TeamsActivityHandler):  # type: ignore[misc]
     async def _completed(self, turn_context: TurnContext, ref: ConversationRef) -> ConversationRef:
         """Ask the Connector once for a team's aadGroupId that no event brought yet; outside
         any transaction, and a failure only leaves it for a later activity to ask again."""
-        if not networks.lacks_team_group(ref) or ref.team_id is None:
+        if not conversations.lacks_team_group(ref) or ref.team_id is None:
             return ref
         group = await team_group_id(turn_context, ref.team_id)
         if group is None:
             return ref
-        await networks.complete_team(self._uow(), ref.team_id, group)
+        await conversations.complete_team(self._uow(), ref.team_id, group)
         return dataclasses.replace(ref, team_aad_group_id=group)
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
@@ -250,10 +250,10 @@ class NetpulsBot(TeamsActivityHandler):  # type: ignore[misc]
 
     async def _removed(self, turn_context: TurnContext) -> None:
         conversation_id = turn_context.activity.conversation.id
-        await networks.forget_conversation(self._uow(), conversation_id)
+        await conversations.forget_conversation(self._uow(), conversation_id)
         team_id = conversation_ref(turn_context.activity).team_id
         if team_id:  # Teams names the team; the bot's channel may be another of its channels
-            await networks.forget_team(self._uow(), team_id)
+            await conversations.forget_team(self._uow(), team_id)
         await networks.release_activity(self._uow(), conversation_id, GREETING_KEY)
 
     async def _send(self, turn_context: TurnContext, reply: Reply) -> None:
