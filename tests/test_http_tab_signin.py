@@ -8,15 +8,16 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import jwt
-from aiohttp.test_utils import TestClient, make_mocked_request
+from aiohttp.test_utils import TestClient
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from netpuls.settings import Settings
-from tab.signin import COOKIE, TabReader, reader_from_request, signed_tab_url
+from tab.signin import COOKIE, TabReader, signed_tab_url
 from tests.conftest import FixedClock
 from tests.support.bot_app import BotStarter
 from tests.support.networks import small_network
+from tests.support.tab import reader
 
 KEY = "the-tab-test-signing-key-0123456789"
 SLUG = "kompakte-groenne-byer"
@@ -28,13 +29,6 @@ async def open_link(bot: TestClient[Any, Any], url: str) -> Any:
     """GET a full link on the bot under test, without following the redirect."""
     link = urlsplit(url)
     return await bot.get(f"{link.path}?{link.query}", allow_redirects=False)
-
-
-async def reader(bot: TestClient[Any, Any], cookie: str) -> TabReader | None:
-    request = make_mocked_request(
-        "GET", "/tab/personal", headers={"Cookie": f"{COOKIE}={cookie}"}, app=bot.app
-    )
-    return await reader_from_request(request)
 
 
 async def test_a_signed_link_sets_the_session_and_redirects_to_the_network(
