@@ -238,7 +238,13 @@ def _manifest_build(args: argparse.Namespace, settings: Settings) -> int:
         if menu_scopes(c.name)
     ]
     try:
-        path = build_manifest(settings.app_id, commands, args.out, publisher=publisher)
+        path = build_manifest(
+            settings.app_id,
+            commands,
+            args.out,
+            publisher=publisher,
+            sso=(settings.tab_client_id(), settings.tab_sso_resource()),
+        )
     except (ManifestError, ValidatorUnavailableError, ValueError) as exc:
         print(f"netpuls: {exc}", file=sys.stderr)
         return 1
