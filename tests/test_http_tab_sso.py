@@ -4,6 +4,7 @@ other-tenant tokens get a localized 401 and no session."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from typing import Any
 
@@ -44,13 +45,20 @@ def token(entra: TokenIssuer, **replaced: Any) -> str:
     return entra.access_token(claims, **replaced)
 
 
-async def tab_bot(start_bot: BotStarter, entra: TokenIssuer, **settings: Any) -> Any:
+async def tab_bot(
+    start_bot: BotStarter, entra: TokenIssuer, tenants: tuple[str, ...] = (), **settings: Any
+) -> Any:
+    declared = small_network()
+    if tenants:  # the network's file binds it to these tenants
+        declared = dataclasses.replace(
+            declared, network=dataclasses.replace(declared.network, tenants=tenants)
+        )
     values = {
         "tab_app_id": TAB_APP,
         "signing_key": KEY,
         "tab_openid_metadata_url": entra.entra_metadata_url,
     } | settings
-    return await start_bot({}, network=small_network(), **values)
+    return await start_bot({}, network=declared, **values)
 
 
 async def sign_in(bot: TestClient[Any, Any], bearer: str | None, query: str = "") -> Any:
@@ -166,6 +174,19 @@ async def test_a_person_bound_to_one_tenant_is_never_signed_in_from_another(
 
     for response in (same_account, same_email):
         assert response.status == 401 and (await response.json())["error"] == "unknown_user"
+
+
+async def test_a_person_is_not_bound_to_a_tenant_their_network_does_not_allow(
+    start_bot: BotStarter, entra: TokenIssuer, uow_factory: UnitOfWorkFactory
+) -> None:
+    bot = await tab_bot(start_bot, entra, tenants=(TENANT,))
+
+    response = await sign_in(bot, token(entra, tid=OTHER_TENANT))
+
+    assert response.status == 401 and (await response.json())["error"] == "unknown_user"
+    async with uow_factory() as uow:
+        person = await uow.people.find(email=FACILITATOR)
+    assert person is not None and (person.aad_object_id, person.tenant_id) == (None, None)
 
 
 async def test_another_account_with_a_known_persons_e_mail_is_refused(
