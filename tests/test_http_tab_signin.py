@@ -117,6 +117,20 @@ async def test_a_link_signed_with_another_key_is_refused(
     assert response.status == 403
 
 
+async def test_a_link_signed_before_the_key_was_rotated_still_opens_and_the_session_with_it(
+    start_bot: BotStarter, clock: FixedClock
+) -> None:
+    new_key = "the-key-after-the-rotation-0123456789"
+    bot = await start_bot(
+        {}, network=small_network(), signing_key=new_key, signing_key_previous=KEY
+    )
+
+    response = await open_link(bot, signed_tab_url(SETTINGS, SLUG, FACILITATOR, clock.now()))
+
+    assert response.status == 303
+    assert await reader(bot, response.cookies[COOKIE].value) is not None
+
+
 async def test_a_link_for_someone_no_longer_a_member_opens_nothing(
     start_bot: BotStarter, clock: FixedClock
 ) -> None:
