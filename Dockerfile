@@ -37,6 +37,7 @@ COPY netpuls ./netpuls
 COPY scheduler ./scheduler
 COPY services ./services
 COPY storage ./storage
+COPY tab ./tab
 RUN --mount=type=cache,target=/root/.cache/uv \
     uv sync --frozen --no-dev --no-editable --compile-bytecode
 

@@ -77,6 +77,9 @@ param graphClientSecret string = ''
 @description('NETPULS_GRAPH_ORGANISER_MAILBOX: the mailbox that organises meeting events. Empty: no Outlook events.')
 param graphOrganiserMailbox string = ''
 
+@description('NETPULS_TAB_APP_ID: the app registration whose API the tab\'s Teams SSO tokens are for (docs/deploy.md). Empty: the bot\'s own registration; with UserAssignedMSI a registration of its own is needed.')
+param tabAppId string = ''
+
 @description('Manifest: the developer name shown in Teams (NETPULS_DEVELOPER_NAME).')
 param developerName string = ''
 
@@ -275,6 +278,7 @@ var plainEnv = [
   { name: 'NETPULS_DEFAULT_LANGUAGE', value: defaultLanguage }
   { name: 'NETPULS_GRAPH_ORGANISER_MAILBOX', value: graphOrganiserMailbox }
   { name: 'GRAPH_CLIENT_ID', value: graphClientId }
+  { name: 'NETPULS_TAB_APP_ID', value: tabAppId }
   { name: 'NETPULS_DEVELOPER_NAME', value: developerName }
   { name: 'NETPULS_WEBSITE_URL', value: websiteUrl }
   { name: 'NETPULS_PRIVACY_URL', value: privacyUrl }

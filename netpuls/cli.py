@@ -95,6 +95,9 @@ def _parser() -> argparse.ArgumentParser:
     from netpuls import audit_cli
 
     audit_cli.add_parser(sub)
+    from netpuls import tab_cli
+
+    tab_cli.add_parser(sub)
     return parser
 
 
@@ -235,7 +238,13 @@ def _manifest_build(args: argparse.Namespace, settings: Settings) -> int:
         if menu_scopes(c.name)
     ]
     try:
-        path = build_manifest(settings.app_id, commands, args.out, publisher=publisher)
+        path = build_manifest(
+            settings.app_id,
+            commands,
+            args.out,
+            publisher=publisher,
+            sso=(settings.tab_client_id(), settings.tab_sso_resource()),
+        )
     except (ManifestError, ValidatorUnavailableError, ValueError) as exc:
         print(f"netpuls: {exc}", file=sys.stderr)
         return 1

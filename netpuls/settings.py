@@ -15,6 +15,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from domain.engagement import DigestFrequency
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/netpuls.db"
+# Entra ID's v2 metadata for every tenant; its issuer names {tenantid}, the token's tid.
+ENTRA_OPENID_METADATA_URL = (
+    "https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration"
+)
 # An HMAC-SHA256 key shorter than the hash's output is weaker than the hash (RFC 2104, 3).
 MIN_SIGNING_KEY_BYTES = 32
 # MicrosoftAppType as the Azure Bot resource names it (botbuilder reads it case-insensitively).
@@ -198,6 +202,24 @@ class Settings(BaseSettings):
         le=365,
         validation_alias=AliasChoices("NETPULS_DIET_RETENTION_DAYS", "diet_retention_days"),
     )
+    # The tab's sign-in (docs/tab.md): Teams SSO tokens are checked against the keys this
+    # OpenID metadata names, for the app registration whose API the tab exposes.
+    tab_openid_metadata_url: str = Field(
+        default=ENTRA_OPENID_METADATA_URL,
+        validation_alias=AliasChoices("NETPULS_TAB_OPENID_METADATA_URL", "tab_openid_metadata_url"),
+    )
+    tab_app_id: str = Field(
+        default="", validation_alias=AliasChoices("NETPULS_TAB_APP_ID", "tab_app_id")
+    )
+    tab_resource: str = Field(
+        default="", validation_alias=AliasChoices("NETPULS_TAB_RESOURCE", "tab_resource")
+    )
+    tab_session_minutes: int = Field(
+        default=480,
+        ge=5,
+        le=7 * 24 * 60,
+        validation_alias=AliasChoices("NETPULS_TAB_SESSION_MINUTES", "tab_session_minutes"),
+    )
 
     @model_validator(mode="after")
     def _app_type_is_complete(self) -> Self:
@@ -227,6 +249,33 @@ class Settings(BaseSettings):
         """The Entra ID authority outbound tokens are requested from, tenant included."""
         tenant = self.app_tenant_id.strip() if self.app_type != "MultiTenant" else ""
         return f"{self.login_authority.rstrip('/')}/{tenant or 'botframework.com'}"
+
+    def tab_client_id(self) -> str:
+        """The app registration whose API the tab's SSO tokens are for: NETPULS_TAB_APP_ID,
+        else the bot's MicrosoftAppId; empty when neither is set (SSO is off)."""
+        return (self.tab_app_id or self.app_id).strip()
+
+    def tab_sso_resource(self) -> str:
+        """The application ID URI of that API, as the manifest's webApplicationInfo names it:
+        NETPULS_TAB_RESOURCE, else api://<PUBLIC_BASE_URL's host>/botid-<app id> (the form
+        Microsoft gives for an app with a bot and a tab)."""
+        if self.tab_resource.strip():
+            return self.tab_resource.strip()
+        client = self.tab_client_id()
+        if not client:
+            return ""
+        try:
+            host = (urlsplit(self.public_base_url.strip()).hostname or "").lower()
+        except ValueError:
+            host = ""
+        return f"api://{host}/botid-{client}" if host else f"api://botid-{client}"
+
+    def tab_tenant(self) -> str | None:
+        """The one tenant whose people may sign in to the tab, for a single-tenant app; None
+        for a multi-tenant one (the networks' own tenant bindings still apply)."""
+        if self.app_type == "MultiTenant":
+            return None
+        return self.app_tenant_id.strip().lower() or None
 
     @property
     def anonymous(self) -> bool:

@@ -58,6 +58,7 @@ from services.pairs import PairSettings, PairWork
 from services.ports import Clock, UnitOfWorkFactory
 from services.privacy_ports import PrivacyUnitOfWorkFactory
 from services.reach import Reach
+from tab.signin import SIGNIN, SignIn, add_signin_routes
 
 if TYPE_CHECKING:
     from graph.client import GraphConnection
@@ -91,6 +92,7 @@ def build_bot(
     retention = (settings.diet_retention_days, settings.retention_months)
     actions.register(PrivacyActions(uow, clock, links, retention).verbs())
     app[PRIVACY_FILES] = PrivacyFiles(uow, clock, links)
+    app[SIGNIN] = SignIn.build(settings, uow, clock)
     actions.register(QuestionActions(uow, clock, notifier, background).verbs())
     app[FILES] = FileRoutes(uow, clock, links)
     app[REPORT_FILES] = ReportFiles(uow, clock, links, min_answers=settings.evaluation_min_answers)
@@ -189,3 +191,4 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get(REPORT_ROUTE, report_download)
     app.router.add_get(ENGAGEMENT_ROUTE, engagement_download)
     app.router.add_get(PRIVACY_ROUTE, privacy_download)
+    add_signin_routes(app)

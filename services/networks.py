@@ -103,7 +103,7 @@ async def identify(uow: UnitOfWork, actor: Actor, directory: Directory | None) -
             log.warning("refused: Teams ids of a person seen from another tenant")
             return None
         if person.tenant_id is None and actor.tenant_id:
-            if not await _tenant_allowed_for(uow, person, actor.tenant_id):
+            if not await tenant_allowed_for(uow, person, actor.tenant_id):
                 return None
             await uow.people.remember_teams_ids(
                 person.key, teams_user_id=None, aad_object_id=None, tenant_id=actor.tenant_id
@@ -118,7 +118,7 @@ async def identify(uow: UnitOfWork, actor: Actor, directory: Directory | None) -
     if not _same_tenant(person, actor) or (
         person.tenant_id is None
         and actor.tenant_id
-        and not await _tenant_allowed_for(uow, person, actor.tenant_id)
+        and not await tenant_allowed_for(uow, person, actor.tenant_id)
     ):
         log.warning("refused: a roster e-mail of a person bound to another tenant")
         return None
@@ -138,7 +138,7 @@ def _same_tenant(person: Person, actor: Actor) -> bool:
     return person.tenant_id is None or person.tenant_id == actor.tenant_id
 
 
-async def _tenant_allowed_for(uow: UnitOfWork, person: Person, tenant_id: str) -> bool:
+async def tenant_allowed_for(uow: UnitOfWork, person: Person, tenant_id: str) -> bool:
     """Whether a person may be bound to this tenant: it is allowed in one of their networks,
     or none of their networks is bound to a tenant yet."""
     bound = False

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("bot", "cards", "domain", "services", "storage", "scheduler", "netpuls", "graph")
+PACKAGES = ("bot", "cards", "domain", "services", "storage", "scheduler", "netpuls", "graph", "tab")
 STDLIB_ONLY = ("domain",)
 
 

@@ -98,6 +98,7 @@ def test_the_app_package_builds_from_the_real_command_registry(db: Path, tmp_pat
         str(out),
         db=db,
         MicrosoftAppId="11111111-2222-3333-4444-555555555555",
+        PUBLIC_BASE_URL="https://netpuls.example.org",
         **PUBLISHER,
     )
     assert result.returncode == 0, result.stderr
@@ -108,6 +109,9 @@ def test_the_app_package_builds_from_the_real_command_registry(db: Path, tmp_pat
     lists = manifest["bots"][0]["commandLists"]
     assert all(1 <= len(lst["commands"]) <= 10 for lst in lists)
     assert "agenda" in [c["title"] for c in lists[0]["commands"]]
+    app = "11111111-2222-3333-4444-555555555555"  # the tab's SSO resource, on the bot's host
+    resource = f"api://netpuls.example.org/botid-{app}"
+    assert manifest["webApplicationInfo"] == {"id": app, "resource": resource}
 
 
 def test_every_localized_menu_title_is_a_name_the_bot_answers_to(db: Path, tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from netpuls.i18n import pick_language, read_catalog, translator
 
 ROOT = Path(__file__).resolve().parents[1]
 KEYWORDS = {"t": None, "N_": None, "plural": (1, 2)}
-PACKAGES = ("bot", "cards", "domain", "services", "scheduler", "netpuls")
+PACKAGES = ("bot", "cards", "domain", "services", "scheduler", "netpuls", "tab")
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 

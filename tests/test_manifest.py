@@ -374,3 +374,28 @@ def test_the_app_asks_team_owners_only_for_the_consent_it_uses(tmp_path: Path) -
         ("TeamMember.Read.Group", "Application"),
     ]
     assert manifest["webApplicationInfo"] == {"id": APP_ID, "resource": f"api://botid-{APP_ID}"}
+
+
+def test_the_tabs_sso_app_and_resource_are_in_the_package_and_validate(tmp_path: Path) -> None:
+    resource = f"api://netpuls.example.org/botid-{APP_ID}"
+    files = _read_zip(
+        build_manifest(
+            APP_ID,
+            DEFAULT_COMMANDS,
+            tmp_path / "a.zip",
+            publisher=PUBLISHER,
+            sso=(APP_ID, resource),
+        )
+    )
+
+    assert _json(files["manifest.json"])["webApplicationInfo"] == {
+        "id": APP_ID,
+        "resource": resource,
+    }
+
+
+def test_a_tab_app_id_that_is_not_a_guid_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="GUID"):
+        build_manifest(
+            APP_ID, DEFAULT_COMMANDS, tmp_path / "a.zip", publisher=PUBLISHER, sso=("x", "api://x")
+        )

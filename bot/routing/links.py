@@ -2,7 +2,8 @@
 
 Every link is made and checked here: the file routes call `Links.verify` and nothing else.
 New links are signed with the current key; a link signed with the previous key (the one
-before a rotation) stays valid until it expires.
+before a rotation) stays valid until it expires. A link may carry named query parameters of
+its own (e.g. the tab's sign-in link): they are signed with the path, so none can be changed.
 """
 
 from __future__ import annotations
@@ -31,10 +32,13 @@ class Links:
         message = f"{path}\n{expires}".encode()
         return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
 
-    def make(self, path: str, expires: datetime) -> str:
-        """A full URL to `path`, valid until `expires`, signed with the current key."""
+    def make(self, path: str, expires: datetime, params: Mapping[str, str] | None = None) -> str:
+        """A full URL to `path`, valid until `expires`, signed with the current key; `params`
+        go in the query and are signed too."""
         stamp = int(expires.timestamp())
-        query = urlencode({EXPIRES: stamp, SIGNATURE: self._signature(self._key, path, stamp)})
+        given = dict(params or {})
+        signature = self._signature(self._key, _signed(path, given), stamp)
+        query = urlencode({**given, EXPIRES: stamp, SIGNATURE: signature})
         return f"{self._base}{path}?{query}"
 
     def valid(self, path: str, expires: str, signature: str, now: datetime) -> bool:
@@ -48,6 +52,18 @@ class Links:
         ]
         return any(matches)
 
-    def verify(self, path: str, query: Mapping[str, str], now: datetime) -> bool:
-        """Whether a request for `path` with this query string carries a valid link."""
-        return self.valid(path, query.get(EXPIRES, ""), query.get(SIGNATURE, ""), now)
+    def verify(
+        self, path: str, query: Mapping[str, str], now: datetime, params: Iterable[str] = ()
+    ) -> bool:
+        """Whether a request for `path` with this query string carries a valid link; `params`
+        names the query parameters the link was made with (their values are signed)."""
+        signed = _signed(path, {name: query.get(name, "") for name in params})
+        return self.valid(signed, query.get(EXPIRES, ""), query.get(SIGNATURE, ""), now)
+
+
+def _signed(path: str, params: Mapping[str, str]) -> str:
+    """What is signed: the path, and the parameters in a fixed order after a `?` (which a
+    path of a link never holds, so no path with parameters reads as another without)."""
+    if not params:
+        return path
+    return f"{path}?{urlencode(sorted(params.items()))}"

@@ -24,6 +24,8 @@ from netpuls.manifest.schema import LOCALIZATION_SCHEMA_FILE, MANIFEST_SCHEMA_FI
 from netpuls.manifest.template import (
     DEFAULT_TEMPLATE_DIR,
     PLACEHOLDER_APP_ID,
+    PLACEHOLDER_SSO_APP_ID,
+    PLACEHOLDER_SSO_RESOURCE,
     CommandInfo,
     Publisher,
     fill_placeholders,
@@ -43,11 +45,15 @@ def build_manifest(
     publisher: Publisher,
     template_dir: Path = DEFAULT_TEMPLATE_DIR,
     schema_root: Path | None = None,
+    sso: tuple[str, str] | None = None,
 ) -> Path:
     """Fill, validate and zip the Teams app package; return the zip's path.
 
     ``publisher`` names who publishes the app (manifest.json's developer section): each
     deployment's own, never a placeholder in the repository.
+
+    ``sso`` is webApplicationInfo's app id and resource (the application ID URI) for the
+    tab's Teams SSO; by default the bot's app id and ``api://botid-<app id>``.
 
     ``schema_root`` replaces the schemas that @microsoft/app-manifest ships (a directory
     holding ``v1.NN/``); by default the package's own are used.
@@ -57,8 +63,19 @@ def build_manifest(
             f"app_id must be a GUID like 00000000-0000-0000-0000-000000000000 "
             f"(the bot's Microsoft App ID), got {app_id!r}"
         )
+    sso_app_id, sso_resource = sso or (app_id, f"api://botid-{app_id}")
+    if not _GUID.fullmatch(sso_app_id):
+        raise ValueError(f"the tab's app id must be a GUID, got {sso_app_id!r}")
     template = _read_json(template_dir / "manifest.json")
-    manifest = fill_placeholders(template, {PLACEHOLDER_APP_ID: app_id, **publisher.placeholders()})
+    manifest = fill_placeholders(
+        template,
+        {
+            PLACEHOLDER_APP_ID: app_id,
+            PLACEHOLDER_SSO_APP_ID: sso_app_id,
+            PLACEHOLDER_SSO_RESOURCE: sso_resource,
+            **publisher.placeholders(),
+        },
+    )
     languages = {file: _read_json(template_dir / file) for file in localization_files(manifest)}
     manifest, languages = with_commands(manifest, languages, commands)
 

@@ -14,6 +14,9 @@ PLACEHOLDER_DEVELOPER_NAME = "{{DEVELOPER_NAME}}"
 PLACEHOLDER_WEBSITE_URL = "{{WEBSITE_URL}}"
 PLACEHOLDER_PRIVACY_URL = "{{PRIVACY_URL}}"
 PLACEHOLDER_TERMS_URL = "{{TERMS_URL}}"
+# webApplicationInfo: the app registration the tab's Teams SSO tokens are for, and its API.
+PLACEHOLDER_SSO_APP_ID = "{{SSO_APP_ID}}"
+PLACEHOLDER_SSO_RESOURCE = "{{SSO_RESOURCE}}"
 DEFAULT_TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "manifest"
 _COMMAND_KEY = re.compile(r"bots\[0\]\.commandLists\[(\d+)\]\.commands\[(\d+)\]\.(\w+)")
 

@@ -14,6 +14,8 @@ from aiohttp import web
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 ISSUER = "https://api.botframework.com"
+# Entra ID's v2 issuer as its common metadata names it; a token carries its tenant in place.
+ENTRA_ISSUER = "https://login.microsoftonline.com/{tenantid}/v2.0"
 MSI_HEADER = "netpuls-test-identity-header"
 
 
@@ -45,6 +47,8 @@ class TokenIssuer:
         app = web.Application()
         app.router.add_get(f"/{self.instance}/v1/.well-known/openidconfiguration", self._metadata)
         app.router.add_get(f"/{self.instance}/v1/.well-known/keys", self._keys)
+        app.router.add_get(f"/{self.instance}/common/v2.0/metadata", self._entra_metadata)
+        app.router.add_get(f"/{self.instance}/common/discovery/v2.0/keys", self._keys)
         app.router.add_get("/{tenant}/v2.0/.well-known/openid-configuration", self._authority)
         app.router.add_post("/{tenant}/oauth2/v2.0/token", self._token)
         app.router.add_get("/msi/token", self._managed_identity)
@@ -54,6 +58,32 @@ class TokenIssuer:
     def metadata_url(self) -> str:
         """Where the channel's OpenID metadata is served."""
         return f"{self.base_url}/{self.instance}/v1/.well-known/openidconfiguration"
+
+    @property
+    def entra_metadata_url(self) -> str:
+        """Where Entra ID's v2 metadata (issuer per tenant, keys) is served."""
+        return f"{self.base_url}/{self.instance}/common/v2.0/metadata"
+
+    def access_token(
+        self,
+        claims: dict[str, Any],
+        *,
+        lifetime: int = 3600,
+        rogue: bool = False,
+        **replaced: Any,
+    ) -> str:
+        """A Teams SSO access token: documented `claims` (tests/contracts/entra), with
+        `replaced` claims, the issuer of their tenant unless given, valid from now."""
+        now = int(time.time())
+        body = {**claims, **replaced, "iat": now, "nbf": now - 5, "exp": now + lifetime}
+        if "iss" not in replaced:
+            body["iss"] = ENTRA_ISSUER.replace("{tenantid}", str(body["tid"]))
+        return jwt.encode(
+            body,
+            self.rogue_key if rogue else self.key,
+            algorithm="RS256",
+            headers={"kid": self.kid},
+        )
 
     @property
     def msi_endpoint(self) -> str:
@@ -99,6 +129,15 @@ class TokenIssuer:
             {
                 "issuer": ISSUER,
                 "jwks_uri": f"{self.base_url}/{self.instance}/v1/.well-known/keys",
+                "id_token_signing_alg_values_supported": ["RS256"],
+            }
+        )
+
+    async def _entra_metadata(self, _request: web.Request) -> web.Response:
+        return web.json_response(
+            {
+                "issuer": ENTRA_ISSUER,
+                "jwks_uri": f"{self.base_url}/{self.instance}/common/discovery/v2.0/keys",
                 "id_token_signing_alg_values_supported": ["RS256"],
             }
         )
