@@ -1,0 +1,43 @@
+"""The tab's routes, templates and the browser assets it serves from this machine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import aiohttp_jinja2
+import jinja2
+from aiohttp import web
+
+from tab import pages
+from tab.signin import add_signin_routes
+
+HERE = Path(__file__).resolve().parent
+# Fluent UI web components, their design tokens and TeamsJS, installed by `npm ci`.
+NODE_MODULES = HERE.parent / "node_modules"
+VENDOR = {
+    "fluent": NODE_MODULES / "@fluentui" / "web-components" / "dist",
+    "tokens": NODE_MODULES / "@fluentui" / "tokens" / "lib",
+    "teams-js": NODE_MODULES / "@microsoft" / "teams-js" / "dist" / "umd",
+}
+
+
+def add_tab_routes(app: web.Application) -> None:
+    """Every page under /tab/, sign-in, and the static assets."""
+    aiohttp_jinja2.setup(
+        app,
+        loader=jinja2.FileSystemLoader(HERE / "templates"),
+        autoescape=jinja2.select_autoescape(default=True),
+        undefined=jinja2.StrictUndefined,
+        default_helpers=False,
+    )
+    add_signin_routes(app)
+    app.router.add_get("/tab/personal", pages.personal)
+    app.router.add_get("/tab/configure", pages.configure)
+    app.router.add_get("/tab/network/{slug}", pages.year_page)
+    app.router.add_get("/tab/network/{slug}/meeting/{number}", pages.meeting)
+    app.router.add_get("/tab/network/{slug}/library", pages.library_page)
+    app.router.add_get("/tab/network/{slug}/organisers", pages.organisers_page)
+    app.router.add_static("/tab/static", HERE / "static")
+    for name, folder in VENDOR.items():
+        if folder.is_dir():  # a server without the npm packages still serves plain pages
+            app.router.add_static(f"/tab/vendor/{name}", folder)
