@@ -95,6 +95,9 @@ def _parser() -> argparse.ArgumentParser:
     from netpuls import audit_cli
 
     audit_cli.add_parser(sub)
+    from netpuls import tab_cli
+
+    tab_cli.add_parser(sub)
     return parser
 
 

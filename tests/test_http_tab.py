@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import argparse
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from aiohttp.test_utils import TestClient
 
+from netpuls.settings import Settings
+from netpuls.tab_cli import run_url
 from tests.support.bot_app import BotStarter
 from tests.support.tab import NETWORKS, SHARED_TITLE, seed, sign_in
 
@@ -112,3 +116,26 @@ async def test_the_library_finds_shared_material_by_word_and_meeting(
     assert SHARED_TITLE in found
     _, missed = await page(tab, "/tab/network/demo/library?q=budget")
     assert SHARED_TITLE not in missed
+
+
+async def test_the_link_netpuls_tab_url_prints_opens_the_tab(
+    start_bot: BotStarter, uow_factory: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await seed(uow_factory, "demo")
+    key = {"signing_key": "k" * 48}
+    client = await start_bot({}, **key)
+    settings = Settings(app_id="", **key)
+    args = argparse.Namespace(network="demo", email=NETWORKS["demo"][1])
+    assert run_url(args, settings) == 0
+    printed = urlsplit(capsys.readouterr().out.strip())
+    assert printed.netloc == f"127.0.0.1:{settings.port}"
+    response = await client.get(f"{printed.path}?{printed.query}", allow_redirects=False)
+    assert response.headers["Location"] == "/tab/network/demo"
+    status, _ = await page(client, "/tab/network/demo")
+    assert status == 200
+
+
+def test_netpuls_tab_url_needs_the_servers_signing_key(capsys: pytest.CaptureFixture[str]) -> None:
+    args = argparse.Namespace(network=None, email="someone@example.org")
+    assert run_url(args, Settings(app_id="")) == 2
+    assert "NETPULS_SIGNING_KEY" in capsys.readouterr().err
