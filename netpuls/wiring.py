@@ -192,7 +192,7 @@ def add_routes(app: web.Application, settings: Settings, clock: Clock) -> None:
     app[tab_context.SETTINGS] = settings
     app[tab_context.CLOCK] = clock
     add_file_routes(app)
-    add_tab_routes(app)
+    add_tab_routes(app, settings.tab_assets_dir)
     app.router.add_get(REPORT_ROUTE, report_download)
     app.router.add_get(ENGAGEMENT_ROUTE, engagement_download)
     app.router.add_get(PRIVACY_ROUTE, privacy_download)

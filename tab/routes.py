@@ -15,14 +15,14 @@ HERE = Path(__file__).resolve().parent
 # Fluent UI web components, their design tokens and TeamsJS, installed by `npm ci`.
 NODE_MODULES = HERE.parent / "node_modules"
 VENDOR = {
-    "fluent": NODE_MODULES / "@fluentui" / "web-components" / "dist",
-    "tokens": NODE_MODULES / "@fluentui" / "tokens" / "lib",
-    "teams-js": NODE_MODULES / "@microsoft" / "teams-js" / "dist" / "umd",
+    "fluent": Path("@fluentui", "web-components", "dist"),
+    "tokens": Path("@fluentui", "tokens", "lib"),
+    "teams-js": Path("@microsoft", "teams-js", "dist", "umd"),
 }
 
 
-def add_tab_routes(app: web.Application) -> None:
-    """Every page under /tab/, sign-in, and the static assets."""
+def add_tab_routes(app: web.Application, assets: Path | None = None) -> None:
+    """Every page under /tab/, sign-in, and the static assets (`assets`: a node_modules)."""
     aiohttp_jinja2.setup(
         app,
         loader=jinja2.FileSystemLoader(HERE / "templates"),
@@ -38,6 +38,7 @@ def add_tab_routes(app: web.Application) -> None:
     app.router.add_get("/tab/network/{slug}/library", pages.library_page)
     app.router.add_get("/tab/network/{slug}/organisers", pages.organisers_page)
     app.router.add_static("/tab/static", HERE / "static")
-    for name, folder in VENDOR.items():
+    for name, inside in VENDOR.items():
+        folder = (assets or NODE_MODULES) / inside
         if folder.is_dir():  # a server without the npm packages still serves plain pages
             app.router.add_static(f"/tab/vendor/{name}", folder)

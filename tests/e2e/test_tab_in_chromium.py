@@ -100,6 +100,8 @@ async def test_the_facilitator_sees_answers_and_engagement_and_the_pages_pass_ax
         await matrix.wait_for()
         assert "vegetarian" in await page.inner_text("main")
         await visit(page, tab_server, f"/tab/network/{slug}/library", theme, f"{slug}-library")
+        # Fluent UI's components came from node_modules and rendered (no CDN reachable).
+        assert await page.evaluate("() => !!customElements.get('fluent-button')")
         await visit(
             page, tab_server, f"/tab/network/{slug}/organisers", theme, f"{slug}-organisers"
         )

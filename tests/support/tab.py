@@ -62,7 +62,7 @@ async def seed(uow: UnitOfWorkFactory, slug: str) -> NetworkFile:
     _, _, _, town, planner = NETWORKS[slug]
     name = next(p.name for p in declared.people if p.email == planner)
     town_name = next(m.name for m in declared.municipalities if m.key == town)
-    at = datetime(2024, 2, 20, 10, tzinfo=UTC)
+    at = datetime(2024, 3, 1, 8, tzinfo=UTC)  # inside the period, before the clock
     async with uow() as work:
         answer = Rsvp(
             planner, name, town, town_name, Answer.ATTENDING, Standing.CONFIRMED, at, "vegetarian"
