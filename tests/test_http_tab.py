@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 from aiohttp.test_utils import TestClient
 
+from domain.model import ConversationKind, ConversationRef
 from netpuls.settings import Settings
 from netpuls.tab_cli import run_url
 from tests.support.bot_app import BotStarter
@@ -139,3 +140,25 @@ def test_netpuls_tab_url_needs_the_servers_signing_key(capsys: pytest.CaptureFix
     args = argparse.Namespace(network=None, email="someone@example.org")
     assert run_url(args, Settings(app_id="")) == 2
     assert "NETPULS_SIGNING_KEY" in capsys.readouterr().err
+
+
+async def test_the_settings_page_preselects_the_network_linked_to_the_channel(
+    tab: TestClient[Any, Any], uow_factory: Any
+) -> None:
+    channel = "19:planning@thread.tacv2"
+    async with uow_factory() as work:
+        ref = ConversationRef(channel, ConversationKind.CHANNEL, "https://x.example.org", "msteams")
+        await work.conversations.save(ref)
+        await work.conversations.link(channel, "kompakte-groenne-byer")
+        await work.commit()
+    await sign_in(tab, None, NETWORKS["demo"][1])
+    status, text = await page(tab, f"/tab/configure?channel={channel};messageid=7&lang=en")
+    assert status == 200
+    assert '<option value="kompakte-groenne-byer" selected>' in text
+    assert '<option value="demo" >' in text
+
+
+async def test_the_settings_page_refuses_someone_in_no_network(tab: TestClient[Any, Any]) -> None:
+    await sign_in(tab, None, "someone@example.org")
+    status, text = await page(tab, "/tab/configure?lang=en")
+    assert status == 403 and "only for its members" in text
