@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from datetime import datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -13,7 +14,7 @@ from domain.model import ConversationKind, ConversationRef
 from netpuls.settings import Settings
 from netpuls.tab_cli import run_url
 from tests.support.bot_app import BotStarter
-from tests.support.tab import NETWORKS, SHARED_TITLE, seed, sign_in
+from tests.support.tab import FAILED_ERROR, KEY_POINTS, NETWORKS, SHARED_TITLE, seed, sign_in
 
 
 @pytest.fixture
@@ -43,6 +44,7 @@ async def test_a_facilitator_sees_the_answers_with_diets_and_the_organisers_page
     status, organisers = await page(tab, f"/tab/network/{slug}/organisers?lang=en")
     assert status == 200
     assert 'id="engagement"' in organisers and "Audit log" in organisers
+    assert FAILED_ERROR in organisers  # the failed delivery, with its error
 
 
 @pytest.mark.parametrize("slug", list(NETWORKS))
@@ -115,6 +117,7 @@ async def test_the_library_finds_shared_material_by_word_and_meeting(
     await sign_in(tab, "demo", NETWORKS["demo"][2])
     _, found = await page(tab, "/tab/network/demo/library?q=grønne&meeting=1")
     assert SHARED_TITLE in found
+    assert KEY_POINTS in found  # the posted summary of that meeting
     _, missed = await page(tab, "/tab/network/demo/library?q=budget")
     assert SHARED_TITLE not in missed
 
@@ -162,3 +165,24 @@ async def test_the_settings_page_refuses_someone_in_no_network(tab: TestClient[A
     await sign_in(tab, None, "someone@example.org")
     status, text = await page(tab, "/tab/configure?lang=en")
     assert status == 403 and "only for its members" in text
+
+
+async def test_the_year_shows_skipped_steps_with_their_reason_and_a_paused_cadence(
+    tab: TestClient[Any, Any], uow_factory: Any
+) -> None:
+    await sign_in(tab, "demo", NETWORKS["demo"][2])
+    async with uow_factory() as work:
+        network = await work.networks.get("demo")
+        assert network is not None
+        start = datetime.combine(network.starts_on, time(0), network.zone) - timedelta(days=92)
+        first, *_ = await work.cadence.upcoming("demo", start, start + timedelta(days=800))
+        await work.cadence.finish(first.key, "skipped", "no host was named", first.due)
+        await work.commit()
+    _, year = await page(tab, "/tab/network/demo?lang=en")
+    assert "no host was named" in year and "The cadence is paused." not in year
+    async with uow_factory() as work:
+        await work.cadence.set_paused("demo", True)
+        await work.commit()
+    _, year = await page(tab, "/tab/network/demo?lang=en")
+    assert "The cadence is paused." in year
+    assert "Next action" not in year  # nothing runs while paused

@@ -10,12 +10,13 @@ from urllib.parse import urlsplit
 from aiohttp.test_utils import TestClient
 
 from domain.material import Material, MaterialKind
-from domain.model import NetworkFile
+from domain.model import ConversationKind, ConversationRef, NetworkFile
 from domain.rsvp import Answer, Rsvp, Standing
+from domain.sparring import Summary
 from services import cadence
 from services.network_file import load_network_file
 from services.networks import import_network
-from services.ports import UnitOfWorkFactory
+from services.ports import NewDelivery, Outbound, UnitOfWorkFactory
 from tab.context import CLOCK, SETTINGS
 from tab.signin import signed_tab_url
 
@@ -46,6 +47,8 @@ NETWORKS = {
     ),
 }
 SHARED_TITLE = "Byomdannelse og grønne kiler (slides)"
+KEY_POINTS = "Density works where the green links come first."
+FAILED_ERROR = "403 Forbidden: the bot was removed from the team"
 
 
 def example(slug: str) -> NetworkFile:
@@ -81,8 +84,21 @@ async def seed(uow: UnitOfWorkFactory, slug: str) -> NetworkFile:
                 themes=declared.network.themes[:1],
             ),
         )
+        await work.summaries.save(slug, first.number, Summary(KEY_POINTS, posted=True))
+        await _failed_delivery(work, slug, at)
         await work.commit()
     return declared
+
+
+async def _failed_delivery(work: Any, slug: str, at: datetime) -> None:
+    """A channel post that failed after its retries, as the outbox records it."""
+    channel = ConversationRef(
+        f"19:{slug}@thread.tacv2", ConversationKind.CHANNEL, "https://smba.example.org", "msteams"
+    )
+    delivery = NewDelivery(f"agenda:{slug}:1", channel, Outbound(text="Agenda"), network=slug)
+    await work.outbox.enqueue([delivery], at)
+    (stored,) = await work.outbox.listing(slug, ("pending",))
+    await work.outbox.mark_failed(stored.id, "failed", FAILED_ERROR)
 
 
 async def sign_in(client: TestClient[Any, Any], slug: str | None, email: str) -> str:
