@@ -21,6 +21,33 @@ VENDOR = {
 }
 
 
+# Teams and the other Microsoft 365 hosts may frame the tab, nobody else (Microsoft's "tab
+# requirements": Content-Security-Policy frame-ancestors).
+FRAME_ANCESTORS = (
+    "'self'",
+    "https://teams.microsoft.com",
+    "https://*.teams.microsoft.com",
+    "https://*.cloud.microsoft",
+    "https://*.microsoft365.com",
+    "https://*.office.com",
+    "https://outlook.office.com",
+    "https://outlook.office365.com",
+)
+HEADERS = {
+    "Content-Security-Policy": "frame-ancestors " + " ".join(FRAME_ANCESTORS),
+    "Referrer-Policy": "same-origin",  # a page's address never leaves with a shared link
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",  # pages show members' answers: never kept by a proxy
+}
+
+
+async def _tab_headers(request: web.Request, response: web.StreamResponse) -> None:
+    if request.path.startswith("/tab/") and not request.path.startswith(
+        ("/tab/vendor/", "/tab/static/")
+    ):
+        response.headers.update(HEADERS)
+
+
 def add_tab_routes(app: web.Application, assets: Path | None = None) -> None:
     """Every page under /tab/, sign-in, and the static assets (`assets`: a node_modules)."""
     aiohttp_jinja2.setup(
@@ -30,6 +57,7 @@ def add_tab_routes(app: web.Application, assets: Path | None = None) -> None:
         undefined=jinja2.StrictUndefined,
         default_helpers=False,
     )
+    app.on_response_prepare.append(_tab_headers)
     add_signin_routes(app)
     app.router.add_get("/tab/personal", pages.personal)
     app.router.add_get("/tab/configure", pages.configure)

@@ -87,6 +87,15 @@ async def test_a_stranger_and_another_network_get_a_localized_refusal(
     assert status == 403
 
 
+async def test_only_microsoft_365_hosts_may_frame_the_pages(tab: TestClient[Any, Any]) -> None:
+    await sign_in(tab, "demo", NETWORKS["demo"][2])
+    response = await tab.get("/tab/network/demo")
+    policy = response.headers["Content-Security-Policy"]
+    assert policy.startswith("frame-ancestors 'self' https://teams.microsoft.com ")
+    assert "https://*.cloud.microsoft" in policy
+    assert response.headers["Cache-Control"] == "no-store"
+
+
 async def test_without_a_session_nothing_is_shown(tab: TestClient[Any, Any]) -> None:
     status, text = await page(tab, "/tab/network/demo")
     assert status == 401
