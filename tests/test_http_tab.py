@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from datetime import datetime, time, timedelta
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from aiohttp.test_utils import TestClient
@@ -14,7 +14,15 @@ from domain.model import ConversationKind, ConversationRef
 from netpuls.settings import Settings
 from netpuls.tab_cli import run_url
 from tests.support.bot_app import BotStarter
-from tests.support.tab import FAILED_ERROR, KEY_POINTS, NETWORKS, SHARED_TITLE, seed, sign_in
+from tests.support.tab import (
+    FAILED_ERROR,
+    KEY_POINTS,
+    NETWORKS,
+    SHARED_TITLE,
+    example,
+    seed,
+    sign_in,
+)
 
 
 @pytest.fixture
@@ -195,3 +203,11 @@ async def test_the_year_shows_skipped_steps_with_their_reason_and_a_paused_caden
     _, year = await page(tab, "/tab/network/demo?lang=en")
     assert "The cadence is paused." in year
     assert "Next action" not in year  # nothing runs while paused
+
+
+async def test_the_library_filters_by_theme(tab: TestClient[Any, Any]) -> None:
+    await sign_in(tab, "demo", NETWORKS["demo"][2])
+    first, second = example("demo").network.themes[:2]
+    _, kept = await page(tab, f"/tab/network/demo/library?{urlencode({'theme_filter': first})}")
+    _, left = await page(tab, f"/tab/network/demo/library?{urlencode({'theme_filter': second})}")
+    assert SHARED_TITLE in kept and SHARED_TITLE not in left

@@ -5,6 +5,7 @@ at 1366x768 in the light and dark themes land in var/screenshots/.
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -68,13 +69,17 @@ async def open_as(browser: Browser, base: str, slug: str | None, email: str, clo
     return page
 
 
-async def serious_violations(page: Page) -> list[dict[str, Any]]:
-    """What axe-core finds serious or critical on the page as it is now."""
+async def serious_violations(page: Page, report: str = "") -> list[dict[str, Any]]:
+    """What axe-core finds serious or critical on the page as it is now; every finding, of
+    any impact, is kept in var/screenshots/<report>.axe.json for review."""
     await page.add_script_tag(path=str(AXE))
     found: list[dict[str, Any]] = await page.evaluate(
         """async () => (await axe.run(document)).violations.map(
             (v) => ({id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' '))}))"""
     )
+    if report:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        (SCREENSHOTS / f"{report}.axe.json").write_text(json.dumps(found, indent=1))
     return [v for v in found if v["impact"] in BAD_IMPACTS]
 
 
@@ -83,8 +88,7 @@ async def visit(page: Page, base: str, path: str, theme: str, shot: str) -> None
     response = await page.goto(f"{base}{path}?lang=en&theme={theme}")
     assert response is not None and response.status == 200, path
     await page.wait_for_function(f"document.documentElement.dataset.theme === '{theme}'")
-    assert await serious_violations(page) == [], path
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    assert await serious_violations(page, f"{shot}-{theme}") == [], path
     await page.screenshot(path=str(SCREENSHOTS / f"{shot}-{theme}.png"))
 
 
@@ -114,6 +118,8 @@ async def test_a_participant_sees_no_dietary_needs_and_no_engagement(
 ) -> None:
     page = await open_as(browser, tab_server, slug, NETWORKS[slug][2], clock)
     await visit(page, tab_server, f"/tab/network/{slug}/meeting/1", "light", f"{slug}-participant")
+    await visit(page, tab_server, f"/tab/network/{slug}", "contrast", f"{slug}-participant-year")
+    await page.goto(f"{tab_server}/tab/network/{slug}/meeting/1?lang=en")
     main = await page.inner_text("main")
     assert "vegetarian" not in main and "Dietary needs" not in main
     assert await page.get_by_role("link", name="For organisers").count() == 0
