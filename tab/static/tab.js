@@ -23,6 +23,14 @@ if (teams && window.parent !== window) {
     .initialize()
     .then(() => teams.app.getContext())
     .then((context) => {
+      // The reader's Teams language, where the tab's URL did not carry it already.
+      const url = new URL(window.location.href);
+      const lang = url.searchParams.get("lang") || "";
+      if ((!lang || lang.includes("{")) && context.app.locale) {
+        url.searchParams.set("lang", context.app.locale);
+        window.location.replace(url.toString());
+        return;
+      }
       apply(FROM_TEAMS[context.app.theme]);
       teams.app.registerOnThemeChangeHandler((theme) => apply(FROM_TEAMS[theme]));
       teams.app.notifySuccess();
