@@ -4,9 +4,16 @@
 #   docker run --rm -e DATABASE_URL=... IMAGE netpuls db upgrade
 # (infra/ runs it as an Azure Container Apps job; docs/deploy.md walks through it.)
 #
-# Build: docker build -t netpuls .   Only PyPI and the base image's registry are reached.
+# Build: docker build -t netpuls .   Only PyPI, npm and the base images' registry are reached.
 
 ARG PYTHON_VERSION=3.12
+ARG NODE_VERSION=20
+
+# --- assets: the browser packages the tab serves (package.json's dependencies, no dev tools)
+FROM node:${NODE_VERSION}-bookworm-slim AS assets
+WORKDIR /assets
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
 # --- build: resolve nothing, install exactly what uv.lock pins ---------------------------
 FROM python:${PYTHON_VERSION}-slim-bookworm AS build
@@ -49,6 +56,7 @@ RUN groupadd --system --gid 10001 netpuls \
        --home-dir /nonexistent --shell /usr/sbin/nologin netpuls
 
 COPY --from=build /opt/netpuls /opt/netpuls
+COPY --from=assets /assets/node_modules /opt/netpuls-assets/node_modules
 
 # HOST 0.0.0.0: the container's network is the boundary. With MicrosoftAppId empty netpuls
 # refuses to listen off loopback, so the image cannot serve without a bot registration.
@@ -56,7 +64,8 @@ ENV PATH=/opt/netpuls/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     HOST=0.0.0.0 \
-    PORT=3978
+    PORT=3978 \
+    NETPULS_TAB_ASSETS=/opt/netpuls-assets/node_modules
 
 WORKDIR /var/lib/netpuls
 USER 10001:10001

@@ -57,7 +57,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
-    add_routes(app)
+    add_routes(app, settings, app[CLOCK])
     return app
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from netpuls.settings import Settings
+from netpuls.settings import Settings, is_public_https
 
 if TYPE_CHECKING:
     from domain.model import Network, NetworkFile
@@ -238,12 +238,15 @@ def _manifest_build(args: argparse.Namespace, settings: Settings) -> int:
         if menu_scopes(c.name)
     ]
     try:
+        # The tabs need the bot's public https address; a package without one has the bot only.
+        tabs = settings.public_base_url if is_public_https(settings.public_base_url) else ""
         path = build_manifest(
             settings.app_id,
             commands,
             args.out,
             publisher=publisher,
             sso=(settings.tab_client_id(), settings.tab_sso_resource()),
+            tab_base_url=tabs,
         )
     except (ManifestError, ValidatorUnavailableError, ValueError) as exc:
         print(f"netpuls: {exc}", file=sys.stderr)

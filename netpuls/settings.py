@@ -182,6 +182,11 @@ class Settings(BaseSettings):
     digest: DigestFrequency = Field(
         default=DigestFrequency.WEEKLY, validation_alias=AliasChoices("NETPULS_DIGEST", "digest")
     )
+    # Where the tab's browser packages (Fluent UI, its tokens, TeamsJS) are: the `node_modules`
+    # that `npm ci` fills; unset, the one beside the code. docs/tab.md.
+    tab_assets_dir: Path | None = Field(
+        default=None, validation_alias=AliasChoices("NETPULS_TAB_ASSETS", "tab_assets_dir")
+    )
     engagement_quiet_days: int = Field(
         default=60,
         ge=1,

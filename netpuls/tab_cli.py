@@ -16,7 +16,7 @@ def add_parser(sub: Any) -> None:
     """Add `tab` to the `netpuls` command's subcommands."""
     tab = sub.add_parser("tab", help="the network's tab").add_subparsers(title="tab commands")
     url = tab.add_parser("url", help="a signed loopback link to the tab, valid one hour")
-    url.add_argument("--network", help="the network's short name (slug)")
+    url.add_argument("--network", help="the network's short name (slug); else the personal tab")
     url.add_argument("--email", required=True, help="the reader: a member or organiser")
     url.add_argument(
         "--personal", action="store_true", help="open the personal tab (the reader's networks)"
@@ -28,9 +28,6 @@ def run_url(args: argparse.Namespace, settings: Settings) -> int:
     """Print the link, or refuse an unknown network or an e-mail that is not a member's."""
     from tab.signin import signed_tab_url
 
-    if not args.network and not args.personal:
-        print("netpuls: give --network SLUG, or --personal", file=sys.stderr)
-        return 2
     if not settings.signing_key:
         # A random key of this process would sign a link no server could check.
         print(

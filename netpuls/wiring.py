@@ -58,6 +58,8 @@ from services.pairs import PairSettings, PairWork
 from services.ports import Clock, UnitOfWorkFactory
 from services.privacy_ports import PrivacyUnitOfWorkFactory
 from services.reach import Reach
+from tab import context as tab_context
+from tab.routes import add_tab_routes
 from tab.signin import SIGNIN, SignIn, add_signin_routes
 
 if TYPE_CHECKING:
@@ -80,6 +82,7 @@ def build_bot(
     """The activity handler with its card actions, notifier and signed links."""
     key, previous = settings.link_keys()
     links = Links(settings.public_base_url, key, previous)
+    app[tab_context.UOW] = uow
     background = Background()
     app[BACKGROUND] = background
     meetings = MeetingActions(uow, clock, notifier, links, background)
@@ -185,9 +188,13 @@ def material_files(
     return MaterialFiles(uow, clock, notifier, background, rules, files, posted)
 
 
-def add_routes(app: web.Application) -> None:
-    """The files the features serve behind signed links; handlers are built at start."""
+def add_routes(app: web.Application, settings: Settings, clock: Clock) -> None:
+    """The files the features serve behind signed links, and the tab; handlers are built at
+    start."""
+    app[tab_context.SETTINGS] = settings
+    app[tab_context.CLOCK] = clock
     add_file_routes(app)
+    add_tab_routes(app, settings.tab_assets_dir)
     app.router.add_get(REPORT_ROUTE, report_download)
     app.router.add_get(ENGAGEMENT_ROUTE, engagement_download)
     app.router.add_get(PRIVACY_ROUTE, privacy_download)

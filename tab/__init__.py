@@ -1,1 +1,5 @@
-"""The network's tab in Teams: pages served by the bot's web app under /tab/."""
+"""The network's home in Teams: the channel and personal tabs, server-rendered pages under /tab/.
+
+Pages read through the same services and checks as the bot (membership, tenant, organiser
+roles); every change stays with the bot's cards and commands.
+"""

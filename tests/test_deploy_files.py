@@ -78,12 +78,16 @@ def _toolkit_project() -> dict[str, list[dict[str, object]]]:
     return project
 
 
-def test_dockerfile_parses_into_a_build_stage_and_a_runtime_stage() -> None:
+def test_dockerfile_parses_into_assets_build_and_runtime_stages() -> None:
     stages = _stages()
 
-    assert [stage[0].value[-1] for stage in stages] == ["build", "runtime"]
-    copied_from = [c.flags for c in stages[1] if c.cmd == "COPY"]
-    assert copied_from == [("--from=build",)], "the runtime stage takes only the build's output"
+    assert [stage[0].value[-1] for stage in stages] == ["assets", "build", "runtime"]
+    copied_from = [c.flags for c in stages[2] if c.cmd == "COPY"]
+    assert copied_from == [("--from=build",), ("--from=assets",)], (
+        "the runtime stage takes only the build's output and the tab's browser packages"
+    )
+    installs = [c.value[0] for c in stages[0] if c.cmd == "RUN"]
+    assert installs == ["npm ci --omit=dev --ignore-scripts --no-audit --no-fund"]
 
 
 def test_image_installs_exactly_the_lock_with_the_uv_the_makefile_pins() -> None:

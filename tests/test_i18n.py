@@ -24,7 +24,9 @@ def extracted() -> set[str]:
     ids: set[str] = set()
     for package in PACKAGES:
         for _file, _line, message, _comments, _context in extract_from_dir(
-            ROOT / package, method_map=[("**.py", "python")], keywords=KEYWORDS
+            ROOT / package,
+            method_map=[("**.py", "python"), ("**/templates/**.html", "jinja2")],
+            keywords=KEYWORDS,
         ):
             ids.add(message if isinstance(message, str) else message[0])
     return ids

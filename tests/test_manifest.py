@@ -104,7 +104,13 @@ def test_package_holds_manifest_icons_and_translations_at_the_zip_root(tmp_path:
 
 def test_built_manifest_validates_against_the_schema_of_its_version(tmp_path: Path) -> None:
     files = _read_zip(
-        build_manifest(APP_ID, DEFAULT_COMMANDS, tmp_path / "app.zip", publisher=PUBLISHER)
+        build_manifest(
+            APP_ID,
+            DEFAULT_COMMANDS,
+            tmp_path / "app.zip",
+            publisher=PUBLISHER,
+            tab_base_url="https://netpuls.example.org/",
+        )
     )
     manifest = _json(files["manifest.json"])
     localizations = {name: _json(files[name]) for name in ("da.json", "sv.json")}
@@ -117,6 +123,12 @@ def test_built_manifest_validates_against_the_schema_of_its_version(tmp_path: Pa
     assert manifest["id"] == APP_ID
     assert manifest["bots"][0]["botId"] == APP_ID
     assert "{{" not in files["manifest.json"].decode()
+    tab = manifest["configurableTabs"][0]
+    assert tab["configurationUrl"].startswith("https://netpuls.example.org/tab/configure?")
+    assert manifest["staticTabs"][0]["contentUrl"].startswith(
+        "https://netpuls.example.org/tab/personal?"
+    )
+    assert manifest["validDomains"] == ["netpuls.example.org"]
     assert manifest["localizationInfo"]["defaultLanguageTag"] == "en"
     assert [
         lang["languageTag"] for lang in manifest["localizationInfo"]["additionalLanguages"]
@@ -398,4 +410,18 @@ def test_a_tab_app_id_that_is_not_a_guid_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="GUID"):
         build_manifest(
             APP_ID, DEFAULT_COMMANDS, tmp_path / "a.zip", publisher=PUBLISHER, sso=("x", "api://x")
+        )
+
+
+def test_without_a_public_address_the_package_has_no_tabs(tmp_path: Path) -> None:
+    files = _read_zip(build_manifest(APP_ID, DEFAULT_COMMANDS, tmp_path, publisher=PUBLISHER))
+    manifest = _json(files["manifest.json"])
+    assert "staticTabs" not in manifest and "configurableTabs" not in manifest
+    assert manifest["validDomains"] == []
+
+
+def test_tabs_on_plain_http_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="https"):
+        build_manifest(
+            APP_ID, DEFAULT_COMMANDS, tmp_path, publisher=PUBLISHER, tab_base_url="http://x.org"
         )

@@ -31,6 +31,7 @@ from netpuls.manifest.template import (
     fill_placeholders,
     localization_files,
     with_commands,
+    with_tabs,
 )
 
 _GUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
@@ -46,6 +47,7 @@ def build_manifest(
     template_dir: Path = DEFAULT_TEMPLATE_DIR,
     schema_root: Path | None = None,
     sso: tuple[str, str] | None = None,
+    tab_base_url: str = "",
 ) -> Path:
     """Fill, validate and zip the Teams app package; return the zip's path.
 
@@ -57,6 +59,9 @@ def build_manifest(
 
     ``schema_root`` replaces the schemas that @microsoft/app-manifest ships (a directory
     holding ``v1.NN/``); by default the package's own are used.
+
+    ``tab_base_url`` is where Teams opens the channel and personal tabs (the bot's public
+    https address); without it the package has the bot only.
     """
     if not isinstance(app_id, str) or not _GUID.fullmatch(app_id):
         raise ValueError(
@@ -76,6 +81,7 @@ def build_manifest(
             **publisher.placeholders(),
         },
     )
+    manifest = with_tabs(manifest, tab_base_url)
     languages = {file: _read_json(template_dir / file) for file in localization_files(manifest)}
     manifest, languages = with_commands(manifest, languages, commands)
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 PLACEHOLDER_APP_ID = "{{BOT_APP_ID}}"
 PLACEHOLDER_DEVELOPER_NAME = "{{DEVELOPER_NAME}}"
@@ -17,6 +18,8 @@ PLACEHOLDER_TERMS_URL = "{{TERMS_URL}}"
 # webApplicationInfo: the app registration the tab's Teams SSO tokens are for, and its API.
 PLACEHOLDER_SSO_APP_ID = "{{SSO_APP_ID}}"
 PLACEHOLDER_SSO_RESOURCE = "{{SSO_RESOURCE}}"
+PLACEHOLDER_TAB_BASE_URL = "{{TAB_BASE_URL}}"
+PLACEHOLDER_TAB_DOMAIN = "{{TAB_DOMAIN}}"
 DEFAULT_TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "manifest"
 _COMMAND_KEY = re.compile(r"bots\[0\]\.commandLists\[(\d+)\]\.commands\[(\d+)\]\.(\w+)")
 
@@ -87,6 +90,26 @@ def fill_placeholders(value: Any, replacements: Mapping[str, str]) -> Any:
     if isinstance(value, dict):
         return {key: fill_placeholders(item, replacements) for key, item in value.items()}
     return value
+
+
+def with_tabs(manifest: dict[str, Any], base_url: str) -> dict[str, Any]:
+    """The channel and personal tabs served from ``base_url`` (https), or no tabs without one."""
+    manifest = copy.deepcopy(manifest)
+    if not base_url:
+        for key in ("configurableTabs", "staticTabs"):
+            manifest.pop(key, None)
+        manifest["validDomains"] = [
+            d for d in manifest.get("validDomains", []) if d != PLACEHOLDER_TAB_DOMAIN
+        ]
+        return manifest
+    parts = urlsplit(base_url)
+    if parts.scheme != "https" or not parts.hostname:
+        raise ValueError(f"the tabs need an https base URL, got {base_url!r}")
+    base = base_url.rstrip("/")
+    domain = parts.netloc
+    return fill_placeholders(  # type: ignore[no-any-return]
+        manifest, {PLACEHOLDER_TAB_BASE_URL: base, PLACEHOLDER_TAB_DOMAIN: domain}
+    )
 
 
 def localization_files(manifest: Mapping[str, Any]) -> list[str]:
