@@ -105,12 +105,3 @@ def privacy_card(view: PrivacyView, t: Translator) -> Element:
     else:
         actions.append(_execute(t("Erase my data"), VERB_PRIVACY_ERASE))
     return card(body, actions=actions, fallback_text=t("What netpuls holds about you"))
-
-
-def shown_name(name: str, municipality: str, t: Translator) -> str:
-    """A person's name, or for an erased person "a participant from <municipality>"."""
-    if name:
-        return name
-    if municipality:
-        return t("a participant from {municipality}", municipality=municipality)
-    return t("a former participant")
