@@ -202,3 +202,30 @@ def test_serve_stops_on_an_incomplete_registration_and_names_the_setting(
     result = netpuls("serve", db=db, **{"MicrosoftAppId": APP, **registration})
     assert result.returncode == 2
     assert named in result.stderr and "Traceback" not in result.stderr
+
+
+def test_privacy_is_in_the_personal_menu_by_its_danish_and_swedish_names(
+    db: Path, tmp_path: Path
+) -> None:
+    if not (ROOT / "node_modules" / "@microsoft" / "app-manifest").is_dir():
+        pytest.skip("node_modules is missing: run npm ci")
+    import json
+    import zipfile
+
+    from netpuls.i18n import translator
+
+    out = tmp_path / "app.zip"
+    built = netpuls("manifest", "build", "--out", str(out), db=db, MicrosoftAppId=APP, **PUBLISHER)
+    assert built.returncode == 0, built.stderr
+    package = zipfile.ZipFile(out)
+    lists = json.loads(package.read("manifest.json"))["bots"][0]["commandLists"]
+    where = [lst["scopes"] for lst in lists if "privacy" in [c["title"] for c in lst["commands"]]]
+    assert where == [["personal"]]
+    i = next(n for n, lst in enumerate(lists) if lst["scopes"] == ["personal"])
+    j = [c["title"] for c in lists[i]["commands"]].index("privacy")
+    help_msgid = "what netpuls holds about you, to export or erase"
+    for language, name in (("da", "privatliv"), ("sv", "integritet")):
+        doc = json.loads(package.read(f"{language}.json"))
+        prefix = f"bots[0].commandLists[{i}].commands[{j}]"
+        assert doc[f"{prefix}.title"] == name
+        assert doc[f"{prefix}.description"] == translator(language)(help_msgid) != help_msgid
