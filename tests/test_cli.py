@@ -229,3 +229,19 @@ def test_privacy_is_in_the_personal_menu_by_its_danish_and_swedish_names(
         prefix = f"bots[0].commandLists[{i}].commands[{j}]"
         assert doc[f"{prefix}.title"] == name
         assert doc[f"{prefix}.description"] == translator(language)(help_msgid) != help_msgid
+
+
+def test_the_app_packages_privacy_url_is_the_record_the_bot_serves_by_default(
+    db: Path, tmp_path: Path
+) -> None:
+    if not (ROOT / "node_modules" / "@microsoft" / "app-manifest").is_dir():
+        pytest.skip("node_modules is missing: run npm ci")
+    import json
+    import zipfile
+
+    out = tmp_path / "app.zip"
+    given = {**PUBLISHER, "NETPULS_PRIVACY_URL": "", "PUBLIC_BASE_URL": "https://bot.example.org"}
+    built = netpuls("manifest", "build", "--out", str(out), db=db, MicrosoftAppId=APP, **given)
+    assert built.returncode == 0, built.stderr  # validated against Microsoft's schema first
+    manifest = json.loads(zipfile.ZipFile(out).read("manifest.json"))
+    assert manifest["developer"]["privacyUrl"] == "https://bot.example.org/privacy"
