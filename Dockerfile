@@ -45,6 +45,8 @@ COPY scheduler ./scheduler
 COPY services ./services
 COPY storage ./storage
 COPY tab ./tab
+# The record of processing: packaged into netpuls and served at /privacy.
+COPY docs/privacy.md ./docs/privacy.md
 RUN --mount=type=cache,target=/root/.cache/uv \
     uv sync --frozen --no-dev --no-editable --compile-bytecode
 

@@ -6,6 +6,7 @@ from urllib.parse import quote
 
 from cards import ids
 from cards.elements import Element, card, facts, heading, text
+from cards.erased import shown_name
 from cards.meeting import MeetingView, meeting_title
 from cards.views import AgendaView, Attendee, MyAnswer, RsvpState
 from domain.model import ProgrammeItem, ProgrammeKind
@@ -171,7 +172,10 @@ def _who_is_coming(attending: tuple[Attendee, ...], t: Translator) -> list[Eleme
         return [text(t("No one has signed up yet."), isSubtle=True)]
     groups = by_municipality(attending)
     lines = [
-        plain((f"{town}: ", True), (", ".join(p.person for p in people), False))
+        plain(
+            (f"{town}: ", True),
+            (", ".join(shown_name(p.person, p.municipality, t) for p in people), False),
+        )
         for town, people in groups
     ]
     if len(groups) <= COLLAPSE_AFTER:

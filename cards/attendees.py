@@ -6,6 +6,7 @@ import json
 
 from cards.agenda import by_municipality, meeting_summary, plain, section_title, when_text
 from cards.elements import Element, card, facts, heading, text
+from cards.erased import shown_name
 from cards.meeting import meeting_title
 from cards.views import Attendee, AttendeesView
 from domain.text import literal
@@ -26,8 +27,8 @@ def attendees_card(view: AttendeesView, t: Translator) -> Element:
         ),
         facts(_counts(view, t)),
         *_attending(view.attending, t),
-        *_listed(t("Maybe"), view.maybe),
-        *_listed(t("Waitlist"), view.waitlist, numbered=True),
+        *_listed(t("Maybe"), view.maybe, t),
+        *_listed(t("Waitlist"), view.waitlist, t, numbered=True),
         *_names(t("Not attending: {names}"), view.not_attending),
         *_names(t("No answer yet: {names}"), view.no_answer),
     ]
@@ -60,15 +61,17 @@ def _attending(attending: tuple[Attendee, ...], t: Translator) -> list[Element]:
     return out
 
 
-def _listed(title: str, people: tuple[Attendee, ...], *, numbered: bool = False) -> list[Element]:
+def _listed(
+    title: str, people: tuple[Attendee, ...], t: Translator, *, numbered: bool = False
+) -> list[Element]:
     # Names only: dietary needs matter once someone comes, and the CSV has them for everyone.
     if not people:
         return []
     lines = [
         plain(
             (f"{position}. " if numbered else "", False),
-            (p.person, True),
-            (f" ({p.municipality})", False),
+            (shown_name(p.person, p.municipality, t), True),
+            (f" ({p.municipality})" if p.person else "", False),
         )
         for position, p in enumerate(people, start=1)
     ]
@@ -76,7 +79,7 @@ def _listed(title: str, people: tuple[Attendee, ...], *, numbered: bool = False)
 
 
 def _person(person: Attendee, t: Translator) -> Element:
-    runs = [(person.person, True)]
+    runs = [(shown_name(person.person, person.municipality, t), True)]
     if person.dietary:
         runs.append((f" · {t('Dietary needs')}: {_cut(person.dietary)}", False))
     if person.note:

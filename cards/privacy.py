@@ -7,11 +7,15 @@ from dataclasses import dataclass
 from cards.elements import Element, card, facts, heading, text
 from cards.sparring import notice
 from domain.errors import N_
+from domain.text import literal
 from netpuls.i18n import Translator
 
 VERB_PRIVACY_ERASE = "privacy_erase"  # asks for confirmation
 VERB_PRIVACY_ERASE_CONFIRM = "privacy_erase_confirm"  # erases
+VERB_PRIVACY_LEAVE_CONFIRM = "privacy_leave_confirm"  # erases a municipality's people
 DATA_VERB = "verb"
+DATA_NETWORK = "network"
+DATA_MUNICIPALITY = "municipality"
 
 # What the reader sees for each table holding rows about them.
 CATEGORIES = {
@@ -42,19 +46,30 @@ class PrivacyView:
     notice: str = ""
 
 
-def _execute(title: str, verb: str) -> Element:
+@dataclass(frozen=True, slots=True)
+class LeavingView:
+    """The secretariat's confirmation before a municipality's people are erased."""
+
+    network_slug: str
+    network_name: str
+    municipality_key: str
+    municipality_name: str
+    people: int
+
+
+def _execute(title: str, verb: str, data: dict[str, str] | None = None) -> Element:
     """An Action.Execute with an equivalent Action.Submit fallback for clients before 1.4."""
     return {
         "type": "Action.Execute",
         "title": title,
         "verb": verb,
-        "data": {},
+        "data": dict(data or {}),
         "associatedInputs": "none",
         "fallback": {
             "type": "Action.Submit",
             "title": title,
             "associatedInputs": "none",
-            "data": {DATA_VERB: verb},
+            "data": {**(data or {}), DATA_VERB: verb},
         },
     }
 
@@ -107,10 +122,31 @@ def privacy_card(view: PrivacyView, t: Translator) -> Element:
     return card(body, actions=actions, fallback_text=t("What netpuls holds about you"))
 
 
-def shown_name(name: str, municipality: str, t: Translator) -> str:
-    """A person's name, or for an erased person "a participant from <municipality>"."""
-    if name:
-        return name
-    if municipality:
-        return t("a participant from {municipality}", municipality=municipality)
-    return t("a former participant")
+def leaving_card(view: LeavingView, t: Translator) -> Element:
+    """Erase a leaving municipality's people in one network, after this confirmation."""
+    facts_ = {
+        "municipality": literal(view.municipality_name),
+        "network": literal(view.network_name),
+    }
+    title = t("Erase the people of {municipality} in {network}?", **facts_)
+    body: list[Element] = [
+        *heading(title),
+        text(
+            t(
+                "{count} people take part for {municipality} in {network}. Their profiles, "
+                "roles, seat places, dietary needs and the municipality's application are "
+                "deleted; what they contributed stays for the network as from a participant of "
+                "{municipality}.",
+                count=view.people,
+                **facts_,
+            )
+        ),
+        text(t("This cannot be undone."), weight="Bolder", color="Attention"),
+    ]
+    data = {DATA_NETWORK: view.network_slug, DATA_MUNICIPALITY: view.municipality_key}
+    action = _execute(
+        t("Yes, erase the people of {municipality}", municipality=view.municipality_name),
+        VERB_PRIVACY_LEAVE_CONFIRM,
+        data,
+    )
+    return card(body, actions=[action], fallback_text=title)

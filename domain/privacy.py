@@ -11,6 +11,23 @@ from domain.errors import N_, DomainError
 ERASED_NAME = ""
 # What replaces an erased person's identity in the audit log and in references between rows.
 ERASED = "erased"
+# A stand-in replaces identifiers in place, so it fits where a Teams object id (64) fits.
+STAND_IN_MAX = 64
+
+
+def stand_in(municipality: str | None, token: str) -> str:
+    """The key an erased person's rows keep: unique, naming only their municipality, which the
+    views need to show "a participant from <municipality>" where no other column has it."""
+    named = f"{ERASED}-{token}-{municipality}"
+    return named if municipality and len(named) <= STAND_IN_MAX else f"{ERASED}-{token}"
+
+
+def erased_from(key: str) -> str | None:
+    """The municipality key in an erased person's stand-in key; None for anyone else."""
+    parts = key.split("-", 2)
+    if len(parts) == 3 and parts[0] == ERASED and parts[2]:
+        return parts[2]
+    return None
 
 
 @dataclass(frozen=True, slots=True)

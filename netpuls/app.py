@@ -20,6 +20,7 @@ from bot.teams.endpoint import (
     teams_adapter,
 )
 from bot.teams.notifier import BotNotifier
+from netpuls.record import add_record
 from netpuls.settings import Settings
 from netpuls.wiring import BACKGROUND, GRAPH_TIMERS, RETENTION, RUNNER, add_routes, build_bot
 from services.ports import Clock, SystemClock
@@ -58,6 +59,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     add_routes(app, settings, app[CLOCK])
+    add_record(app)
     return app
 
 

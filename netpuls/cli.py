@@ -216,7 +216,7 @@ def _manifest_build(args: argparse.Namespace, settings: Settings) -> int:
         "MicrosoftAppId": settings.app_id,
         "NETPULS_DEVELOPER_NAME": settings.developer_name,
         "NETPULS_WEBSITE_URL": settings.website_url,
-        "NETPULS_PRIVACY_URL": settings.privacy_url,
+        "NETPULS_PRIVACY_URL": settings.privacy_page(),
         "NETPULS_TERMS_URL": settings.terms_url,
     }
     missing = [name for name, value in needed.items() if not value.strip()]
@@ -224,7 +224,7 @@ def _manifest_build(args: argparse.Namespace, settings: Settings) -> int:
         print(f"netpuls: the app package needs {', '.join(missing)}", file=sys.stderr)
         return 2
     publisher = Publisher(
-        settings.developer_name, settings.website_url, settings.privacy_url, settings.terms_url
+        settings.developer_name, settings.website_url, settings.privacy_page(), settings.terms_url
     )
     commands = [
         CommandInfo(

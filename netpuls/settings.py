@@ -21,6 +21,8 @@ ENTRA_OPENID_METADATA_URL = (
 )
 # An HMAC-SHA256 key shorter than the hash's output is weaker than the hash (RFC 2104, 3).
 MIN_SIGNING_KEY_BYTES = 32
+# Where the bot serves the record of processing (docs/privacy.md).
+PRIVACY_RECORD_PATH = "/privacy"
 # MicrosoftAppType as the Azure Bot resource names it (botbuilder reads it case-insensitively).
 APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
 
@@ -84,6 +86,7 @@ class Settings(BaseSettings):
     website_url: str = Field(
         default="", validation_alias=AliasChoices("NETPULS_WEBSITE_URL", "website_url")
     )
+    # Empty: the record of processing this bot serves at PUBLIC_BASE_URL/privacy (see privacy_page).
     privacy_url: str = Field(
         default="", validation_alias=AliasChoices("NETPULS_PRIVACY_URL", "privacy_url")
     )
@@ -281,6 +284,15 @@ class Settings(BaseSettings):
         if self.app_type == "MultiTenant":
             return None
         return self.app_tenant_id.strip().lower() or None
+
+    def privacy_page(self) -> str:
+        """The app's privacy statement: NETPULS_PRIVACY_URL, or else the record of processing the
+        bot serves at its public https address; empty when there is neither."""
+        if self.privacy_url.strip():
+            return self.privacy_url.strip()
+        if is_public_https(self.public_base_url):
+            return self.public_base_url.strip().rstrip("/") + PRIVACY_RECORD_PATH
+        return ""
 
     @property
     def anonymous(self) -> bool:

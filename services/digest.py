@@ -8,7 +8,7 @@ A period in which nothing happened (no material, no questions, no answers) gets 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from domain.engagement import (
@@ -43,6 +43,7 @@ class Digest:
     questions_answered: int | None
     coming: tuple[StepRecord, ...]  # planned cadence steps in the next period
     next_meeting: Meeting | None
+    towns: dict[str, str] = field(default_factory=dict)  # municipality names by key
 
     @property
     def empty(self) -> bool:
@@ -92,6 +93,7 @@ async def build_digest(
         questions_answered=await _count(work, ActivityKind.QUESTION_ANSWERED, slug, period),
         coming=tuple(s for s in steps if s.status == "planned"),
         next_meeting=next_meeting(meetings, network.zone, now),
+        towns={m.key: m.name for m in await work.networks.municipalities(slug)},
     )
 
 

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 
-from domain.rsvp import Answer
+from domain.rsvp import Answer, Rsvp
 from domain.spreadsheet import safe_cell
 from services.meeting_state import MeetingState
 
 
-def attendees_csv(state: MeetingState) -> str:
-    """One row per answer, then one per municipality without an answer; UTF-8 with BOM for Excel."""
+def _named(r: Rsvp) -> str:
+    return r.person_name
+
+
+def attendees_csv(state: MeetingState, shown: Callable[[Rsvp], str] = _named) -> str:
+    """One row per answer, then one per municipality without an answer; UTF-8 with BOM for Excel.
+
+    `shown` names the person who answered (the bot's wording says who an erased person was)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["municipality", "person", "answer", "standing", "dietary", "note"])
@@ -20,7 +27,7 @@ def attendees_csv(state: MeetingState) -> str:
         writer.writerow(
             [
                 safe_cell(r.municipality_name),
-                safe_cell(r.person_name),
+                safe_cell(shown(r)),
                 r.answer.value,
                 standing,
                 safe_cell(r.dietary),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from domain.errors import N_, NotFound
 from domain.material import Material, search_words, split_meeting_number
@@ -24,6 +24,7 @@ class Found:
     items: tuple[Material, ...]
     meetings: tuple[Meeting, ...] = ()  # every meeting of the network, to name the items'
     more: bool = False  # there is more than the list shows
+    towns: dict[str, str] = field(default_factory=dict)  # municipality names by key
 
 
 async def find_material(
@@ -57,6 +58,7 @@ async def find_material(
             words=words,
             limit=LIST_LIMIT + 1,
         )
+        towns = {m.key: m.name for m in await uow.networks.municipalities(network.slug)}
         await uow.commit()
     shown = tuple(found[:LIST_LIMIT])
-    return Found(network, meeting, words, shown, tuple(meetings), len(found) > LIST_LIMIT)
+    return Found(network, meeting, words, shown, tuple(meetings), len(found) > LIST_LIMIT, towns)

@@ -51,6 +51,10 @@ class MeetingState:
         """A person's current answer, if any."""
         return next((r for r in self.rsvps if r.person == person_key), None)
 
+    def towns(self) -> dict[str, str]:
+        """Municipality names by key."""
+        return {m.key: m.name for m in self.municipalities}
+
     def members(self) -> tuple[Municipality, ...]:
         """The municipalities holding a seat."""
         return tuple(m for m in self.municipalities if m.seat_status is SeatStatus.MEMBER)

@@ -5,10 +5,15 @@ Every privacy action is written to the audit log without the identity of the per
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from domain.errors import N_, NotFound
+from domain.model import Municipality, Network
 from domain.privacy import ERASED, Erasure, ErasureRefused, Subject, UnknownSubject
 from domain.sparring import AuditEntry
+from services.membership import require_secretariat, secretariat_of
+from services.networks import Actor, Directory, require_tenant
 from services.ports import Clock
 from services.privacy_ports import PrivacyUnitOfWork, PrivacyUnitOfWorkFactory
 
@@ -94,23 +99,96 @@ async def erase(
     return erasure
 
 
+async def _erase_municipality(
+    uow: PrivacyUnitOfWork, clock: Clock, slug: str, municipality: str, actor: str
+) -> Erasure:
+    """Erase a municipality's people in a network and delete its application; audited with the
+    municipality and the counts, never the people."""
+    counts: dict[str, int] = {}
+    for subject in await uow.privacy.people_of_municipality(slug, municipality):
+        for kind, n in (await uow.privacy.erase(subject, clock.now().date())).counts.items():
+            counts[kind] = counts.get(kind, 0) + n
+    applications = await uow.privacy.delete_application(slug, municipality)
+    if applications:
+        counts["applications"] = counts.get("applications", 0) + applications
+    erasure = Erasure(counts)
+    await _audit(
+        uow, clock, [slug], actor, ERASE_MUNICIPALITY, f"{municipality} {_summary(erasure)}"
+    )
+    return erasure
+
+
 async def erase_municipality(
     uows: PrivacyUnitOfWorkFactory, clock: Clock, *, slug: str, municipality: str, actor: str
 ) -> Erasure:
     """A municipality leaves a network: its people erased, its application deleted."""
-    counts: dict[str, int] = {}
     async with uows() as uow:
         if await uow.networks.get(slug) is None:
             raise UnknownSubject()
-        for subject in await uow.privacy.people_of_municipality(slug, municipality):
-            for kind, n in (await uow.privacy.erase(subject, clock.now().date())).counts.items():
-                counts[kind] = counts.get(kind, 0) + n
-        applications = await uow.privacy.delete_application(slug, municipality)
-        if applications:
-            counts["applications"] = counts.get("applications", 0) + applications
-        erasure = Erasure(counts)
-        await _audit(
-            uow, clock, [slug], actor, ERASE_MUNICIPALITY, f"{municipality} {_summary(erasure)}"
-        )
+        erasure = await _erase_municipality(uow, clock, slug, municipality, actor)
         await uow.commit()
     return erasure
+
+
+@dataclass(frozen=True, slots=True)
+class Leaving:
+    """A municipality about to leave a network: who would be erased, counted."""
+
+    network: Network
+    municipality: Municipality
+    people: int
+
+
+async def _town(uow: PrivacyUnitOfWork, network: Network, named: str) -> Municipality:
+    """The network's municipality by key or name; a refusal names the network."""
+    wanted = named.strip().casefold()
+    for town in await uow.networks.municipalities(network.slug):
+        if wanted in (town.key.casefold(), town.name.casefold()):
+            return town
+    raise NotFound(
+        N_("{network} has no municipality called '{municipality}'."),
+        network=network.name,
+        municipality=named.strip()[:80],
+    )
+
+
+async def leaving(
+    uows: PrivacyUnitOfWorkFactory,
+    clock: Clock,
+    *,
+    conversation_id: str,
+    actor: Actor,
+    directory: Directory | None,
+    municipality: str,
+) -> Leaving:
+    """What erasing a municipality's people would touch, for the secretariat to confirm."""
+    async with uows() as uow:
+        network, _ = await secretariat_of(uow, conversation_id, actor, directory, clock)
+        town = await _town(uow, network, municipality)
+        people = await uow.privacy.people_of_municipality(network.slug, town.key)
+        await uow.commit()
+    return Leaving(network, town, len(people))
+
+
+async def erase_leaving(
+    uows: PrivacyUnitOfWorkFactory,
+    clock: Clock,
+    *,
+    slug: object,
+    municipality: object,
+    actor: Actor,
+    directory: Directory | None,
+) -> tuple[Leaving, Erasure]:
+    """The secretariat confirmed: erase the municipality's people in the network (the card's
+    data is checked again: the network, its tenant, the reader's role, the municipality)."""
+    async with uows() as uow:
+        network = await uow.networks.get(slug[:80]) if isinstance(slug, str) else None
+        if network is None or not isinstance(municipality, str):
+            raise NotFound(N_("This card does not belong to a network I know."))
+        await require_tenant(uow, network, actor)
+        person = await require_secretariat(uow, network, actor, directory, clock)
+        town = await _town(uow, network, municipality)
+        people = len(await uow.privacy.people_of_municipality(network.slug, town.key))
+        erasure = await _erase_municipality(uow, clock, network.slug, town.key, person.key)
+        await uow.commit()
+    return Leaving(network, town, people), erasure

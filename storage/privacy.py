@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, Table, and_, delete, or_, select
 from sqlalchemy import update as sql_update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.privacy import ERASED, ERASED_NAME, Erasure, Subject
+from domain.privacy import ERASED, ERASED_NAME, Erasure, Subject, stand_in
 from storage import schema
 from storage.privacy_search import (
     Swap,
@@ -205,14 +205,14 @@ class SqlPrivacy:
                 result = await self._s.execute(delete(table_named(name)).where(linked[name]))
                 count(name, count_of(result))
         count("conversations", await self._forget_chats(subject))
-        stand_in = f"{ERASED}-{uuid.uuid4().hex[:12]}"
-        count("anonymised", await self._scrub(subject, stand_in, diets))
+        replacement = stand_in(subject.municipality, uuid.uuid4().hex[:12])
+        count("anonymised", await self._scrub(subject, replacement, diets))
         if subject.person_id is not None:
             await self._s.execute(
                 sql_update(table_named("people"))
                 .where(table_named("people").c.id == subject.person_id)
                 .values(
-                    key=stand_in,
+                    key=replacement,
                     name=ERASED_NAME,
                     email="",
                     locale=None,
@@ -254,9 +254,9 @@ class SqlPrivacy:
         await self._s.execute(delete(prefs).where(prefs.c.teams_user_id.in_(ids)))
         return count_of(gone) + sent + addressed
 
-    async def _scrub(self, subject: Subject, stand_in: str, diets: Sequence[str]) -> int:
+    async def _scrub(self, subject: Subject, replacement: str, diets: Sequence[str]) -> int:
         """Every text and JSON value that names the person, rewritten without them."""
-        swap = Swap(subject.identifiers, subject.name, stand_in)
+        swap = Swap(subject.identifiers, subject.name, replacement)
         audit = Swap(subject.identifiers, subject.name, ERASED)
         changed = 0
         for table in schema.metadata.sorted_tables:

@@ -111,3 +111,15 @@ def test_seat_commands_read_the_same_in_three_languages(
 def test_a_seat_change_without_an_address_is_refused() -> None:
     with pytest.raises(InvalidInput, match="e-mail address too"):
         parse_seat("Køge remove")
+
+
+def test_the_welcome_and_the_help_name_privacy_the_way_the_reader_writes_it() -> None:
+    registry = default_registry()
+    assert "privatliv" in dict(command_lines("da", translator("da"), registry))
+    assert "integritet" in dict(command_lines("sv", translator("sv"), registry))
+    assert "privacy" in dict(command_lines("en", T, registry))
+    for language in ("da", "sv", "en"):
+        assert "- **privacy**: " in registry.help_text(translator(language))
+    for name in ("privacy", "privatliv", "integritet"):
+        found = registry.find(name)
+        assert found is not None and found[0].name == "privacy"

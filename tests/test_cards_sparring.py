@@ -123,7 +123,7 @@ def test_a_long_list_of_long_cases_stays_below_teams_message_limit() -> None:
     text = ("Fortætning med grønne friarealer ved stationen og havnen. " * 40)[:2000]
     many = tuple(_case(i, text.replace("e", "æ")) for i in range(1, 13))
     state = CasesState(declared.network, declared.meetings[0], many, True, True)
-    view = cases_view(state)
+    view = cases_view(state, T)
     assert view.hidden > 0 and len(view.cases) + view.hidden == 12
     assert len(json.dumps(cases_card(view, T)).encode()) < 80_000
     assert f"{view.hidden} more not shown." in lines(cases_card(view, T))

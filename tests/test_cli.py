@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -206,3 +207,49 @@ def test_serve_stops_on_an_incomplete_registration_and_names_the_setting(
     result = netpuls("serve", db=db, **{"MicrosoftAppId": APP, **registration})
     assert result.returncode == 2
     assert named in result.stderr and "Traceback" not in result.stderr
+
+
+def _package(db: Path, tmp_path: Path, **env: str) -> Any:
+    """The app package built by the command line (skipped without the schema package)."""
+    if not (ROOT / "node_modules" / "@microsoft" / "app-manifest").is_dir():
+        pytest.skip("node_modules is missing: run npm ci")
+    import zipfile
+
+    out = tmp_path / "app.zip"
+    given = {**PUBLISHER, **env}
+    built = netpuls("manifest", "build", "--out", str(out), db=db, MicrosoftAppId=APP, **given)
+    assert built.returncode == 0, built.stderr  # validated against Microsoft's schema first
+    return zipfile.ZipFile(out)
+
+
+def test_privacy_is_in_the_personal_menu_by_its_danish_and_swedish_names(
+    db: Path, tmp_path: Path
+) -> None:
+    import json
+
+    from netpuls.i18n import translator
+
+    package = _package(db, tmp_path)
+    lists = json.loads(package.read("manifest.json"))["bots"][0]["commandLists"]
+    where = [lst["scopes"] for lst in lists if "privacy" in [c["title"] for c in lst["commands"]]]
+    assert where == [["personal"]]
+    i = next(n for n, lst in enumerate(lists) if lst["scopes"] == ["personal"])
+    j = [c["title"] for c in lists[i]["commands"]].index("privacy")
+    help_msgid = "what netpuls holds about you, to export or erase"
+    for language, name in (("da", "privatliv"), ("sv", "integritet")):
+        doc = json.loads(package.read(f"{language}.json"))
+        prefix = f"bots[0].commandLists[{i}].commands[{j}]"
+        assert doc[f"{prefix}.title"] == name
+        assert doc[f"{prefix}.description"] == translator(language)(help_msgid) != help_msgid
+
+
+def test_the_app_packages_privacy_url_is_the_record_the_bot_serves_by_default(
+    db: Path, tmp_path: Path
+) -> None:
+    import json
+
+    package = _package(
+        db, tmp_path, NETPULS_PRIVACY_URL="", PUBLIC_BASE_URL="https://bot.example.org"
+    )
+    manifest = json.loads(package.read("manifest.json"))
+    assert manifest["developer"]["privacyUrl"] == "https://bot.example.org/privacy"

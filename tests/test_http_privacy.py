@@ -10,21 +10,18 @@ import pytest
 from aiohttp.test_utils import TestClient
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from services import rsvp
 from tests.conftest import FixedClock
 from tests.support import activities as act
 from tests.support.activities import card_invoke as invoke
 from tests.support.bot_app import BotStarter
 from tests.support.http import link_channel
 from tests.support.http import post_activity as post
-from tests.support.privacy import DIET, EMAIL, NAME, TEAMS_ID, Roster, dump
-from tests.support.sparring import BEFORE, EMAILS, KEY, ODENSE, sparring_network
+from tests.support.privacy import DIET, EMAIL, NAME, TEAMS_ID, dump, privacy_bot
 
 
 @pytest.fixture
 async def bot(start_bot: BotStarter, uow_factory: Any) -> TestClient[Any, Any]:
-    client = await start_bot(EMAILS, network=sparring_network())
-    await rsvp.respond(uow_factory(), BEFORE, KEY, ODENSE, Roster(), "attending", dietary=DIET)
+    client: TestClient[Any, Any] = await privacy_bot(start_bot, uow_factory)
     return client
 
 

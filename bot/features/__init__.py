@@ -33,7 +33,8 @@ FEATURES = (
 
 # Which commands Teams shows in its command menu per scope (at most 10 each); every command
 # still works when typed. Channels get the shared work and the organisers' tools, chats the
-# members' own.
+# members' own: in the personal chat that includes `privacy` (a person's rights), while the
+# facilitator's `host` is typed.
 MENU: dict[str, tuple[str, ...]] = {
     # The channel is where members ask the network; `link` and `cadence` are typed once.
     "team": (
@@ -57,8 +58,8 @@ MENU: dict[str, tuple[str, ...]] = {
         "share",
         "apply",
         "language",
-        "host",
         "pairs",
+        "privacy",
     ),
     "groupChat": ("help", "next", "case", "material", "share", "ask", "questions", "language"),
 }

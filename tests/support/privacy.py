@@ -147,3 +147,12 @@ async def dump(engine: AsyncEngine) -> str:
             # Sorted: a database may return the rows of an unchanged table in another order.
             values.extend(sorted("\t".join(str(v) for v in row) for row in rows))
     return "\n".join(values).casefold()
+
+
+async def privacy_bot(start_bot: Any, uows: Any) -> Any:
+    """The bot on the sparring network, where the Odense planner said they come, with a diet."""
+    from tests.support.sparring import EMAILS, ODENSE
+
+    client = await start_bot(EMAILS, network=sparring_network())
+    await rsvp.respond(uows(), BEFORE, KEY, ODENSE, Roster(), "attending", dietary=DIET)
+    return client

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from cards.privacy import shown_name
+from cards.erased import shown_name
 from domain.cadence import StepKind
 from domain.model import ConversationRef, Network
 from domain.text import literal

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from cards.digest import ComingStep, DigestItem, DigestView, digest_card
+from cards.erased import keyed_name
 from cards.meeting import meeting_name
-from cards.privacy import shown_name
 from domain.engagement import DigestFrequency
 from netpuls.i18n import Translator, translator
 from services.digest import Digest
@@ -27,7 +27,7 @@ def digest_view(digest: Digest, t: Translator) -> DigestView:
         DigestItem(
             m.title,
             m.url,
-            shown_name(m.shared_by_name, "", t),
+            keyed_name(m.shared_by_name, m.shared_by, digest.towns, t),
             m.shared_at.astimezone(zone).date(),
         )
         for m in digest.material

@@ -16,7 +16,9 @@ async def material_command(ctx: CommandContext, args: str) -> Reply:
         ctx.uow(), ctx.clock, ctx.conversation_id, ctx.actor, ctx.directory, args
     )
     names = {m.number: meeting_name(m, ctx.t) for m in found.meetings}
-    items = tuple(item_of(m, names.get(m.meeting_number or 0, ""), ctx.t) for m in found.items)
+    items = tuple(
+        item_of(m, names.get(m.meeting_number or 0, ""), ctx.t, found.towns) for m in found.items
+    )
     view = MaterialListView(
         network_name=found.network.name,
         meeting=names.get(found.meeting.number, "") if found.meeting else "",

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from cards.erased import keyed_name
 from cards.material import MaterialItem, MeetingChoiceView, meeting_choice_card
 from cards.meeting import meeting_name
-from cards.privacy import shown_name
 from domain.material import Material
 from domain.model import Meeting, Network
 from domain.text import literal
@@ -13,13 +15,15 @@ from services import material_intake
 from services.ports import Outbound
 
 
-def item_of(found: Material, meeting: str, t: Translator) -> MaterialItem:
-    """The card view of recorded material."""
+def item_of(
+    found: Material, meeting: str, t: Translator, towns: Mapping[str, str] | None = None
+) -> MaterialItem:
+    """The card view of recorded material; `towns` names municipalities by key."""
     return MaterialItem(
         title=found.title,
         url=found.url,
         kind=found.kind.value,
-        shared_by=shown_name(found.shared_by_name, "", t),
+        shared_by=keyed_name(found.shared_by_name, found.shared_by, towns or {}, t),
         shared_on=found.shared_at.date(),
         meeting=meeting,
         themes=found.themes,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from cards.erased import shown_name
 from cards.membership import (
     ApplicationFormView,
     ApplicationLine,
@@ -123,7 +124,7 @@ def applications_view(found: Applications, t: Translator) -> ApplicationsView:
             ApplicationLine(
                 municipality=a.municipality_name,
                 region=a.region,
-                head_of_planning=a.head_of_planning,
+                head_of_planning=shown_name(a.head_of_planning, a.municipality_name, t),
                 email=a.email,
                 words=a.words,
                 theme_numbers=tuple(i for i, th in enumerate(themes, 1) if th in a.themes),

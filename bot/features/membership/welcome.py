@@ -14,7 +14,17 @@ from services.ports import Outbound
 from services.welcome import Welcome, WelcomeRenderer
 
 # What a new member needs first, in the order the card lists them (names as registered).
-MAIN_COMMANDS = ("next", "case", "material", "share", "seat", "evaluate", "language", "help")
+MAIN_COMMANDS = (
+    "next",
+    "case",
+    "material",
+    "share",
+    "seat",
+    "evaluate",
+    "language",
+    "privacy",
+    "help",
+)
 ALIAS_INDEX = {"da": 0, "sv": 1}  # each command's aliases: Danish first, then Swedish
 
 

@@ -8,7 +8,7 @@ from typing import cast
 from bot.features.privacy.files import export_link
 from bot.routing.commands import Command, CommandContext, Reply, in_private
 from bot.routing.links import Links
-from cards.privacy import PrivacyView, privacy_card
+from cards.privacy import LeavingView, PrivacyView, leaving_card, privacy_card
 from domain.errors import N_
 from services import privacy
 from services.privacy_ports import PrivacyUnitOfWorkFactory
@@ -42,8 +42,32 @@ async def privacy_view(
     )
 
 
-async def privacy_command(ctx: CommandContext, _args: str) -> Reply:
-    """`privacy`: the card, only where only the reader sees it."""
+async def leaving_command(ctx: CommandContext, municipality: str) -> Reply:
+    """`privacy <municipality>`: the secretariat's confirmation card before a municipality's
+    people in the conversation's network are erased (refused for anyone else)."""
+    found = await privacy.leaving(
+        privacy_uows(ctx),
+        ctx.clock,
+        conversation_id=ctx.conversation_id,
+        actor=ctx.actor,
+        directory=ctx.directory,
+        municipality=municipality,
+    )
+    view = LeavingView(
+        found.network.slug,
+        found.network.name,
+        found.municipality.key,
+        found.municipality.name,
+        found.people,
+    )
+    return await in_private(ctx, Reply(card=leaving_card(view, ctx.t)), "")
+
+
+async def privacy_command(ctx: CommandContext, args: str) -> Reply:
+    """`privacy`: the card, only where only the reader sees it; `privacy <municipality>`: the
+    secretariat erases a leaving municipality's people."""
+    if args.strip():
+        return await leaving_command(ctx, args)
     view = await privacy_view(
         privacy_uows(ctx),
         ctx.edge.links,

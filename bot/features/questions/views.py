@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cards.privacy import shown_name
+from cards.erased import shown_name
 from cards.questions import (
     AnswerView,
     AskView,

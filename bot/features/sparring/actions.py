@@ -139,8 +139,10 @@ class SparringActions:
                 )
             except DomainError:
                 return error_body(_message(action, exc))
-            return invoke_body(cases_card(cases_view(state, _message(action, exc)), action.t))
-        return invoke_body(cases_card(cases_view(decided.state, done), action.t))
+            return invoke_body(
+                cases_card(cases_view(state, action.t, _message(action, exc)), action.t)
+            )
+        return invoke_body(cases_card(cases_view(decided.state, action.t, done), action.t))
 
     async def _case_decide(self, action: CardAction) -> dict[str, Any]:
         data = action.data

@@ -43,7 +43,7 @@ async def cases_command(ctx: CommandContext, args: str) -> Reply:
     """`cases [meeting]`: every case for the facilitator, your own otherwise."""
     key = await _next(ctx, args)
     state = await cases.list_cases(ctx.uow(), ctx.clock, key, ctx.actor, ctx.directory)
-    return Reply(card=cases_card(cases_view(state), ctx.t))
+    return Reply(card=cases_card(cases_view(state, ctx.t), ctx.t))
 
 
 async def host_command(ctx: CommandContext, args: str) -> Reply:

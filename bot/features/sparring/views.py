@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from cards import sparring_ids as ids
+from cards.erased import shown_name
 from cards.meeting import MeetingView, meeting_title, meeting_view
 from cards.sparring import host_card
 from cards.sparring_views import (
@@ -68,14 +69,16 @@ def case_form_view(
     )
 
 
-def _item(case: Case) -> CaseItem:
+def _item(case: Case, t: Translator) -> CaseItem:
+    # An erased submitter reads "a participant from <municipality>": the town is said once.
+    town = case.municipality_name if case.submitter_name else ""
     return CaseItem(
         id=case.id,
         title=case.title,
         description=case.description,
         themes=case.themes,
-        submitter=case.submitter_name,
-        municipality=case.municipality_name,
+        submitter=shown_name(case.submitter_name, case.municipality_name, t),
+        municipality=town,
         status=case.status.value,
         position=case.position,
         decision_note=case.decision_note,
@@ -89,7 +92,7 @@ def _weight(case: Case) -> int:
     return sum(len(json.dumps(t)) for t in texts) + 3000
 
 
-def cases_view(state: CasesState, notice: str = "") -> CasesView:
+def cases_view(state: CasesState, t: Translator, notice: str = "") -> CasesView:
     """A meeting's cases as the reader may see them, as many as Teams' size limit allows."""
     shown: list[Case] = []
     room = CASES_BUDGET
@@ -101,7 +104,7 @@ def cases_view(state: CasesState, notice: str = "") -> CasesView:
     return CasesView(
         meeting_key=state.key,
         meeting=_meeting(state.network, state.meeting),
-        cases=tuple(_item(c) for c in shown),
+        cases=tuple(_item(c, t) for c in shown),
         reviewer=state.reviewer,
         notes_open=state.notes_open,
         hidden=len(state.cases) - len(shown),
