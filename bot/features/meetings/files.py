@@ -5,13 +5,13 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.routing.links import Links
+from cards.exports import attendees_csv
 from cards.meeting import meeting_title, meeting_view
 from domain.errors import DomainError
 from domain.model import meeting_key
 from netpuls.i18n import translator
 from services import rsvp
 from services.calendar import meeting_ics
-from services.exports import attendees_csv
 from services.ports import Clock, UnitOfWorkFactory
 from services.welcome import calendar_of, network_ics
 
@@ -75,7 +75,7 @@ class FileRoutes:
         state = await self._state(request)
         name = f"{state.network.slug}-{state.meeting.number}-attendees.csv"
         return web.Response(
-            text=attendees_csv(state),
+            text=attendees_csv(state, translator(state.network.language)),
             content_type="text/csv",
             charset="utf-8",
             headers={
