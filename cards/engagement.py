@@ -127,7 +127,7 @@ def _table(view: EngagementView, t: Translator) -> Element:
         cells = [_cell(str(r.counts[index]), r.quiet) for r in view.rows]
         columns.append(_column(literal(_short(kind, t)), cells, "auto"))
     last = [
-        _cell(t.date(r.last_active, "short") if r.last_active else "–", r.quiet) for r in view.rows
+        _cell(t.date(r.last_active, "medium") if r.last_active else "–", r.quiet) for r in view.rows
     ]
     columns.append(_column(t("Last activity"), last, "auto"))
     return {"type": "ColumnSet", "columns": columns, "spacing": "Medium"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from cards.agenda import answer_label
 from cards.engagement import kind_label
 from domain.engagement import EngagementTable
-from domain.model import Network
+from domain.model import Network, local_day
 from domain.rsvp import Answer, Standing
 from domain.spreadsheet import csv_file
 from netpuls.i18n import Translator
@@ -56,11 +56,7 @@ def engagement_csv(network: Network, table: EngagementTable, t: Translator) -> s
         ]
     ]
     for row in table.rows:
-        last = (
-            row.last_activity.astimezone(network.zone).date().isoformat()
-            if row.last_activity
-            else ""
-        )
+        last = local_day(row.last_activity, network.zone).isoformat() if row.last_activity else ""
         rows.append(
             [
                 row.name,

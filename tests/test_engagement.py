@@ -178,9 +178,7 @@ def test_twenty_five_municipalities_fit_in_one_card_with_the_quiet_highlighted()
     full = EngagementTable(
         table.kinds, rows, table.months, table.per_month, table.start, table.end, 60
     )
-    card = engagement_card(
-        engagement_view("Kompakte, grønne byer", full, "https://x.example.org/c.csv"), T
-    )
+    card = engagement_card(engagement_view(network(), full, "https://x.example.org/c.csv"), T)
     assert size(card) < TEAMS_LIMIT
     (columnset,) = of_type(card, "ColumnSet")
     names = columnset["columns"][0]["items"][1:]

@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
+from datetime import tzinfo
+
 from cards.material import MaterialItem, MeetingChoiceView, meeting_choice_card
 from cards.meeting import meeting_name
 from cards.privacy import shown_name
 from domain.material import Material
-from domain.model import Meeting, Network
+from domain.model import Meeting, Network, local_day
 from domain.text import literal
 from netpuls.i18n import Translator
 from services import material_intake
 from services.ports import Outbound
 
 
-def item_of(found: Material, meeting: str, t: Translator) -> MaterialItem:
-    """The card view of recorded material."""
+def item_of(found: Material, meeting: str, t: Translator, zone: tzinfo) -> MaterialItem:
+    """The card view of recorded material, dated in the network's time zone."""
     return MaterialItem(
         title=found.title,
         url=found.url,
         kind=found.kind.value,
         shared_by=shown_name(found.shared_by_name, "", t),
-        shared_on=found.shared_at.date(),
+        shared_on=local_day(found.shared_at, zone),
         meeting=meeting,
         themes=found.themes,
         file_name=found.file_name,
