@@ -27,7 +27,9 @@ CSV_WORDS = ("csv",)
 CHART_WORDS = ("chart", "graf", "diagram")
 
 
-def engagement_view(network: Network, table: EngagementTable, csv_url: str = "") -> EngagementView:
+def engagement_view(
+    network: Network, table: EngagementTable, csv_url: str = "", png: bytes = b""
+) -> EngagementView:
     """The table as the card shows it, days in the network's time zone."""
     rows = tuple(
         EngagementRow(
@@ -40,7 +42,7 @@ def engagement_view(network: Network, table: EngagementTable, csv_url: str = "")
     )
     kinds = tuple(k.value for k in table.kinds)
     return EngagementView(
-        network.name, table.start, table.end, table.quiet_days, kinds, rows, csv_url
+        network.name, table.start, table.end, table.quiet_days, kinds, rows, csv_url, png
     )
 
 
@@ -72,15 +74,15 @@ async def _engagement(ctx: CommandContext, args: str) -> Reply:
                 url=link,
             )
         )
+    if word and word not in CHART_WORDS:
+        return Reply(text=ctx.t("Write engagement, engagement csv or engagement chart."))
+    # Drawing takes a few hundred milliseconds of CPU: not on the event loop.
+    png = await asyncio.to_thread(chart_png, table, ctx.t)
     if word in CHART_WORDS:
-        # Drawing takes a few hundred milliseconds of CPU: not on the event loop.
-        png = await asyncio.to_thread(chart_png, table, ctx.t)
         totals = tuple((k.value, sum(r.counts[k] for r in table.rows)) for k in table.kinds)
         view = ChartView(network.name, table.start, table.end, png, totals)
         return Reply(card=chart_card(view, ctx.t))
-    if word:
-        return Reply(text=ctx.t("Write engagement, engagement csv or engagement chart."))
-    return Reply(card=engagement_card(engagement_view(network, table, link), ctx.t))
+    return Reply(card=engagement_card(engagement_view(network, table, link, png), ctx.t))
 
 
 COMMANDS = (
