@@ -13,6 +13,7 @@ from bot.features.material.views import item_of
 from bot.features.questions.views import question_view
 from cards.engagement import engagement_card
 from cards.material import FiledView, filed_card
+from cards.membership import board_decision
 from domain.engagement import ActivityEvent, ActivityKind, tally
 from domain.material import Material, MaterialKind
 from domain.model import Municipality, Network, local_day
@@ -66,3 +67,9 @@ def test_the_engagement_card_dates_the_last_activity_in_the_networks_zone_and_la
     assert view.rows[0].last_active == date(2026, 12, 7)
     card = json.dumps(engagement_card(view, translator("da")), ensure_ascii=False)
     assert "7. dec. 2026" in card and "06/12/2026" not in card and "07.12.2026" not in card
+
+
+def test_a_board_decision_is_dated_the_readers_way() -> None:
+    day = date(2015, 10, 28)
+    assert board_decision(day, "KS 2015/123", translator("da")) == "28. okt. 2015, KS 2015/123"
+    assert board_decision(day, "KS 2015/123", translator("en")) == "28 Oct 2015, KS 2015/123"
