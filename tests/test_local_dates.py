@@ -16,6 +16,7 @@ from cards.material import FiledView, filed_card
 from cards.membership import board_decision
 from domain.engagement import ActivityEvent, ActivityKind, tally
 from domain.material import Material, MaterialKind
+from domain.membership import Call
 from domain.model import Municipality, Network, local_day
 from domain.questions import Question
 from netpuls.i18n import translator
@@ -73,3 +74,15 @@ def test_a_board_decision_is_dated_the_readers_way() -> None:
     day = date(2015, 10, 28)
     assert board_decision(day, "KS 2015/123", translator("da")) == "28. okt. 2015, KS 2015/123"
     assert board_decision(day, "KS 2015/123", translator("en")) == "28 Oct 2015, KS 2015/123"
+
+
+def test_a_call_closed_early_just_after_midnight_says_so_in_the_networks_day() -> None:
+    call = Call(
+        deadline=date(2026, 12, 20),
+        opened_at=datetime(2026, 11, 1, tzinfo=UTC),
+        closed_at=NEAR_MIDNIGHT,
+    )
+    closed = call.closed_since(NETWORK.zone)
+    assert translator("da")("Closed on {deadline}", deadline=closed).startswith(
+        "Lukket 7. december 2026 00:30"
+    )
