@@ -7,20 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from cards.elements import Element, card, facts, heading, text
-from domain.errors import N_
 from domain.text import literal
 from netpuls.i18n import Translator
-
-# Kinds of activity as the card's column titles (short: up to nine columns share the width).
-SHORT = {
-    "rsvp_answered": N_("RSVPs"),
-    "meeting_attended": N_("Met"),
-    "case_submitted": N_("Cases"),
-    "material_shared": N_("Material"),
-    "question_asked": N_("Questions"),
-    "question_answered": N_("Answers"),
-    "pair_call_held": N_("Pairs"),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +32,7 @@ class EngagementView:
     kinds: tuple[str, ...]  # ActivityKind values
     rows: tuple[EngagementRow, ...]
     csv_url: str = ""
+    png: bytes = b""  # the chart of activity per month: the overview above the list
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,10 +60,6 @@ def kind_label(kind: str, t: Translator) -> str:
     return labels.get(kind, kind)
 
 
-def _short(kind: str, t: Translator) -> str:
-    return t(SHORT[kind]) if kind in SHORT else kind
-
-
 def _period(start: date, end: date, t: Translator) -> str:
     return t(
         "From {start} to {end}",
@@ -84,7 +69,8 @@ def _period(start: date, end: date, t: Translator) -> str:
 
 
 def engagement_card(view: EngagementView, t: Translator) -> Element:
-    """A table per municipality (one column per kind), the quiet ones in the attention colour."""
+    """The overview as a chart, then each municipality by its full name with what it did (one
+    wrapped line): it fits Teams' width at any number of members, the quiet ones highlighted."""
     title = t("Engagement in {network}", network=view.network_name)
     quiet = [r.name for r in view.rows if r.quiet]
     body: list[Element] = [
@@ -99,15 +85,17 @@ def engagement_card(view: EngagementView, t: Translator) -> Element:
         body.append(
             text(t("Nobody has been quiet for more than {days} days.", days=view.quiet_days))
         )
-    body.append(_table(view, t) if view.rows else text(t("The network has no members yet.")))
-    body.append(
-        facts([(t(SHORT[k]), literal(kind_label(k, t))) for k in view.kinds if k in SHORT])
-        | {"spacing": "Medium"}
-    )
+    if view.png:
+        body.append(_image(view.png, t))
+    if view.rows:
+        body += [_municipality(view, row, t) for row in view.rows]
+    else:
+        body.append(text(t("The network has no members yet.")))
     body.append(
         text(
             t("Write engagement chart for the activity per month, engagement csv for a file."),
             isSubtle=True,
+            spacing="Medium",
         )
     )
     actions: list[Element] = []
@@ -117,49 +105,40 @@ def engagement_card(view: EngagementView, t: Translator) -> Element:
     return card(body, actions=actions, fallback_text=summary, speak=summary)
 
 
-def _table(view: EngagementView, t: Translator) -> Element:
-    # Column by column rather than row by row: one ColumnSet with a TextBlock per cell is a
-    # third of the size of a ColumnSet per row, so 25 municipalities stay far below 28 KB.
-    # TextBlocks do not wrap by default, so every row keeps one line and the columns align.
-    names = [_cell(literal(r.name), r.quiet, bold=True) for r in view.rows]
-    columns = [_column(t("Municipality"), names, "stretch")]
-    for index, kind in enumerate(view.kinds):
-        cells = [_cell(str(r.counts[index]), r.quiet) for r in view.rows]
-        columns.append(_column(literal(_short(kind, t)), cells, "auto"))
-    last = [
-        _cell(t.date(r.last_active, "short") if r.last_active else "–", r.quiet) for r in view.rows
+def _municipality(view: EngagementView, row: EngagementRow, t: Translator) -> Element:
+    """A municipality's full name, then its counts and last activity as one wrapped line."""
+    counts = [
+        f"{kind_label(kind, t)} {count}"
+        for kind, count in zip(view.kinds, row.counts, strict=True)
+        if count
     ]
-    columns.append(_column(t("Last activity"), last, "auto"))
-    return {"type": "ColumnSet", "columns": columns, "spacing": "Medium"}
+    last = (
+        t("last activity {date}", date=t.date(row.last_active, "medium"))
+        if row.last_active
+        else t("no activity yet")
+    )
+    name: Element = text(literal(row.name), weight="Bolder")
+    if row.quiet:
+        name["color"] = "Attention"
+    detail = text(literal(" · ".join([*counts, last])), isSubtle=True, spacing="None")
+    return {"type": "Container", "items": [name, detail], "separator": True, "spacing": "Small"}
 
 
-def _column(title: str, cells: list[Element], width: str) -> Element:
-    header: Element = {"type": "TextBlock", "text": title, "weight": "Bolder", "isSubtle": True}
-    return {"type": "Column", "width": width, "items": [header, *cells]}
-
-
-def _cell(value: str, quiet: bool, *, bold: bool = False) -> Element:
-    cell: Element = {"type": "TextBlock", "text": value, "spacing": "None"}
-    if quiet:
-        cell["color"] = "Attention"
-        if bold:
-            cell["weight"] = "Bolder"
-    return cell
+def _image(png: bytes, t: Translator) -> Element:
+    return {
+        "type": "Image",
+        "url": "data:image/png;base64," + base64.b64encode(png).decode("ascii"),
+        "altText": t("Bar chart of activity per month, by kind of activity."),
+        "size": "Stretch",
+    }
 
 
 def chart_card(view: ChartView, t: Translator) -> Element:
     """The chart as an image inside the card (a data: URI), with the totals as text."""
     title = t("Activity per month in {network}", network=view.network_name)
-    alt = t("Bar chart of activity per month, by kind of activity.")
-    image = {
-        "type": "Image",
-        "url": "data:image/png;base64," + base64.b64encode(view.png).decode("ascii"),
-        "altText": alt,
-        "size": "Stretch",
-    }
     body: list[Element] = [
         *heading(literal(title), subtle=literal(_period(view.start, view.end, t))),
-        image,
+        _image(view.png, t),
         facts([(literal(kind_label(kind, t)), str(count)) for kind, count in view.totals]),
     ]
     return card(body, fallback_text=title, speak=title)

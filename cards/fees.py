@@ -51,5 +51,5 @@ def fees_card(view: FeesView, t: Translator) -> Element:
 
 def _row(row: FeeRow, t: Translator) -> Element:
     when = row.paid_on or row.invoiced_on
-    detail = f" · {row.amount} · {row.state}" + (f" ({t.date(when, 'short')})" if when else "")
+    detail = f" · {row.amount} · {row.state}" + (f" ({t.date(when, 'medium')})" if when else "")
     return plain((row.municipality, True), (detail, False))

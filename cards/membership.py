@@ -55,7 +55,7 @@ class ApplicationLine:
     sent: datetime
     status: str  # translated
     links: int = 0
-    board_decision: str = ""  # 'YYYY-MM-DD, reference' for networks that ask for it
+    board_decision: str = ""  # 'day, reference' for networks that ask for it
     project_leader: str = ""
 
 
@@ -288,6 +288,6 @@ def _line(line: ApplicationLine, t: Translator) -> list[Element]:
     return [*out, facts(rows)]
 
 
-def board_decision(day: date, reference: str) -> str:
-    """'2015-10-28, KS 2015/123'."""
-    return f"{day.isoformat()}, {reference}"
+def board_decision(day: date, reference: str, t: Translator) -> str:
+    """'28 Oct 2015, KS 2015/123', the day written the reader's way."""
+    return f"{t.date(day, 'medium')}, {reference}"

@@ -52,6 +52,7 @@ def engagement_examples(language: str) -> dict[str, Element]:
         KINDS,
         rows(),
         "https://netpuls.example.org/exports/kompakte-groenne-byer/engagement.csv?exp=1&sig=x",
+        PIXEL,
     )
     chart = ChartView(network, start, end, PIXEL, tuple(zip(KINDS, (5, 2, 3, 4), strict=True)))
     digest = DigestView(
@@ -77,7 +78,7 @@ def engagement_examples(language: str) -> dict[str, Element]:
         next_meeting="Netværksmøde 2, 30. maj 2024, Køge",
     )
     return {
-        "engagement-table": engagement_card(table, t),
+        "engagement-overview": engagement_card(table, t),
         "engagement-chart": chart_card(chart, t),
         "digest-weekly": digest_card(digest, t),
     }

@@ -50,8 +50,8 @@ class Call:
         return self.closed_at is None and now <= self.closes_at(zone)
 
     def closed_since(self, zone: ZoneInfo) -> datetime:
-        """When the call closed (or will close)."""
-        return self.closed_at or self.closes_at(zone)
+        """When the call closed (or will close), in the network's zone: it is shown as such."""
+        return (self.closed_at or self.closes_at(zone)).astimezone(zone)
 
 
 @dataclass(frozen=True, slots=True)

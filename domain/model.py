@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 LANGUAGES = ("da", "sv", "en")
@@ -248,6 +248,14 @@ def next_meeting(
         m for m in meetings if m.status is not MeetingStatus.CANCELLED and m.ends_at(zone) > now
     ]
     return min(upcoming, key=lambda m: m.starts_at(zone), default=None)
+
+
+def local_day(at: datetime, zone: tzinfo) -> date:
+    """The day an instant falls on in the network's time zone: every date shown is this day
+    (never the server's or UTC's day, which differ for an hour or two around midnight)."""
+    if at.tzinfo is None:
+        raise ValueError("a naive datetime has no day in any zone")
+    return at.astimezone(zone).date()
 
 
 def rsvp_deadline(meeting: Meeting, network: Network) -> datetime:

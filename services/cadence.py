@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from domain.cadence import StepKind, plan, step_key
 from domain.errors import N_, NotFound
-from domain.model import ConversationKind, ConversationRef, Network, RoleKind
+from domain.model import ConversationKind, ConversationRef, Network, Person, RoleKind
 from domain.organisers import OrganiserAction, is_organiser
 from domain.sparring import Summary, reminder_due
 from services import audit
@@ -20,8 +20,19 @@ from services.meeting_state import MeetingState, load_state
 from services.networks import Actor, Directory, identify
 from services.ports import Clock, NewDelivery, Outbound, StepRecord, UnitOfWork, UnitOfWorkFactory
 from services.reach import personal_or_to_open
+from services.seats import load_seat
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Nudge:
+    """A seat holder of a municipality that has not answered, and their personal chat (stored,
+    or to be opened by the outbox; None while the network has no channel to open it through)."""
+
+    person: Person
+    municipality: str  # its name, as people read it
+    chat: ConversationRef | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +49,7 @@ class StepContext:
     already_posted: frozenset[str] = frozenset()  # channels holding this meeting's agenda
     attendee_chats: tuple[ConversationRef, ...] = ()  # confirmed attendees' personal chats
     member_chats: tuple[ConversationRef, ...] = ()  # final evaluation: members yet to answer
+    nudges: tuple[Nudge, ...] = ()  # RSVP reminder: the silent municipalities' seat holders
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +173,11 @@ async def step_context(work: UnitOfWork, clock: Clock, step: StepRecord) -> Step
         if step.kind == StepKind.FINAL_EVALUATION.value
         else []
     )
+    nudges = (
+        await _nudges(work, network, state)
+        if state is not None and step.kind == StepKind.RSVP_REMINDER.value
+        else ()
+    )
     return StepContext(
         step,
         network,
@@ -172,7 +189,24 @@ async def step_context(work: UnitOfWork, clock: Clock, step: StepRecord) -> Step
         posted,
         tuple(attendees),
         tuple(members),
+        nudges,
     )
+
+
+async def _nudges(work: UnitOfWork, network: Network, state: MeetingState) -> tuple[Nudge, ...]:
+    """The seat holders of every member municipality that has not answered, once each."""
+    answered = {r.municipality for r in state.rsvps}
+    found: dict[str, Nudge] = {}
+    for town in state.members():
+        if town.key in answered:
+            continue
+        for holder in (await load_seat(work, network, town)).holders:
+            person = await work.people.find(email=holder.key)
+            if person is None or person.key in found:
+                continue
+            chat = await personal_or_to_open(work, person, network.slug)
+            found[person.key] = Nudge(person, town.name, chat)
+    return tuple(found.values())
 
 
 async def _personal_chats(

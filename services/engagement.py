@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -11,7 +9,6 @@ from domain.engagement import ActivityEvent, EngagementTable, period_of, tally
 from domain.errors import N_, NotFound
 from domain.model import Network, SeatStatus
 from domain.organisers import OrganiserAction
-from domain.spreadsheet import safe_cell
 from services.networks import Actor, Directory, identify, network_for
 from services.ports import Clock, UnitOfWork
 from services.sparring_support import organiser
@@ -74,20 +71,3 @@ async def engagement_of(
         if network is None:
             raise NotFound(N_("There is no network called '{name}'."), name=slug)
         return Engagement(network, await collect(uow, clock, network, quiet_after))
-
-
-def engagement_csv(table: EngagementTable) -> str:
-    """One row per municipality: every count, the last activity, quiet or not; BOM for Excel."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["municipality", *(k.value for k in table.kinds), "last_activity", "quiet"])
-    for row in table.rows:
-        writer.writerow(
-            [
-                safe_cell(row.name),
-                *(row.counts[k] for k in table.kinds),
-                row.last_activity.date().isoformat() if row.last_activity else "",
-                "yes" if row.quiet else "no",
-            ]
-        )
-    return "\ufeff" + out.getvalue()

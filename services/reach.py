@@ -185,6 +185,11 @@ async def _learn_teams_id(
             )
             if someone.key == person.key:
                 mine = member.teams_user_id
+        if mine is None:
+            # Deliveries to people of one team resolve side by side: another may have bound
+            # this person's id from the same roster a moment ago.
+            bound = await work.people.find(email=person.key)
+            mine = bound.teams_user_id if bound is not None else None
         await work.commit()
     return mine
 

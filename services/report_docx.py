@@ -11,6 +11,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
+from domain.model import local_day
 from services.report import (
     Chapter,
     Report,
@@ -55,7 +56,7 @@ def _title_page(doc: DocumentObject, report: Report, t: Wording) -> None:
     doc.add_paragraph(f"{t.date(network.starts_on, 'long')} – {t.date(network.ends_on, 'long')}")
     if network.description:
         doc.add_paragraph(network.description.strip())
-    built = t("Compiled on {date}", date=t.date(report.built_at.date(), "long"))
+    built = t("Compiled on {date}", date=t.date(local_day(report.built_at, network.zone), "long"))
     doc.add_paragraph(built).add_run().add_break(WD_BREAK.PAGE)
     doc.add_heading(t("Contents"), level=1)
     _toc(doc.add_paragraph(), t("Update the field (F9) to show the table of contents."))

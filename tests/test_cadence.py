@@ -45,6 +45,9 @@ FACILITATOR_CHAT = ConversationRef(
     channel_id="msteams",
     user_id="29:facilitator",
 )
+# An hour after D-1 of meeting 1: the practical information, a single channel post (the D-7
+# reminder also goes to every silent seat holder personally; D-2 is past the grace window).
+ONE_POST = datetime(2024, 3, 13, 9, tzinfo=UTC)
 render = cadence_renderer(
     step_messages(lambda state: Outbound(text=f"agenda card {state.meeting.number}"))
 )
@@ -176,7 +179,7 @@ async def test_a_failed_delivery_is_retried_after_retry_after_and_a_blocked_one_
 
 async def test_a_delivery_interrupted_mid_send_is_held_not_resent(uow_factory: Any) -> None:
     await prepared(uow_factory)
-    when = datetime(2024, 3, 7, 8, tzinfo=UTC)
+    when = ONE_POST
     await cadence.run_due(uow_factory, FixedClock(when), render, "w", timedelta(hours=24))
     async with uow_factory() as uow:  # a worker hands it to the Connector, then dies
         (claimed,) = await uow.outbox.claim_due(when, 120, 10)
@@ -197,7 +200,7 @@ async def test_a_claim_whose_worker_died_before_sending_is_retried_without_a_hum
     uow_factory: Any,
 ) -> None:
     await prepared(uow_factory)
-    when = datetime(2024, 3, 7, 8, tzinfo=UTC)
+    when = ONE_POST
     await cadence.run_due(uow_factory, FixedClock(when), render, "w", timedelta(hours=24))
     async with uow_factory() as uow:  # a worker claims it, then dies before handing it over
         (claimed,) = await uow.outbox.claim_due(when, 120, 10)
@@ -272,7 +275,7 @@ async def test_a_claim_whose_lease_ran_out_is_not_sent_by_its_first_worker(
     uow_factory: Any,
 ) -> None:
     await prepared(uow_factory)
-    when = datetime(2024, 3, 7, 8, tzinfo=UTC)
+    when = ONE_POST
     await cadence.run_due(uow_factory, FixedClock(when), render, "w", timedelta(hours=24))
     async with uow_factory() as uow:  # a slow worker's claim runs out before it sends
         (claimed,) = await uow.outbox.claim_due(when, 120, 10)
@@ -306,7 +309,7 @@ async def test_a_message_held_back_by_our_own_rate_limit_never_uses_up_its_attem
     uow_factory: Any,
 ) -> None:
     await prepared(uow_factory)
-    when = datetime(2024, 3, 7, 8, tzinfo=UTC)
+    when = ONE_POST
     await cadence.run_due(uow_factory, FixedClock(when), render, "w", timedelta(hours=24))
     for minute in range(1, 9):  # more passes than max_attempts, each held back
         sender = FakeSender(
@@ -325,9 +328,28 @@ async def test_a_message_held_back_by_our_own_rate_limit_never_uses_up_its_attem
     assert done.sent == 1
 
 
-async def test_after_a_meeting_attendees_get_the_evaluation_card_once(uow_factory: Any) -> None:
+async def odense_attends(uow: Any) -> None:
+    """Odense's planner has a confirmed seat at meeting 1 (answered two days before D-7)."""
     from domain.rsvp import Answer, Rsvp, Standing
 
+    await uow.rsvps.save(
+        "kompakte-groenne-byer",
+        1,
+        Rsvp(
+            person="planlaegger.odense@example.org",
+            person_name="Planlægger",
+            municipality="odense",
+            municipality_name="Odense Kommune",
+            answer=Answer.ATTENDING,
+            standing=Standing.CONFIRMED,
+            answered_at=datetime(2024, 3, 5, tzinfo=UTC),
+        ),
+        changed_by="test",
+        at=datetime(2024, 3, 5, tzinfo=UTC),
+    )
+
+
+async def test_after_a_meeting_attendees_get_the_evaluation_card_once(uow_factory: Any) -> None:
     await prepared(uow_factory)
     planner = ConversationRef(
         conversation_id="a:odense",
@@ -341,21 +363,7 @@ async def test_after_a_meeting_attendees_get_the_evaluation_card_once(uow_factor
         await uow.people.remember_teams_ids(
             "planlaegger.odense@example.org", teams_user_id="29:odense", aad_object_id=None
         )
-        await uow.rsvps.save(
-            "kompakte-groenne-byer",
-            1,
-            Rsvp(
-                person="planlaegger.odense@example.org",
-                person_name="Planlægger",
-                municipality="odense",
-                municipality_name="Odense Kommune",
-                answer=Answer.ATTENDING,
-                standing=Standing.CONFIRMED,
-                answered_at=datetime(2024, 3, 5, tzinfo=UTC),
-            ),
-            changed_by="test",
-            at=datetime(2024, 3, 5, tzinfo=UTC),
-        )
+        await odense_attends(uow)
         await uow.commit()
     follow_up = FixedClock(datetime(2024, 3, 15, 8, tzinfo=UTC))  # D+1, 09:00 in Denmark
     sender = FakeSender()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import random
 import struct
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -27,6 +29,7 @@ from domain.engagement import (
 )
 from domain.model import Municipality, Network
 from netpuls.i18n import translator
+from tests.test_cards import node_or_skip, parse
 
 TEAMS_LIMIT = 28 * 1024  # bytes of a bot message Teams accepts, card included
 CPH = ZoneInfo("Europe/Copenhagen")
@@ -163,31 +166,48 @@ def test_coming_up_covers_the_period_after_the_digest() -> None:
     assert next_period_end(monthly, DigestFrequency.MONTHLY).date() == date(2024, 2, 1)
 
 
-def test_twenty_five_municipalities_fit_in_one_card_with_the_quiet_highlighted() -> None:
-    now = datetime(2026, 3, 31, tzinfo=UTC)
+def twenty_five(now: datetime) -> EngagementTable:
+    """25 members, among them København and Køge (alike in their first letters), one quiet."""
     table = busy(25, 27, now)
-    quiet = tally(
-        network(),
-        towns(26),
-        table.kinds,
-        [],
-        now,
-        timedelta(days=60),
-    ).rows[25]
-    rows = (*table.rows[:24], quiet)
-    full = EngagementTable(
+    named = [
+        dataclasses.replace(r, name=name)
+        for r, name in zip(table.rows, ("Københavns Kommune", "Køge Kommune"), strict=False)
+    ]
+    quiet = tally(network(), towns(26), table.kinds, [], now, timedelta(days=60)).rows[25]
+    rows = (*named, *table.rows[2:24], quiet)
+    return EngagementTable(
         table.kinds, rows, table.months, table.per_month, table.start, table.end, 60
     )
-    card = engagement_card(
-        engagement_view("Kompakte, grønne byer", full, "https://x.example.org/c.csv"), T
-    )
+
+
+def test_twenty_five_municipalities_are_listed_by_full_name_below_the_chart_in_one_card(
+    tmp_path: Path,
+) -> None:
+    now = datetime(2026, 3, 31, tzinfo=UTC)
+    table = twenty_five(now)
+    png = chart_png(table, translator("da"))
+    view = engagement_view(network(), table, "https://x.example.org/c.csv", png)
+    card = engagement_card(view, translator("da"))
     assert size(card) < TEAMS_LIMIT
-    (columnset,) = of_type(card, "ColumnSet")
-    names = columnset["columns"][0]["items"][1:]
-    assert len(names) == 25 and len(columnset["columns"]) == 2 + len(ActivityKind)
-    assert [n["text"] for n in names if n.get("color") == "Attention"] == [quiet.name]
-    assert quiet.name in card["body"][2]["text"] and card["body"][2]["color"] == "Attention"
+    assert not of_type(card, "ColumnSet")  # no table: its columns cut names at 25 members
+    (image,) = of_type(card, "Image")
+    assert base64.b64decode(image["url"].removeprefix("data:image/png;base64,")) == png
+    assert card["body"].index(image) < card["body"].index(of_type(card, "Container")[0])
+    listed = [c["items"][0] for c in of_type(card, "Container")]
+    assert [n["text"] for n in listed] == [r.name for r in table.rows]
+    assert listed[0]["text"] == "Københavns Kommune" and listed[1]["text"] == "Køge Kommune"
+    assert all(n["wrap"] for c in of_type(card, "Container") for n in c["items"])
+    assert [n["text"] for n in listed if n.get("color") == "Attention"] == [table.rows[-1].name]
+    odense = of_type(card, "Container")[2]["items"][1]["text"]
+    assert "Tilmeldinger besvaret" in odense and "senest aktiv" in odense
+    assert (
+        table.rows[-1].name in card["body"][2]["text"] and card["body"][2]["color"] == "Attention"
+    )
     assert card["actions"][0]["url"] == "https://x.example.org/c.csv"
+    file = tmp_path / "engagement-25.da.json"
+    file.write_text(json.dumps(card, ensure_ascii=False), encoding="utf-8")
+    result = parse(node_or_skip(), [file])
+    assert result.returncode == 0, result.stderr
 
 
 def png_size(png: bytes) -> tuple[int, int]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import json
 from typing import Any
 from urllib.parse import urlsplit
@@ -220,7 +222,12 @@ async def test_attendees_are_shown_to_the_facilitator_with_dietary_needs_and_a_c
     response = await bot.get(f"{link.path}?{link.query}")
     assert response.status == 200
     text = await response.text()
-    assert "glutenfri" in text and "Køge Kommune,,no_answer" in text
+    assert text.startswith("\ufeff")  # Danish Excel: UTF-8 with BOM, ';' between cells
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
+    assert rows[0] == ["Kommune", "Person", "Svar", "Pladsstatus", "Kosthensyn", "Bemærkning"]
+    assert ["Køge Kommune", "", "Intet svar", "", "", ""] in rows
+    odense = next(r for r in rows if r[0] == "Odense Kommune")
+    assert odense[2:5] == ["Deltager", "Bekræftet", "glutenfri"]
     forged = await bot.get(f"{link.path}?{link.query.replace('sig=', 'sig=0')}")
     assert forged.status == 403
 

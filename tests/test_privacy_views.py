@@ -11,7 +11,6 @@ import pytest
 
 from bot.features.digest.messages import digest_view
 from bot.features.material.views import item_of
-from bot.features.meetings.files import attendees_file
 from bot.features.meetings.views import agenda_view, attendees_view
 from bot.features.membership.views import applications_view
 from bot.features.questions.views import question_view
@@ -21,6 +20,7 @@ from cards.agenda import agenda_card
 from cards.attendees import attendees_card
 from cards.digest import digest_card
 from cards.elements import Element
+from cards.exports import attendees_csv
 from cards.material import MaterialListView, material_card
 from cards.membership import applications_card
 from cards.questions import question_card
@@ -78,7 +78,7 @@ async def _cards(uows: Any, language: str) -> dict[str, str]:
         state = await load_state(uow, AFTER, SLUG, 1)
     assert question is not None and material and applications
     listing = MaterialListView(
-        network.name, "", (), tuple(item_of(m, "", t, towns) for m in material)
+        network.name, "", (), tuple(item_of(m, "", t, network.zone, towns) for m in material)
     )
     found = Applications(CallState(network, None, False), applications)
     weekly = last_period(DigestFrequency.WEEKLY, AFTER.now(), network.zone)
@@ -96,7 +96,7 @@ async def _cards(uows: Any, language: str) -> dict[str, str]:
     }
     shown = {view: json.dumps(card, ensure_ascii=False) for view, card in cards.items()}
     # The attendee file is in the network's language (Danish) whoever downloads it.
-    return {**shown, "attendees.csv": attendees_file(state)}
+    return {**shown, "attendees.csv": attendees_csv(state, translator(state.network.language))}
 
 
 @pytest.mark.parametrize("language", ["da", "sv", "en"])

@@ -8,7 +8,7 @@ import unicodedata
 
 import pytest
 
-from domain.spreadsheet import safe_cell
+from domain.spreadsheet import csv_file, safe_cell
 
 
 @pytest.mark.parametrize(
@@ -84,3 +84,17 @@ def test_a_csv_read_with_the_locales_list_separator_has_no_formula_cell(
     # A line break outside quotes (as they see it) starts a new row.
     rows = csv.reader(io.StringIO(out.getvalue(), newline=""), delimiter=separator)
     assert not [cell for row in rows for cell in row if formula_like(cell)]
+
+
+@pytest.mark.parametrize(("language", "separator"), [("da", ";"), ("sv", ";"), ("en", ",")])
+def test_a_csv_file_opens_in_columns_with_the_languages_separator_and_runs_no_formula(
+    language: str, separator: str
+) -> None:
+    hostile = ['=HYPERLINK("https://evil.example")', "vegetar;+1", "Køge Kommune", 3]
+    text = csv_file([["Kommune", "Kosthensyn", "Navn", "Antal"], hostile], language)
+    assert text.startswith("\ufeff") and text.encode("utf-8")[:3] == b"\xef\xbb\xbf"
+    header, row = csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=separator)
+    assert len(header) == 4 and row[2:] == ["Køge Kommune", "3"]
+    # Neither the cells nor their parts split on the separator start like a formula.
+    parts = [p for cell in row for p in cell.split(separator)]
+    assert not [p for p in parts if p.lstrip().startswith(("=", "+", "-", "@"))]

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from cards.engagement import kind_label
+from cards.exports import engagement_csv
 from domain.engagement import ActivityKind, DigestFrequency
+from netpuls.i18n import translator
 from services import cadence
 from services.digest import Digest, enqueue_digests
-from services.engagement import engagement_csv, engagement_of
+from services.engagement import engagement_of
 from services.ports import Outbound
 from tests.conftest import FixedClock
 from tests.support.engagement import NOW, seed_history
@@ -72,26 +77,42 @@ async def test_a_meeting_that_has_not_begun_is_not_attended_yet(uow_factory: Any
     assert odense.counts[ActivityKind.RSVP_ANSWERED] == 2
 
 
-async def test_the_csv_has_a_row_per_municipality_with_its_counts(uow_factory: Any) -> None:
+async def read_csv(uow_factory: Any, language: str) -> list[list[str]]:
+    found = await engagement_of(uow_factory(), FixedClock(NOW), SLUG, DAYS_60)
+    text = engagement_csv(found.network, found.table, translator(language))
+    assert text.startswith("\ufeff")  # UTF-8 with BOM: Excel reads the encoding from it
+    dialect = csv.excel if language == "en" else DANISH_EXCEL
+    return list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), dialect))
+
+
+class DANISH_EXCEL(csv.excel):
+    delimiter = ";"
+
+
+async def test_the_csv_has_a_row_per_municipality_with_its_counts_in_danish(
+    uow_factory: Any,
+) -> None:
     await seed_history(uow_factory)
-    lines = engagement_csv(await table_at(uow_factory, NOW)).lstrip("\ufeff").splitlines()
-    header = lines[0].split(",")
+    header, *lines = await read_csv(uow_factory, "da")
     assert header == [
-        "municipality",
-        "rsvp_answered",
-        "meeting_attended",
-        "case_submitted",
-        "material_shared",
-        "question_asked",
-        "question_answered",
-        "pair_call_held",
-        "last_activity",
-        "quiet",
+        "Kommune",
+        *(kind_label(k.value, translator("da")) for k in SEEDED),
+        "Senest aktiv",
+        "Stille",
     ]
-    rows = {line.split(",")[0]: line.split(",") for line in lines[1:]}
+    cells = {c for line in (header, *lines) for c in line}
+    assert not cells & {"yes", "no", "quiet", "last_activity", *(k.value for k in SEEDED)}
+    rows = {line[0]: line for line in lines}
     assert rows["Odense Kommune"][1:8] == ["2", "2", "1", "1", "1", "0", "1"]
-    assert rows["Odense Kommune"][-2:] == ["2024-05-30", "no"]
-    assert rows["Svendborg Kommune"][-2:] == ["", "yes"]
+    assert rows["Odense Kommune"][-2:] == ["2024-05-30", "Nej"]
+    assert rows["Svendborg Kommune"][-2:] == ["", "Ja"]
+
+
+async def test_the_english_csv_is_comma_separated_with_english_words(uow_factory: Any) -> None:
+    await seed_history(uow_factory)
+    header, *lines = await read_csv(uow_factory, "en")
+    assert header[0] == "Municipality" and header[-2:] == ["Last activity", "Quiet"]
+    assert {line[0]: line[-1] for line in lines}["Svendborg Kommune"] == "Yes"
 
 
 class Captured:

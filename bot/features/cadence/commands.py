@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from bot.routing.commands import Command, CommandContext, Reply
 from cards.cadence import CadenceView, StepRow, cadence_card
 from domain.errors import N_
+from domain.model import local_day
 from domain.numbers import small_number
 from domain.organisers import OrganiserAction
 from domain.text import literal
@@ -44,7 +45,14 @@ async def cadence_command(ctx: CommandContext, args: str) -> Reply:
     for step in steps:
         when = step.due.astimezone(network.zone)
         rows.append(
-            StepRow(when.date(), when.time(), step.kind, step.meeting, step.theme, step.status)
+            StepRow(
+                local_day(when, network.zone),
+                when.time(),
+                step.kind,
+                step.meeting,
+                step.theme,
+                step.status,
+            )
         )
     return Reply(card=cadence_card(CadenceView(network.name, tuple(rows)), ctx.t))
 

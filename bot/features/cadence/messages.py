@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 from cards.erased import shown_name
 from domain.cadence import StepKind
-from domain.model import ConversationRef, Network
+from domain.model import ConversationRef, Network, normalise_language
 from domain.text import literal
 from netpuls.i18n import Translator, translator
-from services.cadence import StepContext, Target
+from services.cadence import Nudge, StepContext, Target
 from services.evaluations import EvaluationState
-from services.ports import Outbound
+from services.ports import Mention, Outbound
 from services.rsvp import MeetingState
 
 
@@ -102,19 +102,7 @@ def _text_step(
     if kind is StepKind.MATERIAL_PACK:
         return _to(context.channels, messages.material_pack(state, t))
     if kind is StepKind.RSVP_REMINDER:
-        if not context.silent:
-            return []
-        return _to(
-            context.channels,
-            Outbound(
-                text=t(
-                    "Reminder for meeting {number} on {date}: we have not heard from {towns}. "
-                    "Answer on the agenda card.",
-                    towns=literal(", ".join(context.silent)),
-                    **facts,
-                )
-            ),
-        )
+        return _rsvp_reminder(context, state, t, facts) if context.silent else []
     if kind is StepKind.RSVP_CLOSE:
         return _to(
             context.organiser_chats + context.host_chats,
@@ -157,6 +145,51 @@ def _text_step(
             )
         )
     return []
+
+
+def _rsvp_reminder(
+    context: StepContext, state: MeetingState, t: Translator, facts: dict[str, object]
+) -> list[Target]:
+    """D-7: the channel post names the silent municipalities and @mentions their seat holders
+    (where Teams ids are known); each seat holder also gets it in a personal chat, which the
+    outbox opens (or, where Teams refuses, @mentions them again with a notice)."""
+    mentions: list[Mention] = []
+    towns: list[str] = []
+    for name in context.silent:
+        held = [n.person for n in context.nudges if n.municipality == name]
+        known = [p for p in held if p.teams_user_id]
+        mentions += [Mention(str(p.teams_user_id), p.name) for p in known]
+        # A mention's name must match its entity's text exactly: it is not escaped.
+        named = ", ".join(f"<at>{p.name}</at>" for p in known)
+        towns.append(f"{literal(name)} ({named})" if named else literal(name))
+    post = Outbound(
+        text=t(
+            "Reminder for meeting {number} on {date}: we have not heard from {towns}. "
+            "Answer on the agenda card.",
+            towns=", ".join(towns),
+            **facts,
+        ),
+        mentions=tuple(mentions),
+    )
+    return _to(context.channels, post) + [
+        Target(n.chat, _personal_reminder(n, state)) for n in context.nudges if n.chat is not None
+    ]
+
+
+def _personal_reminder(nudge: Nudge, state: MeetingState) -> Outbound:
+    """The seat holder's own reminder, in their language where Teams told us it."""
+    t = translator(normalise_language(nudge.person.locale) or state.network.language)
+    return Outbound(
+        text=t(
+            "We have not heard from {municipality} about meeting {number} of {network} on "
+            "{date}. Will someone from {municipality} come? Please answer on the agenda card "
+            "in the network's channel.",
+            municipality=literal(nudge.municipality),
+            number=state.meeting.number,
+            network=literal(state.network.name),
+            date=t.date(state.meeting.day, "long"),
+        )
+    )
 
 
 def _attendee_summary(state: MeetingState, t: Translator, facts: dict[str, object]) -> str:

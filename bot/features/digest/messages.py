@@ -6,6 +6,7 @@ from cards.digest import ComingStep, DigestItem, DigestView, digest_card
 from cards.erased import keyed_name
 from cards.meeting import meeting_name
 from domain.engagement import DigestFrequency
+from domain.model import local_day
 from netpuls.i18n import Translator, translator
 from services.digest import Digest
 from services.ports import Outbound
@@ -13,7 +14,7 @@ from services.ports import Outbound
 
 def period_text(digest: Digest, t: Translator) -> str:
     """'Week 11, 2024' or 'March 2024'."""
-    start = digest.period.start.date()
+    start = local_day(digest.period.start, digest.network.zone)
     if digest.frequency is DigestFrequency.MONTHLY:
         return t.date(start, "LLLL y").capitalize()
     year, week, _ = start.isocalendar()
@@ -28,14 +29,14 @@ def digest_view(digest: Digest, t: Translator) -> DigestView:
             m.title,
             m.url,
             keyed_name(m.shared_by_name, m.shared_by, digest.towns, t),
-            m.shared_at.astimezone(zone).date(),
+            local_day(m.shared_at, zone),
         )
         for m in digest.material
     )
     coming = []
     for step in digest.coming:
         local = step.due.astimezone(zone)
-        coming.append(ComingStep(local.date(), local.time(), step.kind, step.meeting))
+        coming.append(ComingStep(local_day(local, zone), local.time(), step.kind, step.meeting))
     meeting = digest.next_meeting
     upcoming = ""
     if meeting is not None:

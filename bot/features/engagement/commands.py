@@ -17,6 +17,7 @@ from cards.engagement import (
 )
 from domain.engagement import EngagementTable
 from domain.errors import N_
+from domain.model import Network, local_day
 from domain.text import literal
 from netpuls.i18n import Translator
 from services.engagement import engagement
@@ -26,19 +27,23 @@ CSV_WORDS = ("csv",)
 CHART_WORDS = ("chart", "graf", "diagram")
 
 
-def engagement_view(name: str, table: EngagementTable, csv_url: str = "") -> EngagementView:
-    """The table as the card shows it."""
+def engagement_view(
+    network: Network, table: EngagementTable, csv_url: str = "", png: bytes = b""
+) -> EngagementView:
+    """The table as the card shows it, days in the network's time zone."""
     rows = tuple(
         EngagementRow(
             name=r.name,
             counts=tuple(r.counts[k] for k in table.kinds),
-            last_active=r.last_activity.date() if r.last_activity else None,
+            last_active=local_day(r.last_activity, network.zone) if r.last_activity else None,
             quiet=r.quiet,
         )
         for r in table.rows
     )
     kinds = tuple(k.value for k in table.kinds)
-    return EngagementView(name, table.start, table.end, table.quiet_days, kinds, rows, csv_url)
+    return EngagementView(
+        network.name, table.start, table.end, table.quiet_days, kinds, rows, csv_url, png
+    )
 
 
 def chart_png(table: EngagementTable, t: Translator) -> bytes:
@@ -69,15 +74,15 @@ async def _engagement(ctx: CommandContext, args: str) -> Reply:
                 url=link,
             )
         )
+    if word and word not in CHART_WORDS:
+        return Reply(text=ctx.t("Write engagement, engagement csv or engagement chart."))
+    # Drawing takes a few hundred milliseconds of CPU: not on the event loop.
+    png = await asyncio.to_thread(chart_png, table, ctx.t)
     if word in CHART_WORDS:
-        # Drawing takes a few hundred milliseconds of CPU: not on the event loop.
-        png = await asyncio.to_thread(chart_png, table, ctx.t)
         totals = tuple((k.value, sum(r.counts[k] for r in table.rows)) for k in table.kinds)
         view = ChartView(network.name, table.start, table.end, png, totals)
         return Reply(card=chart_card(view, ctx.t))
-    if word:
-        return Reply(text=ctx.t("Write engagement, engagement csv or engagement chart."))
-    return Reply(card=engagement_card(engagement_view(network.name, table, link), ctx.t))
+    return Reply(card=engagement_card(engagement_view(network, table, link, png), ctx.t))
 
 
 COMMANDS = (

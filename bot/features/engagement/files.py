@@ -7,8 +7,10 @@ from datetime import datetime, timedelta
 from aiohttp import web
 
 from bot.routing.links import Links
+from cards.exports import engagement_csv
 from domain.errors import NotFound
-from services.engagement import engagement_csv, engagement_of
+from netpuls.i18n import translator
+from services.engagement import engagement_of
 from services.ports import Clock, UnitOfWorkFactory
 
 CSV_LIFETIME = timedelta(hours=1)
@@ -46,7 +48,7 @@ class EngagementFiles:
         except NotFound:
             raise web.HTTPNotFound(text="No such network.") from None
         return web.Response(
-            text=engagement_csv(found.table),
+            text=engagement_csv(found.network, found.table, translator(found.network.language)),
             content_type="text/csv",
             charset="utf-8",
             headers={

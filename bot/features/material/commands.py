@@ -16,8 +16,10 @@ async def material_command(ctx: CommandContext, args: str) -> Reply:
         ctx.uow(), ctx.clock, ctx.conversation_id, ctx.actor, ctx.directory, args
     )
     names = {m.number: meeting_name(m, ctx.t) for m in found.meetings}
+    zone = found.network.zone
     items = tuple(
-        item_of(m, names.get(m.meeting_number or 0, ""), ctx.t, found.towns) for m in found.items
+        item_of(m, names.get(m.meeting_number or 0, ""), ctx.t, zone, found.towns)
+        for m in found.items
     )
     view = MaterialListView(
         network_name=found.network.name,
@@ -36,7 +38,9 @@ async def share_command(ctx: CommandContext, args: str) -> Reply:
     )
     meeting = meeting_name(filed.meeting, ctx.t) if filed.meeting else ""
     view = FiledView(
-        filed.network.name, item_of(filed.material, meeting, ctx.t), duplicate=filed.duplicate
+        filed.network.name,
+        item_of(filed.material, meeting, ctx.t, filed.network.zone),
+        duplicate=filed.duplicate,
     )
     return Reply(card=filed_card(view, ctx.t))
 

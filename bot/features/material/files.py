@@ -193,7 +193,7 @@ class MaterialFiles:
             return
         meeting = meeting_name(filed.meeting, t) if filed.meeting else ""
         folder = "" if filed.duplicate else "/".join(plan.folders)
-        item = item_of(filed.material, meeting, t)
+        item = item_of(filed.material, meeting, t, plan.network.zone)
         view = FiledView(plan.network.name, item, folder, duplicate=filed.duplicate)
         await self.notifier.send(where, Outbound(card=filed_card(view, t)))
         if plan.candidates and not filed.duplicate:

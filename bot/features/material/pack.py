@@ -27,7 +27,7 @@ def material_pack(state: MeetingState, t: Translator) -> Outbound:
         network_name=state.network.name,
         meeting=name,
         words=(),
-        items=tuple(item_of(m, name, t, state.towns()) for m in state.material),
+        items=tuple(item_of(m, name, t, state.network.zone, state.towns()) for m in state.material),
     )
     intro = t(
         "Material for meeting {number} on {date}: {count} item(s) so far. The programme is on "

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import tzinfo
 
 from cards.erased import keyed_name
 from cards.material import MaterialItem, MeetingChoiceView, meeting_choice_card
 from cards.meeting import meeting_name
 from domain.material import Material
-from domain.model import Meeting, Network
+from domain.model import Meeting, Network, local_day
 from domain.text import literal
 from netpuls.i18n import Translator
 from services import material_intake
@@ -16,15 +17,20 @@ from services.ports import Outbound
 
 
 def item_of(
-    found: Material, meeting: str, t: Translator, towns: Mapping[str, str] | None = None
+    found: Material,
+    meeting: str,
+    t: Translator,
+    zone: tzinfo,
+    towns: Mapping[str, str] | None = None,
 ) -> MaterialItem:
-    """The card view of recorded material; `towns` names municipalities by key."""
+    """The card view of recorded material, dated in the network's time zone; `towns` names
+    municipalities by key (an erased person reads as a participant of theirs)."""
     return MaterialItem(
         title=found.title,
         url=found.url,
         kind=found.kind.value,
         shared_by=keyed_name(found.shared_by_name, found.shared_by, towns or {}, t),
-        shared_on=found.shared_at.date(),
+        shared_on=local_day(found.shared_at, zone),
         meeting=meeting,
         themes=found.themes,
         file_name=found.file_name,

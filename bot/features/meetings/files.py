@@ -5,22 +5,15 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.routing.links import Links
-from cards.erased import shown_name
+from cards.exports import attendees_csv
 from cards.meeting import meeting_title, meeting_view
 from domain.errors import DomainError
 from domain.model import meeting_key
 from netpuls.i18n import translator
 from services import rsvp
 from services.calendar import meeting_ics
-from services.exports import attendees_csv
 from services.ports import Clock, UnitOfWorkFactory
 from services.welcome import calendar_of, network_ics
-
-
-def attendees_file(state: rsvp.MeetingState) -> str:
-    """The attendee CSV, an erased person named as a participant of their municipality."""
-    t = translator(state.network.language)
-    return attendees_csv(state, lambda r: shown_name(r.person_name, r.municipality_name, t))
 
 
 class FileRoutes:
@@ -82,7 +75,7 @@ class FileRoutes:
         state = await self._state(request)
         name = f"{state.network.slug}-{state.meeting.number}-attendees.csv"
         return web.Response(
-            text=attendees_file(state),
+            text=attendees_csv(state, translator(state.network.language)),
             content_type="text/csv",
             charset="utf-8",
             headers={

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from bot.routing.links import Links
 from cards.meeting import meeting_view
 from cards.views import AgendaView, Attendee, AttendeesView, MyAnswer, RsvpState
-from domain.model import MeetingKind
+from domain.model import MeetingKind, local_day
 from domain.rsvp import Answer, Rsvp, Standing, waitlist_position
 from services.rsvp import MeetingState
 
@@ -47,8 +47,8 @@ def agenda_view(
         attending=_group(state, Answer.ATTENDING, Standing.CONFIRMED),
         maybe=_group(state, Answer.MAYBE, Standing.CONFIRMED),
         waitlist=_group(state, Answer.ATTENDING, Standing.WAITLISTED),
-        deadline_day=state.deadline.date(),
-        deadline_time=state.deadline.timetz(),
+        deadline_day=local_day(state.deadline, state.network.zone),
+        deadline_time=state.deadline.astimezone(state.network.zone).timetz(),
         closed=state.closed,
         capacity=state.meeting.capacity,
         seats_per_municipality=state.meeting.seats_per_municipality,

@@ -132,7 +132,7 @@ def applications_view(found: Applications, t: Translator) -> ApplicationsView:
                 sent=a.submitted_at.astimezone(found.state.network.zone),
                 status=status_label(a.status, t),
                 links=len(a.links),
-                board_decision=board_decision(c.board_date, c.board_reference) if c else "",
+                board_decision=board_decision(c.board_date, c.board_reference, t) if c else "",
                 project_leader=c.project_leader if c else "",
             )
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.routing.commands import Command, CommandContext, Reply, help_reply, in_private
 from domain.errors import N_
+from domain.model import local_day
 from domain.numbers import small_number
 from domain.organisers import OrganiserAction
 from domain.text import literal
@@ -69,7 +70,8 @@ async def _audit(ctx: CommandContext, limit: int | None) -> Reply:
         )
     ]
     for e in entries:
-        when = e.at.astimezone(network.zone).strftime("%Y-%m-%d %H:%M")
+        local = e.at.astimezone(network.zone)
+        when = f"{ctx.t.date(local_day(local, network.zone), 'medium')} {ctx.t.time(local)}"
         detail = f": {literal(e.subject)}" if e.subject else ""
         lines.append(f"- {when} {literal(e.action)} {literal(e.actor)}{detail}")
     return Reply(text="\n".join(lines))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.features.pairs.messages import pair_prompt
 from bot.routing.commands import Command, CommandContext, Reply
 from domain.errors import N_
+from domain.model import local_day
 from domain.numbers import small_number
 from domain.text import literal
 from services import pairs
@@ -87,7 +88,9 @@ def _show(ctx: CommandContext, mine: pairs.MyPairs) -> Reply:
         ]
     if mine.preference.opted_out:
         lines.append(ctx.t("Your municipality has opted out. Write pairs resume to take part."))
-    elif mine.preference.paused_until and mine.preference.paused_until > ctx.clock.now().date():
+    elif mine.preference.paused_until and mine.preference.paused_until > local_day(
+        ctx.clock.now(), mine.network.zone
+    ):
         lines.append(
             ctx.t("Your municipality is paused until {date}.", date=mine.preference.paused_until)
         )

@@ -11,7 +11,7 @@ from cards.questions import (
     question_card,
     questions_card,
 )
-from domain.model import Network
+from domain.model import Network, local_day
 from domain.questions import MAX_QUESTION, Question, QuestionStatus
 from domain.text import literal
 from netpuls.i18n import Translator, translator
@@ -49,7 +49,7 @@ def _view(
 
 def question_view(state: QuestionState, t: Translator) -> QuestionView:
     """The question card's view, dates in the network's zone."""
-    day = state.question.asked_at.astimezone(state.network.zone).date()
+    day = local_day(state.question.asked_at, state.network.zone)
     return _view(state.question, state.key, state.towns, t.date(day, "long"), t)
 
 
@@ -63,7 +63,7 @@ def questions_view(listing: Listing, t: Translator) -> QuestionsView:
                 q,
                 f"{listing.network.slug}:{q.number}",
                 listing.towns,
-                t.date(q.asked_at.astimezone(zone).date(), "long"),
+                t.date(local_day(q.asked_at, zone), "long"),
                 t,
             )
             for q in listing.questions

@@ -20,7 +20,7 @@ from cards.sparring_views import (
     SummaryView,
 )
 from cards.summary import evaluation_form_card, summary_card
-from domain.model import Meeting, Network
+from domain.model import Meeting, Network, local_day
 from domain.sparring import Case, CaseStatus
 from domain.text import literal
 from netpuls.i18n import Translator, translator
@@ -135,7 +135,7 @@ def summary_view(
         found = typed.get(key)
         return found if isinstance(found, str) else stored
 
-    posted = summary.posted_at.astimezone(state.network.zone).date() if summary.posted_at else None
+    posted = local_day(summary.posted_at, state.network.zone) if summary.posted_at else None
     cases = tuple(
         SummaryCase(
             c.id,
