@@ -6,7 +6,8 @@ import enum
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from domain.model import Meeting, MeetingStatus, Network
+from domain.model import Cadence, Meeting, MeetingStatus, Network
+from domain.workdays import working_day_after, working_day_before
 
 
 class StepKind(enum.StrEnum):
@@ -50,6 +51,22 @@ def step_key(network: str, kind: StepKind, meeting: int | None, day: date | None
     return f"{network}:{kind.value}:{anchor}"
 
 
+def step_day(
+    cadence: Cadence, day: date, after: date | None = None, floor: date | None = None
+) -> date:
+    """The day a step runs: with `working_days_only`, a weekend or holiday moves it to the
+    working day before, unless that is no longer after `after` (a follow-up stays after its
+    meeting) or falls before `floor` (the network's start): then to the working day after."""
+    if not cadence.working_days_only:
+        return day
+    earlier = working_day_before(day, cadence.country)
+    if (after is not None and earlier <= after < day) or (
+        floor is not None and earlier < floor <= day
+    ):
+        return working_day_after(day, cadence.country)
+    return earlier
+
+
 def meeting_steps(network: Network, meeting: Meeting) -> list[PlannedStep]:
     """The enabled steps for one meeting, at the network's local step time (DST-correct)."""
     if meeting.status is MeetingStatus.CANCELLED:
@@ -60,7 +77,12 @@ def meeting_steps(network: Network, meeting: Meeting) -> list[PlannedStep]:
         if name in cadence.disabled or name in meeting.skip_steps:
             continue
         kind = StepKind(name)
-        day = meeting.day + timedelta(days=offset)
+        day = step_day(
+            cadence,
+            meeting.day + timedelta(days=offset),
+            meeting.end_day or meeting.day,
+            network.starts_on,
+        )
         due = datetime.combine(day, cadence.step_time, network.zone)
         steps.append(
             PlannedStep(
@@ -83,7 +105,8 @@ def pulse_steps(network: Network, meetings: list[Meeting]) -> list[PlannedStep]:
     while day <= network.ends_on:  # Tuesdays: not the first thing on a Monday morning
         if day.isocalendar()[:2] not in meeting_weeks:
             theme = network.themes[len(steps) % len(network.themes)]
-            due = datetime.combine(day, network.cadence.step_time, network.zone)
+            runs = step_day(network.cadence, day, floor=network.starts_on)
+            due = datetime.combine(runs, network.cadence.step_time, network.zone)
             steps.append(
                 PlannedStep(
                     step_key(network.slug, StepKind.PULSE, None, day),
@@ -104,7 +127,8 @@ def final_step(network: Network, meetings: list[Meeting]) -> PlannedStep | None:
     day = network.cadence.final_evaluation or (max(held) + FINAL_EVALUATION_AFTER if held else None)
     if day is None:
         return None
-    due = datetime.combine(day, network.cadence.step_time, network.zone)
+    runs = step_day(network.cadence, day, max(held, default=None))
+    due = datetime.combine(runs, network.cadence.step_time, network.zone)
     key = step_key(network.slug, StepKind.FINAL_EVALUATION, None, day)
     return PlannedStep(key, StepKind.FINAL_EVALUATION, due)
 

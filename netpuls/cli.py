@@ -144,6 +144,8 @@ def _network_import(args: argparse.Namespace, settings: Settings) -> int:
         print(f"netpuls: {exc}", file=sys.stderr)
         return 1
     counts = asyncio.run(_import(settings, declared))
+    for warning in declared.warnings:
+        print(f"netpuls: warning: {warning}", file=sys.stderr)
     print(
         f"imported {declared.network.slug}: {counts.created} created, "
         f"{counts.updated} updated, {counts.cancelled_meetings} meetings cancelled"
