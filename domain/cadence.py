@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
+from domain.errors import N_, InvalidInput
 from domain.model import Cadence, Meeting, MeetingStatus, Network
+from domain.text import literal
 from domain.workdays import working_day_after, working_day_before
 
 
@@ -146,3 +148,36 @@ def steps_before_start(network: Network, meeting: Meeting) -> list[PlannedStep]:
     """Steps of a meeting that would fall before the network starts (an import error)."""
     start = datetime.combine(network.starts_on, datetime.min.time(), network.zone)
     return [s for s in meeting_steps(network, meeting) if s.due < start]
+
+
+def check_move(
+    network: Network, meeting: Meeting | None, kind: StepKind, when: datetime, now: datetime
+) -> None:
+    """Refuse a move that cannot work: into the past, a pre-meeting step to after its meeting's
+    start, any step after the network's end (InvalidInput, saying why)."""
+    local = when.astimezone(network.zone)
+    if when <= now:
+        raise InvalidInput(
+            N_("{when} has passed: a step can only be moved to a time still to come."),
+            when=local,
+        )
+    ends = datetime.combine(network.ends_on, time.max, network.zone)
+    if when > ends:
+        raise InvalidInput(
+            N_("{when} is after {network} ends on {end}: move the step to within the network."),
+            when=local,
+            network=literal(network.name),
+            end=network.ends_on,
+        )
+    offsets = dict(network.cadence.offsets)
+    if meeting is not None and offsets.get(kind.value, 0) < 0:
+        starts = meeting.starts_at(network.zone)
+        if when >= starts:
+            raise InvalidInput(
+                N_(
+                    "This step prepares meeting {number}, which starts {start}: move it to "
+                    "a time before the meeting."
+                ),
+                number=meeting.number,
+                start=starts,
+            )
