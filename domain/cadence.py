@@ -61,11 +61,11 @@ def step_day(
     meeting) or falls before `floor` (the network's start): then to the working day after."""
     if not cadence.working_days_only:
         return day
-    earlier = working_day_before(day, cadence.country)
+    earlier = working_day_before(day, cadence.days_off)
     if (after is not None and earlier <= after < day) or (
         floor is not None and earlier < floor <= day
     ):
-        return working_day_after(day, cadence.country)
+        return working_day_after(day, cadence.days_off)
     return earlier
 
 

@@ -20,7 +20,7 @@ from domain.model import (
     ProgrammeKind,
     SeatStatus,
 )
-from domain.workdays import country_for
+from services.workdays import country_for, with_days_off
 from storage.models import ConversationRow, MeetingRow, NetworkRow, PhaseRow, SeatRow
 
 
@@ -77,7 +77,9 @@ def network_from_row(row: NetworkRow) -> Network:
         registration_deadline=row.registration_deadline,
         call_opens=row.call_opens,
         evaluation=row.evaluation,
-        cadence=cadence_from_json(row.cadence or {}, row.language),
+        cadence=with_days_off(
+            cadence_from_json(row.cadence or {}, row.language), row.starts_on, row.ends_on
+        ),
         fees=tuple(Fee(int(f["year"]), int(f["amount"]), str(f["currency"])) for f in row.fees),
         tenants=tuple(str(t) for t in row.tenants or ()),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -11,6 +12,8 @@ from domain.cadence import StepKind, plan
 from domain.model import rsvp_deadline
 from domain.workdays import is_working_day
 from services.network_file import NetworkFileError, load_network_file, parse_network_file
+from services.networks import import_network
+from services.workdays import days_off
 from tests.support.networks import SMALL
 from tests.test_cli import db, netpuls  # noqa: F401  (the fixture and the real command)
 
@@ -70,7 +73,9 @@ def test_no_step_of_a_seed_network_falls_on_a_weekend_or_public_holiday(
     assert declared.network.cadence.country == country
     steps = plan(declared.network, list(declared.meetings))
     assert steps
-    off = [(s.key, s.due.date()) for s in steps if not is_working_day(s.due.date(), country)]
+    holidays = days_off(country, date(2015, 1, 1), date(2027, 12, 31))
+    assert date(2016, 12, 25) in holidays and date(2024, 12, 24) in holidays
+    off = [(s.key, s.due.date()) for s in steps if not is_working_day(s.due.date(), holidays)]
     assert off == []
 
 
@@ -110,3 +115,17 @@ def test_working_days_only_moves_a_step_off_a_holiday_unless_switched_off(
     meeting = next(m for m in declared.meetings if m.day == date(2024, 5, 27))
     days = {s.kind: s.due.date() for s in plan(declared.network, [meeting])}
     assert days[StepKind.RSVP_REMINDER] == reminder
+
+
+async def test_a_stored_network_plans_on_the_same_working_days_as_its_file(
+    uow_factory: Any,
+) -> None:
+    declared = load_network_file(PLAN22, today=date(2024, 3, 1))
+    await import_network(uow_factory(), declared)
+    async with uow_factory() as uow:
+        stored = await uow.networks.get(declared.network.slug)
+        meetings = await uow.networks.meetings(declared.network.slug)
+    assert stored is not None and stored.cadence.country == "DK"
+    assert stored.cadence.working_days_only and stored.cadence.days_off
+    from_file = plan(declared.network, list(declared.meetings))
+    assert [(s.key, s.due) for s in plan(stored, meetings)] == [(s.key, s.due) for s in from_file]

@@ -17,10 +17,10 @@ from domain.model import (
     ProgrammeItem,
     SeatStatus,
 )
-from domain.workdays import country_for
 from services.network_file.dates import date_warnings, weekday_error
 from services.network_file.errors import Locator
 from services.network_file.schema import FileModel, NetworkPart
+from services.workdays import country_for, with_days_off
 
 
 def to_domain(f: FileModel, where: Locator) -> NetworkFile:
@@ -70,6 +70,7 @@ def _network(
         working_days_only=n.cadence.working_days_only,
         country=n.country or country_for(n.language),
     )
+    cadence = with_days_off(cadence, n.period.start, n.period.end)
     if n.final_evaluation and not n.period.start <= n.final_evaluation <= n.period.end:
         raise where.fail(
             ("network", "final_evaluation"),

@@ -6,9 +6,9 @@ from __future__ import annotations
 from babel.dates import get_day_names
 
 from domain.model import Meeting, Network
-from domain.workdays import holiday
 from services.network_file.errors import Locator, dotted
 from services.network_file.schema import FileModel
+from services.workdays import holiday
 
 
 def _weekdays(language: str) -> dict[int, str]:

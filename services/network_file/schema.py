@@ -19,7 +19,7 @@ from pydantic import (
 
 from domain.model import Cadence, MeetingKind, MeetingStatus, ProgrammeKind, RoleKind, SeatStatus
 from domain.text import clean
-from domain.workdays import supported
+from services.workdays import supported
 
 _RELATIVE = re.compile(r"^\+(\d+)([dw])$")
 _SPAN = re.compile(r"^(\d{1,2}[:.]\d{2})\s*-\s*(\d{1,2}[:.]\d{2})$")
