@@ -58,14 +58,15 @@ def step_day(
 ) -> date:
     """The day a step runs: with `working_days_only`, a weekend or holiday moves it to the
     working day before, unless that is no longer after `after` (a follow-up stays after its
-    meeting) or falls before `floor` (the network's start): then to the working day after."""
+    meeting: it moves to the working day after) or falls before `floor` (the network's start,
+    before which nothing runs: it stays on its day)."""
     if not cadence.working_days_only:
         return day
     earlier = working_day_before(day, cadence.days_off)
-    if (after is not None and earlier <= after < day) or (
-        floor is not None and earlier < floor <= day
-    ):
+    if after is not None and earlier <= after < day:
         return working_day_after(day, cadence.days_off)
+    if floor is not None and earlier < floor <= day:
+        return day
     return earlier
 
 

@@ -129,3 +129,13 @@ async def test_a_stored_network_plans_on_the_same_working_days_as_its_file(
     assert stored.cadence.working_days_only and stored.cadence.days_off
     from_file = plan(declared.network, list(declared.meetings))
     assert [(s.key, s.due) for s in plan(stored, meetings)] == [(s.key, s.due) for s in from_file]
+
+
+def test_the_demo_imported_on_a_saturday_still_has_its_agenda_due_that_day() -> None:
+    # Nothing runs before a network starts: a step that cannot move earlier stays on its day.
+    saturday = date(2026, 12, 12)
+    declared = load_network_file(DEMO, today=saturday)
+    agenda = next(
+        s for s in plan(declared.network, [declared.meetings[0]]) if s.kind is StepKind.AGENDA
+    )
+    assert agenda.due.date() == saturday
