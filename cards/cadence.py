@@ -22,6 +22,7 @@ class StepRow:
     meeting: int | None
     theme: str
     status: str
+    is_meeting: bool = False  # the meeting itself (kind: meeting or study_trip), not a step
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,15 +51,33 @@ def step_label(kind: str, t: Translator) -> str:
     return labels.get(kind, kind)
 
 
+def status_label(status: str, t: Translator) -> str:
+    """A step's or meeting's status for people; planned says nothing."""
+    labels = {
+        "planned": "",
+        "past": t("past"),
+        "done": t("sent"),
+        "skipped": t("skipped"),
+        "paused": t("paused"),
+        "running": t("sending"),
+        "cancelled": t("cancelled"),
+    }
+    return labels.get(status, status)
+
+
 def _what(step: StepRow, t: Translator) -> str:
-    what = step_label(step.kind, t)
-    if step.meeting is not None:
-        what += " · " + t("meeting {number}", number=step.meeting)
-    elif step.theme:
-        what += " · " + step.theme
-    if step.status != "planned":
-        what += f" ({step.status})"
-    return literal(what)
+    if step.is_meeting and step.kind == "study_trip":
+        what = t("Study trip")
+    elif step.is_meeting:
+        what = t("Meeting {number}", number=step.meeting)
+    else:
+        what = step_label(step.kind, t)
+        if step.meeting is not None:
+            what += " · " + t("meeting {number}", number=step.meeting)
+        elif step.theme:
+            what += " · " + step.theme
+    status = status_label(step.status, t)
+    return literal(f"{what} ({status})" if status else what)
 
 
 def cadence_card(view: CadenceView, t: Translator) -> Element:

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
+from domain.workdays import working_day_before
+
 LANGUAGES = ("da", "sv", "en")
 
 
@@ -93,6 +95,10 @@ class Cadence:
     disabled: frozenset[str] = frozenset()
     pulse_every_weeks: int = 4
     final_evaluation: date | None = None  # else a week after the last meeting
+    working_days_only: bool = True  # steps on a weekend or holiday move to a working day
+    country: str | None = None  # whose public holidays count (ISO 3166-1 alpha-2)
+    # That country's days off over the network's life (services/workdays.py fills them in).
+    days_off: frozenset[date] = field(default=frozenset(), compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,6 +244,7 @@ class NetworkFile:
     people: tuple[Person, ...]
     meetings: tuple[Meeting, ...]
     phases: tuple[Phase, ...] = ()
+    warnings: tuple[str, ...] = ()  # "file:line: field: why", for the importer to print
 
 
 def next_meeting(
@@ -261,6 +268,8 @@ def local_day(at: datetime, zone: tzinfo) -> date:
 def rsvp_deadline(meeting: Meeting, network: Network) -> datetime:
     """RSVPs close at 23:59 local time, N days (the network's setting) before the meeting."""
     day = meeting.day - timedelta(days=network.cadence.rsvp_deadline_days)
+    if network.cadence.working_days_only:
+        day = working_day_before(day, network.cadence.days_off)
     return datetime.combine(day, time(23, 59), network.zone)
 
 

@@ -18,7 +18,8 @@ from netpuls.settings import Settings, is_public_https
 
 if TYPE_CHECKING:
     from domain.model import Network, NetworkFile
-    from services.ports import ImportCounts, StepRecord
+    from services.cadence_preview import TimelineRow
+    from services.ports import ImportCounts
 
 log = logging.getLogger("netpuls")
 
@@ -147,6 +148,8 @@ def _network_import(args: argparse.Namespace, settings: Settings) -> int:
         print(f"netpuls: {exc}", file=sys.stderr)
         return 1
     counts = asyncio.run(_import(settings, declared))
+    for warning in declared.warnings:
+        print(f"netpuls: warning: {warning}", file=sys.stderr)
     print(
         f"imported {declared.network.slug}: {counts.created} created, "
         f"{counts.updated} updated, {counts.cancelled_meetings} meetings cancelled"
@@ -282,6 +285,7 @@ def _cadence_preview(args: argparse.Namespace, settings: Settings) -> int:
                         "status": step.status,
                         "theme": step.theme,
                         "reason": step.reason,
+                        "is_meeting": step.is_meeting,
                     }
                 )
             )
@@ -296,8 +300,9 @@ def _cadence_preview(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _preview(
     settings: Settings, slug: str | None, start: date | None, end: date | None
-) -> list[tuple[Network, StepRecord]]:
-    from services.cadence import preview, sync_all
+) -> list[tuple[Network, TimelineRow]]:
+    from services.cadence import sync_all
+    from services.cadence_preview import timeline
     from storage.engine import create_engine, session_factory
     from storage.uow import SqlUnitOfWork
 
@@ -309,9 +314,10 @@ async def _preview(
             slugs = [slug] if slug else [n.slug for n in await uow.networks.all()]
         low = datetime.combine(start or date(1970, 1, 1), time(), UTC)
         high = datetime.combine(end or date(2999, 1, 1), time(), UTC)
-        out: list[tuple[Network, StepRecord]] = []
+        out: list[tuple[Network, TimelineRow]] = []
+        now = datetime.now(UTC)
         for one in slugs:
-            network, steps = await preview(SqlUnitOfWork(sessions), one, low, high)
+            network, steps = await timeline(SqlUnitOfWork(sessions), one, low, high, now)
             out += [(network, s) for s in steps]
         return out
     finally:

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from bot.features import default_registry
-from bot.features.cadence.messages import StepMessages, cadence_renderer, summary_reminder
+from bot.features.cadence.messages import (
+    StepMessages,
+    cadence_renderer,
+    skipped_step_notice,
+    summary_reminder,
+)
 from bot.features.digest.messages import digest_message
 from bot.features.engagement.files import (
     ENGAGEMENT_FILES,
@@ -123,6 +128,7 @@ def build_bot(
             max_attempts=settings.delivery_max_attempts,
         ),
         reminder=summary_reminder,
+        skipped=skipped_step_notice,
         announce=call_announcement,
         pairs=PairWork(
             PairSettings(settings.pairs_every_weeks, settings.pairs_follow_up_days),

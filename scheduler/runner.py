@@ -83,7 +83,9 @@ class CadenceRunner:
         pairs: PairWork | None = None,
         digest: DigestWork | None = None,
         reach: Reach | None = None,
+        skipped: cadence.SkipNotice | None = None,
     ) -> None:
+        self._skipped = skipped  # tells the organisers of a skipped step, once
         self._reach = reach  # opens personal chats for messages to people without one
         self._pairs = pairs  # sparring pairs between meetings
         self._digest = digest  # what happened, once per week or month
@@ -185,7 +187,12 @@ class CadenceRunner:
         done: list[str] = []
         for _ in range(STEP_PASSES):
             report = await cadence.run_due(
-                self._uow, self._clock, self._render, self.worker, self._settings.grace
+                self._uow,
+                self._clock,
+                self._render,
+                self.worker,
+                self._settings.grace,
+                self._skipped,
             )
             for key, reason in report.skipped:
                 log.info("cadence step %s skipped: %s", key, reason)

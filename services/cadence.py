@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from domain.cadence import StepKind, plan, step_key
+from domain.cadence import StepKind, check_move, plan, step_key
 from domain.errors import N_, NotFound
 from domain.model import ConversationKind, ConversationRef, Network, Person, RoleKind
 from domain.organisers import OrganiserAction, is_organiser
@@ -86,10 +86,30 @@ async def sync_all(uow: UnitOfWorkFactory) -> int:
     return changed
 
 
+# Why a step was skipped: the code its notice to the organisers is rendered from.
+MISSED = "missed"
+NO_AUDIENCE = "no_audience"
+GONE = "gone"
+_REASONS = {
+    NO_AUDIENCE: "no audience: nobody to send this step to",
+    GONE: "the network or meeting no longer exists",
+}
+
+# The edge renders the organisers' notice of a skipped step (network, step, why).
+SkipNotice = Callable[[Network, StepRecord, str], Outbound]
+
+
 async def run_due(
-    uow: UnitOfWorkFactory, clock: Clock, render: Renderer, worker: str, grace: timedelta
+    uow: UnitOfWorkFactory,
+    clock: Clock,
+    render: Renderer,
+    worker: str,
+    grace: timedelta,
+    notice: SkipNotice | None = None,
 ) -> RunReport:
-    """Run every due step once; steps missed for longer than `grace` are skipped, not run."""
+    """Run every due step once; steps missed for longer than `grace` are skipped, not run.
+    Each skipped step is reported to the organisers in personal chat, in the same transaction
+    (so exactly once)."""
     report = RunReport()
     now = clock.now()
     async with uow() as work:
@@ -99,32 +119,53 @@ async def run_due(
             if not await work.cadence.claim(step.key, worker):
                 continue  # another replica has it, or has done it
             if now - step.due > grace:
+                why = MISSED
                 reason = f"missed: due {step.due:%Y-%m-%d %H:%M %Z}, grace {grace}"
-                await work.cadence.finish(step.key, "skipped", reason, now)
-                report.skipped.append((step.key, reason))
             else:
-                reason = await _enqueue(work, clock, step, render)
-                await work.cadence.finish(step.key, "skipped" if reason else "done", reason, now)
-                (
-                    report.skipped.append((step.key, reason))
-                    if reason
-                    else report.done.append(step.key)
-                )
+                why = await _enqueue(work, clock, step, render)
+                reason = _REASONS.get(why, "")
+            await work.cadence.finish(step.key, "skipped" if why else "done", reason, now)
+            if why:
+                report.skipped.append((step.key, reason))
+                await _report_skip(work, now, step, why, notice)
+            else:
+                report.done.append(step.key)
             await work.commit()
     return report
 
 
+async def _report_skip(
+    work: UnitOfWork, now: datetime, step: StepRecord, why: str, notice: SkipNotice | None
+) -> None:
+    """Tell each organiser, in personal chat, that a step was skipped and what to do."""
+    network = await work.networks.get(step.network)
+    if notice is None or network is None:
+        return
+    _, organisers = await _personal_chats(work, network, None)
+    message = notice(network, step, why)
+    items = [
+        NewDelivery(
+            key=f"{step.key}:skipped|{chat.conversation_id}",
+            ref=chat,
+            message=message,
+            network=step.network,
+        )
+        for chat in organisers
+    ]
+    await work.outbox.enqueue(items, now)
+
+
 async def _enqueue(work: UnitOfWork, clock: Clock, step: StepRecord, render: Renderer) -> str:
-    """Put a step's messages in the outbox; the reason it was skipped, or ''."""
+    """Put a step's messages in the outbox; why it was skipped (NO_AUDIENCE, GONE), or ''."""
     if step.kind == StepKind.FINAL_EVALUATION.value and await work.networks.get(step.network):
         # Opened when its step runs, so members may answer even without a personal chat.
         await work.final_evaluations.open(step.network, clock.now(), CADENCE_ACTOR)
     context = await step_context(work, clock, step)
     if context is None:
-        return "the network or meeting no longer exists"
+        return GONE
     targets = render(context)
     if not targets:
-        return "no audience: nobody to send this step to"
+        return NO_AUDIENCE
     items = [
         NewDelivery(
             key=f"{step.key}|{t.ref.conversation_id}",
@@ -287,6 +328,10 @@ async def move_step(
         roles = await uow.people.roles(person.key, slug) if person else frozenset()
         who = person.key if person else audit.UNKNOWN
         await audit.require(uow, clock, slug, who, roles, OrganiserAction.MOVE_STEP)
+        network = await uow.networks.get(slug)
+        if network is not None:
+            held = await uow.networks.meeting(slug, meeting)
+            check_move(network, held, step, when, clock.now())
         moved = await uow.cadence.move(step_key(slug, step, meeting), when)
         detail = f"{step.value} of meeting {meeting} to {when.isoformat()}"
         await audit.record(uow, clock, slug, who, "cadence.move", detail if moved else "not moved")

@@ -42,6 +42,7 @@ class Chapter:
     summary: Summary | None  # posted summaries only
     evaluation: EvaluationAggregate
     plan: HostPlan | None = None
+    held: bool = True  # False: the meeting had not begun when the report was built
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +95,7 @@ async def gather(
                     aggregate(await uow.evaluations.answers(slug, meeting.number)), min_answers
                 ),
                 plan=await uow.host_plans.get(slug, meeting.number),
+                held=meeting.starts_at(network.zone) <= now,
             )
         )
     final = None
@@ -135,9 +137,10 @@ def meeting_heading(chapter: Chapter, t: Wording) -> str:
 
 
 def meeting_line(chapter: Chapter, t: Wording) -> str:
-    """When and where: date, host, place."""
+    """When and where: date, host, place; and whether the meeting is still to be held."""
     meeting = chapter.meeting
     parts = [t.date(meeting.day, "long"), chapter.host_name, meeting.place or meeting.region]
+    parts += [] if chapter.held else [t("not yet held")]
     return " · ".join(p for p in parts if p)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from domain.errors import N_, NotFound
+from domain.errors import N_, InvalidInput, NotFound
 from domain.model import ConversationRef, Meeting, Network, RoleKind, channel_conversation_id
 from domain.organisers import OrganiserAction
 from domain.sparring import (
@@ -118,6 +118,16 @@ async def save_summary(
         state = await _state(uow, slug, number)
         old = state.summary
         claims = post and not old.posted
+        begins = state.meeting.starts_at(state.network.zone)
+        if claims and begins > clock.now():
+            raise InvalidInput(
+                N_(
+                    "Meeting {number} has not begun yet (it starts {start}): a summary can be "
+                    "posted once the meeting has begun. You can save it as a draft until then."
+                ),
+                number=number,
+                start=begins,
+            )
         summary = replace(
             _written(fields, state.cases, old),
             author=who.person.key,

@@ -20,6 +20,7 @@ from domain.model import (
     ProgrammeKind,
     SeatStatus,
 )
+from services.workdays import country_for, with_days_off
 from storage.models import ConversationRow, MeetingRow, NetworkRow, PhaseRow, SeatRow
 
 
@@ -34,11 +35,14 @@ def cadence_to_json(cadence: Cadence) -> dict[str, Any]:
         "final_evaluation": (
             cadence.final_evaluation.isoformat() if cadence.final_evaluation else None
         ),
+        "working_days_only": cadence.working_days_only,
+        "country": cadence.country,
     }
 
 
-def cadence_from_json(data: dict[str, Any]) -> Cadence:
-    """A cadence from its JSON object; missing keys keep the defaults."""
+def cadence_from_json(data: dict[str, Any], language: str = "en") -> Cadence:
+    """A cadence from its JSON object; missing keys keep the defaults (a network stored before
+    holidays counted keeps those of its language's country)."""
     default = Cadence()
     offsets = data.get("offsets")
     return Cadence(
@@ -52,6 +56,8 @@ def cadence_from_json(data: dict[str, Any]) -> Cadence:
         final_evaluation=(
             date.fromisoformat(data["final_evaluation"]) if data.get("final_evaluation") else None
         ),
+        working_days_only=bool(data.get("working_days_only", default.working_days_only)),
+        country=data["country"] if "country" in data else country_for(language),
     )
 
 
@@ -71,7 +77,9 @@ def network_from_row(row: NetworkRow) -> Network:
         registration_deadline=row.registration_deadline,
         call_opens=row.call_opens,
         evaluation=row.evaluation,
-        cadence=cadence_from_json(row.cadence or {}),
+        cadence=with_days_off(
+            cadence_from_json(row.cadence or {}, row.language), row.starts_on, row.ends_on
+        ),
         fees=tuple(Fee(int(f["year"]), int(f["amount"]), str(f["currency"])) for f in row.fees),
         tenants=tuple(str(t) for t in row.tenants or ()),
     )

@@ -136,10 +136,11 @@ async def test_a_participant_may_not_decide_and_is_told_who_can(bot: Any, connec
 
 
 async def test_the_summary_is_posted_in_the_agendas_thread_and_an_edit_updates_it(
-    bot: Any, connector: Any
+    bot: Any, connector: Any, clock: FixedClock
 ) -> None:
     fake, url = connector
     await channel_with_agenda(bot, url)
+    clock.current = datetime(2024, 3, 14, 12, tzinfo=UTC)  # the meeting has begun
     agenda_id = next(
         f"sent-{i}" for i, s in enumerate(fake.sent, 1) if s.activity.get("attachments")
     )
@@ -200,10 +201,11 @@ async def test_with_a_minimum_of_one_answer_the_facilitator_sees_the_totals_at_o
 
 
 async def test_two_post_clicks_at_once_and_a_repeated_invoke_post_the_summary_once(
-    bot: Any, connector: Any
+    bot: Any, connector: Any, clock: FixedClock
 ) -> None:
     fake, url = connector
     await channel_with_agenda(bot, url)
+    clock.current = datetime(2024, 3, 14, 12, tzinfo=UTC)  # the meeting has begun
     agenda_id = next(
         f"sent-{i}" for i, s in enumerate(fake.sent, 1) if s.activity.get("attachments")
     )

@@ -17,8 +17,10 @@ from domain.model import (
     ProgrammeItem,
     SeatStatus,
 )
+from services.network_file.dates import date_warnings, weekday_error
 from services.network_file.errors import Locator
 from services.network_file.schema import FileModel, NetworkPart
+from services.workdays import country_for, with_days_off
 
 
 def to_domain(f: FileModel, where: Locator) -> NetworkFile:
@@ -38,6 +40,7 @@ def to_domain(f: FileModel, where: Locator) -> NetworkFile:
     meetings = _meetings(f, keys, where)
     network = _network(n, call, where)
     phases = _phases(f, where)
+    weekday_error(f, where)
     _check_steps_within_period(network, meetings, where)
     return NetworkFile(
         network=network,
@@ -47,6 +50,7 @@ def to_domain(f: FileModel, where: Locator) -> NetworkFile:
         people=people,
         meetings=meetings,
         phases=phases,
+        warnings=date_warnings(f, network, meetings, where),
     )
 
 
@@ -63,7 +67,10 @@ def _network(
         disabled=frozenset(k for k, v in n.cadence.steps.items() if v is None),
         pulse_every_weeks=n.cadence.pulse_every_weeks,
         final_evaluation=n.final_evaluation,
+        working_days_only=n.cadence.working_days_only,
+        country=n.country or country_for(n.language),
     )
+    cadence = with_days_off(cadence, n.period.start, n.period.end)
     if n.final_evaluation and not n.period.start <= n.final_evaluation <= n.period.end:
         raise where.fail(
             ("network", "final_evaluation"),

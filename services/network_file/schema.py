@@ -19,6 +19,7 @@ from pydantic import (
 
 from domain.model import Cadence, MeetingKind, MeetingStatus, ProgrammeKind, RoleKind, SeatStatus
 from domain.text import clean
+from services.workdays import supported
 
 _RELATIVE = re.compile(r"^\+(\d+)([dw])$")
 _SPAN = re.compile(r"^(\d{1,2}[:.]\d{2})\s*-\s*(\d{1,2}[:.]\d{2})$")
@@ -90,6 +91,7 @@ class _Cadence(_Model):
     rsvp_deadline_days: Annotated[int, Field(ge=0, le=60)] = Cadence().rsvp_deadline_days
     pulse_every_weeks: Annotated[int, Field(ge=0, le=52)] = Cadence().pulse_every_weeks
     steps: dict[str, Annotated[int, Field(ge=-365, le=365)] | None] = {}
+    working_days_only: bool = Cadence().working_days_only
 
     @field_validator("steps")
     @classmethod
@@ -124,6 +126,8 @@ class NetworkPart(_Model):
     name: Annotated[str, Line, Field(min_length=1, max_length=200)]
     language: Literal["da", "sv", "en"]
     timezone: str
+    # Whose public holidays count (ISO 3166-1 alpha-2); by default Denmark for da, Sweden for sv.
+    country: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] | None = None
     period: _Period
     seats: Annotated[int, Field(ge=1, le=500)]
     description: Annotated[str, Lines] = ""
@@ -144,6 +148,13 @@ class NetworkPart(_Model):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone {value!r} (use e.g. Europe/Copenhagen)") from None
+        return value
+
+    @field_validator("country")
+    @classmethod
+    def _country(cls, value: str | None) -> str | None:
+        if value is not None and not supported(value):
+            raise ValueError(f"no public holidays are known for the country {value!r}")
         return value
 
 
@@ -177,6 +188,7 @@ class _Item(_Model):
 class _Meeting(_Model):
     number: Annotated[int, Field(ge=1)]
     date: Day
+    weekday: Annotated[str, Line, Field(min_length=1, max_length=20)] | None = None  # "torsdag"
     end_date: Day | None = None
     time: _Span
     kind: MeetingKind = MeetingKind.MEETING

@@ -13,9 +13,11 @@ from domain.numbers import small_number
 from domain.organisers import OrganiserAction
 from domain.text import literal
 from services import audit, cadence
+from services.cadence_preview import timeline
 from services.networks import identify, network_for
 
 UPCOMING_DAYS = 120
+RECENT = timedelta(days=7)  # the last week's steps too: what was sent, skipped or missed
 
 
 async def cadence_command(ctx: CommandContext, args: str) -> Reply:
@@ -38,8 +40,8 @@ async def cadence_command(ctx: CommandContext, args: str) -> Reply:
         )
         return Reply(text=ctx.t(msgid, count=count, network=literal(network.name)))
     now = ctx.clock.now()
-    _, steps = await cadence.preview(
-        ctx.uow(), network.slug, now, now + timedelta(days=UPCOMING_DAYS)
+    _, steps = await timeline(
+        ctx.uow(), network.slug, now - RECENT, now + timedelta(days=UPCOMING_DAYS), now
     )
     rows = []
     for step in steps:
@@ -52,6 +54,7 @@ async def cadence_command(ctx: CommandContext, args: str) -> Reply:
                 step.meeting,
                 step.theme,
                 step.status,
+                step.is_meeting,
             )
         )
     return Reply(card=cadence_card(CadenceView(network.name, tuple(rows)), ctx.t))

@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from cards.cadence import step_label
 from cards.erased import shown_name
 from domain.cadence import StepKind
 from domain.model import ConversationRef, Network, normalise_language
 from domain.text import literal
 from netpuls.i18n import Translator, translator
-from services.cadence import Nudge, StepContext, Target
+from services.cadence import MISSED, NO_AUDIENCE, Nudge, StepContext, Target
 from services.evaluations import EvaluationState
-from services.ports import Mention, Outbound
+from services.ports import Mention, Outbound, StepRecord
 from services.rsvp import MeetingState
 
 
@@ -221,3 +222,38 @@ def summary_reminder(network: Network, number: int) -> Outbound:
             network=literal(network.name),
         )
     )
+
+
+def skipped_step_notice(network: Network, step: StepRecord, why: str) -> Outbound:
+    """The organisers' notice of a skipped step: what, why, and what to do."""
+    t = translator(network.language)
+    name = step_label(step.kind, t)
+    what = (
+        t(
+            "{step} for meeting {number} of {network} was skipped.",
+            step=name,
+            number=step.meeting,
+            network=literal(network.name),
+        )
+        if step.meeting is not None
+        else t("{step} of {network} was skipped.", step=name, network=literal(network.name))
+    )
+    if why == MISSED:
+        todo = t(
+            "It was due {due}, when netpuls was not running, and it is too late to send now. "
+            "If it is still needed, send it yourself. Write cadence to see what comes next.",
+            due=step.due.astimezone(network.zone),
+        )
+    elif why == NO_AUDIENCE:
+        todo = t(
+            "There was nobody to send it to: link the network to its channel (write link "
+            "{slug} in the channel) and check that the people it is for are in the network "
+            "file.",
+            slug=network.slug,
+        )
+    else:
+        todo = t(
+            "Its meeting is no longer in the network file. If the meeting is still to be "
+            "held, add it to the network file again and import it."
+        )
+    return Outbound(text=f"{what} {todo}")
