@@ -22,6 +22,7 @@ class StepRow:
     meeting: int | None
     theme: str
     status: str
+    trip: bool = False  # the meeting is the study trip: named, not numbered
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,10 +51,15 @@ def step_label(kind: str, t: Translator) -> str:
     return labels.get(kind, kind)
 
 
+def step_meeting(number: int, trip: bool, t: Translator) -> str:
+    """The meeting a step belongs to: 'meeting 3', or the study trip by its label."""
+    return t("Study trip") if trip else t("meeting {number}", number=number)
+
+
 def _what(step: StepRow, t: Translator) -> str:
     what = step_label(step.kind, t)
     if step.meeting is not None:
-        what += " · " + t("meeting {number}", number=step.meeting)
+        what += " · " + step_meeting(step.meeting, step.trip, t)
     elif step.theme:
         what += " · " + step.theme
     if step.status != "planned":

@@ -19,7 +19,7 @@ from domain.engagement import (
     next_period_end,
 )
 from domain.material import Material
-from domain.model import Meeting, Network, next_meeting
+from domain.model import Meeting, MeetingKind, Network, next_meeting
 from services.ports import (
     Clock,
     NewDelivery,
@@ -43,6 +43,7 @@ class Digest:
     questions_answered: int | None
     coming: tuple[StepRecord, ...]  # planned cadence steps in the next period
     next_meeting: Meeting | None
+    trips: frozenset[int] = frozenset()  # numbers of the study trips, named and not numbered
 
     @property
     def empty(self) -> bool:
@@ -92,6 +93,7 @@ async def build_digest(
         questions_answered=await _count(work, ActivityKind.QUESTION_ANSWERED, slug, period),
         coming=tuple(s for s in steps if s.status == "planned"),
         next_meeting=next_meeting(meetings, network.zone, now),
+        trips=frozenset(m.number for m in meetings if m.kind is MeetingKind.STUDY_TRIP),
     )
 
 

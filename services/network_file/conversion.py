@@ -17,6 +17,7 @@ from domain.model import (
     ProgrammeItem,
     SeatStatus,
 )
+from domain.trips import trip_skips
 from services.network_file.errors import Locator
 from services.network_file.schema import FileModel, NetworkPart
 
@@ -199,7 +200,10 @@ def _meetings(f: FileModel, keys: list[str], where: Locator) -> tuple[Meeting, .
                 programme=programme,
                 capacity=m.capacity,
                 seats_per_municipality=m.seats_per_municipality,
-                skip_steps=frozenset(m.skip),
+                skip_steps=frozenset(m.skip)
+                | trip_skips(
+                    m.kind, {"host_prompt": m.host_prompt, "call_for_cases": m.call_for_cases}
+                ),
             )
         )
     return tuple(out)

@@ -189,6 +189,9 @@ class _Meeting(_Model):
     capacity: Annotated[int, Field(ge=1, le=10_000)] | None = None
     seats_per_municipality: Annotated[int, Field(ge=1, le=50)] = 1
     skip: list[str] = []
+    # A study trip has neither unless asked for; a hosted meeting has both unless switched off.
+    host_prompt: bool | None = None
+    call_for_cases: bool | None = None
     programme: list[_Item] = []
 
     @field_validator("skip")

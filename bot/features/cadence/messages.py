@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from cards.privacy import shown_name
 from domain.cadence import StepKind
-from domain.model import ConversationRef, Network
+from domain.errors import N_
+from domain.model import ConversationRef, MeetingKind, Network
 from domain.text import literal
 from netpuls.i18n import Translator, translator
 from services.cadence import StepContext, Target
@@ -79,7 +80,10 @@ def _text_step(
         "start": t.time(meeting.starts),
         "end": t.time(meeting.ends),
     }
+    trip = meeting.kind is MeetingKind.STUDY_TRIP
     if kind is StepKind.HOST_PROMPT:
+        if meeting.host is None:
+            return []  # nobody hosts it (a study trip): nobody to prompt
         text = t(
             "You host meeting {number} of {network} on {date}. Please propose programme "
             "items and the field visit, and bring problem statements: write case to "
@@ -93,8 +97,15 @@ def _text_step(
             context.channels,
             Outbound(
                 text=t(
-                    "Meeting {number} on {date}: which case would you like sparring on? "
-                    "Write case to submit a problem statement.",
+                    N_(
+                        "The study trip on {date}: which case would you like sparring on? "
+                        "Write case trip to submit a problem statement."
+                    )
+                    if trip
+                    else N_(
+                        "Meeting {number} on {date}: which case would you like sparring on? "
+                        "Write case to submit a problem statement."
+                    ),
                     **facts,
                 )
             ),
@@ -108,8 +119,15 @@ def _text_step(
             context.channels,
             Outbound(
                 text=t(
-                    "Reminder for meeting {number} on {date}: we have not heard from {towns}. "
-                    "Answer on the agenda card.",
+                    N_(
+                        "Reminder for the study trip on {date} (optional, at your own cost): "
+                        "we have not heard from {towns}. Answer on the trip's card."
+                    )
+                    if trip
+                    else N_(
+                        "Reminder for meeting {number} on {date}: we have not heard from "
+                        "{towns}. Answer on the agenda card."
+                    ),
                     towns=literal(", ".join(context.silent)),
                     **facts,
                 )
@@ -125,8 +143,15 @@ def _text_step(
             context.channels,
             Outbound(
                 text=t(
-                    "Tomorrow: meeting {number} of {network}, {start}–{end}, {place}. "
-                    "Travel and stay are each municipality's own cost. See you there!",
+                    N_(
+                        "Tomorrow: the study trip of {network} begins, {start}–{end}, {place}. "
+                        "Travel and stay are each municipality's own cost. Have a good trip!"
+                    )
+                    if trip
+                    else N_(
+                        "Tomorrow: meeting {number} of {network}, {start}–{end}, {place}. "
+                        "Travel and stay are each municipality's own cost. See you there!"
+                    ),
                     **facts,
                 )
             ),
@@ -139,8 +164,15 @@ def _text_step(
                 context.organiser_chats,
                 Outbound(
                     text=t(
-                        "Meeting {number} was yesterday: write summary {number} to post the "
-                        "summary.",
+                        N_(
+                            "The study trip ended yesterday: write summary trip to post the "
+                            "summary."
+                        )
+                        if trip
+                        else N_(
+                            "Meeting {number} was yesterday: write summary {number} to post the "
+                            "summary."
+                        ),
                         **facts,
                     )
                 ),
@@ -149,8 +181,15 @@ def _text_step(
                 context.channels,
                 Outbound(
                     text=t(
-                        "Thank you for meeting {number}! How useful was it? A short evaluation "
-                        "follows.",
+                        N_(
+                            "Thank you for joining the study trip! How useful was it? A short "
+                            "evaluation follows."
+                        )
+                        if trip
+                        else N_(
+                            "Thank you for meeting {number}! How useful was it? A short "
+                            "evaluation follows."
+                        ),
                         **facts,
                     )
                 ),
@@ -165,7 +204,9 @@ def _attendee_summary(state: MeetingState, t: Translator, facts: dict[str, objec
     ]
     lines = [
         t(
-            "Registration for meeting {number} on {date} has closed: {count} attending.",
+            N_("Registration for the study trip on {date} has closed: {count} attending.")
+            if state.meeting.kind is MeetingKind.STUDY_TRIP
+            else N_("Registration for meeting {number} on {date} has closed: {count} attending."),
             count=len(coming),
             **facts,
         )
