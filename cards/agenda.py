@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 from cards import ids
 from cards.elements import Element, card, facts, heading, text
-from cards.meeting import MeetingView, meeting_title
+from cards.meeting import MeetingView, meeting_title, phase_text
 from cards.views import AgendaView, Attendee, MyAnswer, RsvpState
 from domain.model import ProgrammeItem, ProgrammeKind
 from domain.rsvp import REFRESH_USERS_MAX
@@ -204,6 +204,7 @@ def _header(view: AgendaView, t: Translator) -> list[Element]:
                 (t("Region"), literal(meeting.region)),
                 (t("Place"), literal(meeting.place)),
                 (t("Host"), literal(meeting.host_name)),
+                (t("Phase"), phase_text(meeting, t)),
             ]
         )
     )

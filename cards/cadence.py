@@ -47,6 +47,7 @@ def step_label(kind: str, t: Translator) -> str:
         "follow_up": t("Follow-up"),
         "pulse": t("Theme question"),
         "final_evaluation": t("Final evaluation"),
+        "phase_start": t("A phase begins"),
     }
     return labels.get(kind, kind)
 

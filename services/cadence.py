@@ -9,8 +9,9 @@ from datetime import datetime, timedelta
 
 from domain.cadence import StepKind, plan, step_key
 from domain.errors import N_, NotFound
-from domain.model import ConversationKind, ConversationRef, Network, RoleKind
+from domain.model import ConversationKind, ConversationRef, Network, Phase, RoleKind
 from domain.organisers import OrganiserAction, is_organiser
+from domain.phases import phase_of_step, phase_steps
 from domain.sparring import Summary, reminder_due
 from services import audit
 from services.conversations import personal_chat
@@ -38,6 +39,7 @@ class StepContext:
     already_posted: frozenset[str] = frozenset()  # channels holding this meeting's agenda
     attendee_chats: tuple[ConversationRef, ...] = ()  # confirmed attendees' personal chats
     member_chats: tuple[ConversationRef, ...] = ()  # final evaluation: members yet to answer
+    phase: Phase | None = None  # the phase a phase-start step announces
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +71,10 @@ async def sync_all(uow: UnitOfWorkFactory) -> int:
     for network in networks:
         async with uow() as work:
             meetings = await work.networks.meetings(network.slug)
-            changed += await work.cadence.sync(network.slug, plan(network, meetings))
+            planned = plan(network, meetings)
+            planned += phase_steps(network, await work.networks.phases(network.slug))
+            planned.sort(key=lambda s: (s.due, s.key))
+            changed += await work.cadence.sync(network.slug, planned)
             await work.commit()
     return changed
 
@@ -172,7 +177,16 @@ async def step_context(work: UnitOfWork, clock: Clock, step: StepRecord) -> Step
         posted,
         tuple(attendees),
         tuple(members),
+        await _phase(work, step),
     )
+
+
+async def _phase(work: UnitOfWork, step: StepRecord) -> Phase | None:
+    """The phase a phase-start step announces, as the network file now declares it."""
+    number = phase_of_step(step.key) if step.kind == StepKind.PHASE_START.value else None
+    if number is None:
+        return None
+    return next((p for p in await work.networks.phases(step.network) if p.number == number), None)
 
 
 async def _personal_chats(

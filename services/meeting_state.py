@@ -13,6 +13,7 @@ from domain.model import (
     Municipality,
     Network,
     Person,
+    Phase,
     SeatStatus,
     meeting_key,
     rsvp_deadline,
@@ -41,6 +42,7 @@ class MeetingState:
     material: tuple[Material, ...] = ()  # recorded for the meeting, newest first
     # The Teams users whose copy of the agenda card refreshes by itself (refresh.userIds).
     refresh_ids: tuple[str, ...] = ()
+    phases: tuple[Phase, ...] = ()  # the network's phases, if it runs in phases
 
     @property
     def key(self) -> str:
@@ -92,6 +94,7 @@ async def load_state(uow: UnitOfWork, clock: Clock, slug: str, number: int) -> M
             await uow.material.search(slug, meeting=number, words=(), limit=MATERIAL_SHOWN)
         ),
         refresh_ids=await load_refresh_ids(uow, slug, number),
+        phases=tuple(await uow.networks.phases(slug)),
     )
 
 

@@ -31,6 +31,7 @@ class MeetingEventRow(Base):
     transaction_id: Mapped[str] = mapped_column(String(64), unique=True)
     state: Mapped[str] = mapped_column(String(12))
     event_id: Mapped[str | None] = mapped_column(String(400))
+    join_url: Mapped[str | None] = mapped_column(Text)  # the Teams meeting's, from Graph
     fingerprint: Mapped[str] = mapped_column(String(64), default="")
     attendees: Mapped[list[Any]] = mapped_column(default=list)
     worker: Mapped[str | None] = mapped_column(String(200))

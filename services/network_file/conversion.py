@@ -86,6 +86,7 @@ def _network(
         cadence=cadence,
         fees=tuple(Fee(x.year, x.amount, x.currency) for x in n.fees),
         tenants=tuple(t.lower() for t in n.tenants),
+        application_requires=tuple(dict.fromkeys(n.application.requires)),
     )
 
 
@@ -200,6 +201,7 @@ def _meetings(f: FileModel, keys: list[str], where: Locator) -> tuple[Meeting, .
                 programme=programme,
                 capacity=m.capacity,
                 seats_per_municipality=m.seats_per_municipality,
+                online=m.online,
                 skip_steps=frozenset(m.skip)
                 | trip_skips(
                     m.kind, {"host_prompt": m.host_prompt, "call_for_cases": m.call_for_cases}

@@ -42,6 +42,8 @@ def cadence_renderer(messages: StepMessages) -> Callable[[StepContext], list[Tar
             return _to(context.channels, Outbound(text=text))
         if kind is StepKind.FINAL_EVALUATION:
             return _to(context.member_chats, messages.final_evaluation(context.network))
+        if kind is StepKind.PHASE_START:
+            return _to(context.channels, phase_message(context, t)) if context.phase else []
         state = context.state
         if state is None:
             return []
@@ -229,3 +231,18 @@ def summary_reminder(network: Network, number: int) -> Outbound:
             network=literal(network.name),
         )
     )
+
+
+def phase_message(context: StepContext, t: Translator) -> Outbound:
+    """A phase begins: its number, title and description, in the network's channels."""
+    phase = context.phase
+    assert phase is not None
+    text = t(
+        "Phase {number} of {network} begins today: {title}.",
+        number=phase.number,
+        network=literal(context.network.name),
+        title=literal(phase.title),
+    )
+    if phase.description:
+        text += "\n\n" + literal(phase.description)
+    return Outbound(text=text)

@@ -28,7 +28,8 @@ async def next_command(ctx: CommandContext, _args: str) -> Reply:
         )
     async with ctx.uow() as uow:
         towns = {m.key: m.name for m in await uow.networks.municipalities(found.network.slug)}
-    view = meeting_view(found.network, found.meeting, towns)
+        phases = await uow.networks.phases(found.network.slug)
+    view = meeting_view(found.network, found.meeting, towns, phases)
     return Reply(card=next_meeting_card(view, ctx.t))
 
 

@@ -66,7 +66,7 @@ def agenda_view(
         )
     return AgendaView(
         meeting_key=state.key,
-        meeting=meeting_view(state.network, state.meeting, towns),
+        meeting=meeting_view(state.network, state.meeting, towns, state.phases),
         rsvp=rsvp,
         calendar_url=links.make(calendar_path(state), calendar_until),
         own_cost_note=state.meeting.kind is MeetingKind.STUDY_TRIP,

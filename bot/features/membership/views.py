@@ -33,6 +33,8 @@ FIELDS = (
     form.F_BOARD_REFERENCE,
     form.F_PROJECT_LEADER,
     form.F_STEERING_GROUP,
+    form.F_AREA_IDEA,
+    form.F_WORKING_GROUP,
 )
 # Typed values are shown again on a refused card; this bounds what a forged payload can echo.
 MAX_ECHO = 8000
@@ -49,6 +51,8 @@ def values_of(application: Application, themes: tuple[str, ...]) -> dict[str, st
         form.F_INTEREST: application.interest,
         form.F_THEMES: ",".join(numbers),
         form.F_LINKS: "\n".join(application.links),
+        form.F_AREA_IDEA: application.area_idea,
+        form.F_WORKING_GROUP: application.working_group,
     }
     c = application.commitment
     if c is not None:
@@ -87,6 +91,7 @@ def form_view(
         themes=rules.themes,
         regions=rules.regions,
         needs_commitment=rules.needs_commitment,
+        requires=rules.requires,
         values=values,
         base=base,
         notice=notice,
