@@ -31,6 +31,7 @@ class MeetingView:
     field_visit: str
     programme: tuple[tuple[str, str], ...] = ()
     phases: tuple[tuple[int, str], ...] = ()  # (number, title) of the phases on its day
+    join_url: str = ""  # the Teams meeting's join link, once the Outlook event exists
 
 
 def meeting_title(view: MeetingView, t: Translator) -> str:

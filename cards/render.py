@@ -139,6 +139,7 @@ WORDING = {"da": DA, "sv": SV, "en": EN}
 SLOTS = ((10, 0), (10, 15), (10, 45), (11, 30), (12, 15), (13, 0), (14, 30), (15, 0))
 
 
+JOIN_URL = "https://teams.microsoft.com/l/meetup-join/19%3ameeting_example%40thread.v2/0"
 # Two phases of a phased network overlapping on a meeting's day (example data).
 PHASES = ((3, "Learning and further development"), (4, "Spreading the experience"))
 
@@ -267,6 +268,12 @@ def agenda_views(w: Wording) -> dict[str, AgendaView]:
         "study-trip": trip,
         # A network in phases (the SKL case): the phases in progress on the meeting's day.
         "phased": replace(open_, meeting=replace(meeting(w), phases=PHASES)),
+        # A hybrid meeting whose Outlook event exists: the Teams link and 'attending online'.
+        "hybrid": replace(
+            open_,
+            meeting=replace(meeting(w), join_url=JOIN_URL),
+            rsvp=replace(rsvp(w), online_allowed=True, online=tuple(people(w, range(16, 18)))),
+        ),
     }
 
 
@@ -282,6 +289,7 @@ def attendees_view(w: Wording) -> AttendeesView:
         not_attending=tuple(town(town=t) for t in TOWNS[16:20]),
         no_answer=tuple(town(town=t) for t in TOWNS[20:]),
         csv_url=CSV_URL,
+        online=tuple(people(w, range(20, 21))),
     )
 
 

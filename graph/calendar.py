@@ -22,7 +22,7 @@ from msgraph.generated.users.item.events.item.event_item_request_builder import 
 )
 
 from graph.client import GraphConnection, call
-from services.calendar_ports import EventDetails, Invitee
+from services.calendar_ports import CreatedEvent, EventDetails, Invitee
 from services.graph_port import GraphFailure
 
 
@@ -65,8 +65,12 @@ class GraphCalendar:
         details: EventDetails,
         invitees: tuple[Invitee, ...],
         transaction_id: str,
-    ) -> str:
+    ) -> CreatedEvent:
         """POST /users/{mailbox}/events, online on Teams, with a transactionId.
+
+        The answer is the event, its `onlineMeeting` (onlineMeetingInfo) holding the Teams
+        meeting's `joinUrl` once isOnlineMeeting and the provider are set (Graph's event and
+        onlineMeetingInfo resources); it is kept for the agenda card.
 
         Graph documents transactionId as the key that keeps a retried POST from creating the
         event twice; the id is stored before the first attempt, so a create whose answer was
@@ -81,7 +85,8 @@ class GraphCalendar:
         made = await call(self._graph.client.users.by_user_id(mailbox).events.post(event))
         if not made.id:
             raise GraphFailure(502, "incompleteEvent", "the created event has no id")
-        return made.id
+        join = made.online_meeting.join_url if made.online_meeting else None
+        return CreatedEvent(made.id, join if join and join.startswith("https://") else "")
 
     async def update_event(
         self,

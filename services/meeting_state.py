@@ -43,6 +43,7 @@ class MeetingState:
     # The Teams users whose copy of the agenda card refreshes by itself (refresh.userIds).
     refresh_ids: tuple[str, ...] = ()
     phases: tuple[Phase, ...] = ()  # the network's phases, if it runs in phases
+    join_url: str = ""  # the Teams meeting's join link, once its Outlook event exists
 
     @property
     def key(self) -> str:
@@ -95,6 +96,7 @@ async def load_state(uow: UnitOfWork, clock: Clock, slug: str, number: int) -> M
         ),
         refresh_ids=await load_refresh_ids(uow, slug, number),
         phases=tuple(await uow.networks.phases(slug)),
+        join_url=await uow.meeting_events.join_url(slug, number),
     )
 
 

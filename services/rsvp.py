@@ -123,6 +123,8 @@ async def respond(
         person = _member(state, await identify(uow, actor, directory))
         if state.meeting.status is not MeetingStatus.PLANNED:
             raise InvalidInput(N_("This meeting is cancelled."))
+        if form[0] is Answer.ONLINE and not state.meeting.online:
+            raise InvalidInput(N_("This meeting cannot be attended online."))
         outcome = await _save(uow, state, person, *form, now=clock.now())
         answers = tuple(await uow.rsvps.for_meeting(slug, number))
         readers = await load_refresh_ids(uow, slug, number)  # the author is among the newest

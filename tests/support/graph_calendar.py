@@ -1,7 +1,9 @@
 """The calendar and roster part of the local Graph, following the documented contracts.
 
 - ``POST /users/{mailbox}/events``: create; ``isOnlineMeeting`` with ``teamsForBusiness`` gets
-  an ``onlineMeeting.joinUrl``; a repeated ``transactionId`` returns the event already made
+  an ``onlineMeeting`` (onlineMeetingInfo: ``joinUrl``, ``conferenceId``; see
+  https://learn.microsoft.com/en-us/graph/api/resources/onlinemeetinginfo), in the answer to
+  the create and to every GET; a repeated ``transactionId`` returns the event already made
   (Graph's documented protection against a retried POST) and invites nobody again.
 - ``GET``/``PATCH /users/{mailbox}/events/{id}``: a PATCH with only ``attendees`` writes to the
   attendees added or removed; a PATCH that changes anything else writes to all of them
@@ -129,7 +131,14 @@ class Directory:
         event.update(id=event_id, isCancelled=False, attendees=body.get("attendees") or [])
         if body.get("isOnlineMeeting") and body.get("onlineMeetingProvider") == "teamsForBusiness":
             join = f"https://teams.microsoft.com/l/meetup-join/19%3ameeting_{uuid.uuid4().hex}"
-            event["onlineMeeting"] = {"joinUrl": join}
+            event["onlineMeeting"] = {
+                "joinUrl": join,
+                "conferenceId": str(uuid.uuid4().int)[:9],
+                "tollNumber": None,
+                "tollFreeNumbers": [],
+                "quickDial": None,
+                "phones": [],
+            }
         self.events[event_id] = event
         self._write("invitation", _addresses(event), event_id)
         return web.json_response(event, status=201)
