@@ -58,6 +58,8 @@ class ApplicationLine:
     links: int = 0
     board_decision: str = ""  # 'YYYY-MM-DD, reference' for networks that ask for it
     project_leader: str = ""
+    area_idea: str = ""  # where the network asks for them (`application: requires`)
+    working_group: tuple[str, ...] = ()  # the competences, one each
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,6 +315,12 @@ def _line(line: ApplicationLine, t: Translator) -> list[Element]:
         out.append(plain((f"{board}: ", False), (short(line.board_decision, SHOWN), False)))
     if line.project_leader:
         out.append(plain((f"{leader}: ", False), (short(line.project_leader, SHOWN), False)))
+    if line.area_idea:
+        area = t("Area")
+        out.append(plain((f"{area}: ", False), (short(line.area_idea, SHOWN), False)))
+    if line.working_group:
+        group, competences = t("Working group"), ", ".join(line.working_group)
+        out.append(plain((f"{group}: ", False), (short(competences, SHOWN), False)))
     rows = [
         (t("Words"), str(line.words)),
         (t("Themes"), themes),

@@ -158,7 +158,7 @@ async def step_context(work: UnitOfWork, clock: Clock, step: StepRecord) -> Step
     attendees: list[ConversationRef] = []
     if state is not None and step.kind == StepKind.FOLLOW_UP.value:
         for r in state.rsvps:
-            if r.answer.value == "attending" and r.standing.value == "confirmed":
+            if r.answer.value in ("attending", "online") and r.standing.value == "confirmed":
                 chat = await personal_chat(work, r.person, step.network)
                 attendees += [chat] if chat else []
     members = (

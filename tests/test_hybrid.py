@@ -113,3 +113,14 @@ def test_the_card_offers_attending_online_only_where_allowed() -> None:
 def test_the_file_says_which_meetings_may_be_attended_online() -> None:
     meetings = declared().meetings
     assert [m.online for m in meetings] == [True, False]
+
+
+async def test_those_who_attended_online_may_evaluate_the_meeting(uow_factory: Any) -> None:
+    from services import evaluations
+
+    await import_network(uow_factory(), declared())
+    await say(uow_factory, "koege", "online")
+    after = FixedClock(datetime(2024, 3, 14, 15, tzinfo=UTC))
+    actor = Actor(teams_user_id="29:koege")
+    state = await evaluations.evaluation_form(uow_factory(), after, KEY, actor, ROSTER)
+    assert state.meeting.number == 1

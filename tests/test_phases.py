@@ -128,3 +128,22 @@ def test_a_network_that_does_not_ask_ignores_the_area_idea() -> None:
     rules = rules_for(ex.plan22().network)
     assert rules.requires == ()
     assert read_application({**ex.form(), "area_idea": "x"}, rules).area_idea == ""
+
+
+def test_the_secretariat_reads_the_area_idea_and_the_working_group_in_the_list() -> None:
+    from dataclasses import replace
+
+    from bot.features.membership.views import applications_view
+    from cards.membership import applications_card
+    from services.membership import Applications, CallState
+
+    network = ex.skl().network
+    application = replace(
+        read_application(ex.skl_form(), rules_for(network)), submitted_at=ex.SKL_NOW, version=1
+    )
+    found = Applications(CallState(network, None, False), (application,))
+    (line,) = applications_view(found, SV).lines
+    assert line.working_group == ("Planarkitekt", "Dialogansvarig", "Landskapsarkitekt")
+    card = str(applications_card(applications_view(found, SV), SV))
+    assert "Stationsområdet i Lund" in card
+    assert "Planarkitekt, Dialogansvarig, Landskapsarkitekt" in card

@@ -138,6 +138,8 @@ def applications_view(found: Applications, t: Translator) -> ApplicationsView:
                 links=len(a.links),
                 board_decision=board_decision(c.board_date, c.board_reference) if c else "",
                 project_leader=c.project_leader if c else "",
+                area_idea=a.area_idea,
+                working_group=form.competences(a.working_group),
             )
         )
     return ApplicationsView(
