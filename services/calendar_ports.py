@@ -75,6 +75,10 @@ class CalendarPort(Protocol):
         """Create an online (Teams) event; the same transaction id never makes a second one."""
         ...
 
+    async def join_url(self, mailbox: str, event_id: str) -> str:
+        """The Teams join link of an existing event, or '' when it has none."""
+        ...
+
     async def update_event(
         self,
         mailbox: str,

@@ -212,7 +212,9 @@ async def _apply(
         await calendar.update_event(mailbox, record.event_id, invitees=desired.invitees)
         changed = True
     outcome = "updated" if changed else "unchanged"
-    return outcome, record.event_id, EventState.CREATED, record.join_url
+    # An event made before its link was kept: ask Graph once; the answer is stored.
+    join_url = record.join_url or await calendar.join_url(mailbox, record.event_id)
+    return outcome, record.event_id, EventState.CREATED, join_url
 
 
 async def _reopen(uow: UnitOfWorkFactory, record: EventRecord, worker: str) -> EventRecord:

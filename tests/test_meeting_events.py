@@ -305,3 +305,25 @@ async def test_a_cancelled_meeting_shows_no_join_link(
     await import_network(uow_factory(), network(status=MeetingStatus.CANCELLED))
     await sync(uow_factory, clock, calendar)
     assert (await meeting_state(uow_factory(), clock, f"{SLUG}:1")).join_url == ""
+
+
+async def test_an_event_made_before_its_link_was_kept_gets_it_from_graph_once(
+    posted: Any, clock: FixedClock, calendar: GraphCalendar, graph_api: tuple[FakeGraph, str]
+) -> None:
+    from sqlalchemy import update
+
+    fake, _ = graph_api
+    await answer(posted, clock, ODENSE, Answer.ATTENDING)
+    await sync(posted, clock, calendar)
+    async with posted() as uow:  # as an event made by an earlier version was stored
+        await uow._session.execute(update(MeetingEventRow).values(join_url=None))
+        await uow.commit()
+    fake.calls.clear()
+    await sync(posted, clock, calendar)
+    (event,) = fake.directory.events.values()
+    async with posted() as uow:
+        assert await uow.meeting_events.join_url(SLUG, 1) == event["onlineMeeting"]["joinUrl"]
+    gets = [c for c in fake.calls if c[0] == "GET" and "/events/" in c[1]]
+    assert len(gets) == 1
+    await sync(posted, clock, calendar)
+    assert len([c for c in fake.calls if c[0] == "GET" and "/events/" in c[1]]) == 1
