@@ -124,3 +124,27 @@ async def test_those_who_attended_online_may_evaluate_the_meeting(uow_factory: A
     actor = Actor(teams_user_id="29:koege")
     state = await evaluations.evaluation_form(uow_factory(), after, KEY, actor, ROSTER)
     assert state.meeting.number == 1
+
+
+async def test_the_organisers_list_at_the_close_names_those_attending_online(
+    uow_factory: Any,
+) -> None:
+    from bot.features.cadence.messages import cadence_renderer
+    from domain.model import ConversationKind, ConversationRef
+    from services.cadence import StepContext
+    from services.ports import Outbound, StepRecord
+    from tests.support.cadence_messages import step_messages
+
+    await import_network(uow_factory(), declared())
+    await say(uow_factory, "odense", "attending")
+    state = (await say(uow_factory, "koege", "online")).state
+    chat = ConversationRef("a:fac", ConversationKind.PERSONAL, "http://127.0.0.1:9/", "msteams")
+    step = StepRecord(
+        f"{KEY}:rsvp_close", state.network.slug, "rsvp_close", 1, "", CLOCK.now(), "planned", ""
+    )
+    context = StepContext(step, state.network, state, (), organiser_chats=(chat,))
+    render = cadence_renderer(step_messages(lambda _s: Outbound(text="agenda")))
+    (target,) = render(context)
+    text = target.message.text
+    assert "Tilmeldingen til møde 1" in text and "1 deltager" in text
+    assert "Deltager online: 1\n- Køge Kommune: Planlægger Køge" in text

@@ -217,6 +217,14 @@ def _attendee_summary(state: MeetingState, t: Translator, facts: dict[str, objec
         diet = f" ({r.dietary})" if r.dietary else ""
         who = shown_name(r.person_name, r.municipality_name, t)
         lines.append("- " + literal(f"{r.municipality_name}: {who}{diet}"))
+    online = sorted(
+        (r for r in state.rsvps if r.answer.value == "online"), key=lambda r: r.municipality_name
+    )
+    if online:
+        lines.append(t("Attending online: {count}", count=len(online)))
+        for r in online:
+            who = shown_name(r.person_name, r.municipality_name, t)
+            lines.append("- " + literal(f"{r.municipality_name}: {who}"))
     return "\n".join(lines)
 
 
