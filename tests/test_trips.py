@@ -172,3 +172,24 @@ async def test_a_network_without_a_trip_says_so(uow_factory: Any) -> None:
         await rsvp.resolve_meeting(
             uow_factory(), clock, CHANNEL.conversation_id, FACILITATOR, "trip"
         )
+
+
+async def test_the_cadence_command_names_and_moves_the_trip_by_its_word(
+    start_bot: Any, connector: Any, uow_factory: Any
+) -> None:
+    from services import cadence
+    from tests.support import activities as act
+
+    people = {"29:fac": "facilitator@example.org"}
+    spring = TRIP.replace("2024-09-10", "2024-05-07").replace("2024-09-12", "2024-05-09")
+    declared = parse_network_file(SMALL + spring, name="small.yaml", today=date(2024, 3, 1))
+    await networks.import_network(uow_factory(), declared)
+    await cadence.sync_all(uow_factory)
+    bot = await start_bot(people)
+    fake, url = connector
+    me = act.personal(url, user_id="29:fac", aad=None, name=people["29:fac"])
+    await bot.post("/api/messages", json=act.message(me, "cadence"))
+    listing = str(fake.sent[-1].activity["attachments"][0]["content"])
+    assert "Agenda card · Study trip" in listing and "meeting 3" not in listing
+    await bot.post("/api/messages", json=act.message(me, "cadence move agenda trip 2024-04-12"))
+    assert fake.texts()[-1].startswith("Moved agenda of the study trip to")

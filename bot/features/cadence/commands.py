@@ -80,6 +80,8 @@ async def _move(
     )
     if not moved:
         return Reply(text=ctx.t("That step has already run or is not planned."))
+    if trip is not None:
+        return Reply(text=ctx.t("Moved {kind} of the study trip to {when}.", kind=kind, when=when))
     return Reply(
         text=ctx.t(
             "Moved {kind} of meeting {number} to {when}.", kind=kind, number=number, when=when
