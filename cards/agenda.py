@@ -7,7 +7,7 @@ from urllib.parse import quote
 from cards import ids
 from cards.elements import Element, card, facts, heading, text
 from cards.erased import shown_name
-from cards.meeting import MeetingView, meeting_title
+from cards.meeting import MeetingView, meeting_title, phase_text
 from cards.views import AgendaView, Attendee, MyAnswer, RsvpState
 from domain.model import ProgrammeItem, ProgrammeKind
 from domain.rsvp import REFRESH_USERS_MAX
@@ -25,6 +25,7 @@ def agenda_card(view: AgendaView, t: Translator) -> Element:
     body: list[Element] = [
         *_notice(view.notice),
         *_header(view, t),
+        *_links(view, t),
         *_programme(view, t),
         *_field_visit(view.meeting, t),
         *_cases(view.accepted_cases, t),
@@ -129,6 +130,7 @@ def answer_label(answer: str, t: Translator) -> str:
         ids.ANSWER_ATTENDING: t("Attending"),
         ids.ANSWER_NOT_ATTENDING: t("Not attending"),
         ids.ANSWER_MAYBE: t("Maybe"),
+        ids.ANSWER_ONLINE: t("Attending online"),
     }
     return labels.get(answer, answer)
 
@@ -160,6 +162,8 @@ def _counts(rsvp: RsvpState, t: Translator) -> list[tuple[str, str]]:
     if rsvp.capacity is not None:
         coming = t("{n} of {capacity} places taken", n=coming, capacity=rsvp.capacity)
     rows = [(t("Coming"), coming), (t("Maybe"), str(len(rsvp.maybe)))]
+    if rsvp.online_allowed:
+        rows.append((t("Online"), str(len(rsvp.online))))
     if rsvp.capacity is not None or rsvp.waitlist:
         rows.append((t("Waitlist"), str(len(rsvp.waitlist))))
     if rsvp.seats_per_municipality > 1:
@@ -208,10 +212,26 @@ def _header(view: AgendaView, t: Translator) -> list[Element]:
                 (t("Region"), literal(meeting.region)),
                 (t("Place"), literal(meeting.place)),
                 (t("Host"), literal(meeting.host_name)),
+                (t("Phase"), phase_text(meeting, t)),
             ]
         )
     )
     return out
+
+
+def _links(view: AgendaView, t: Translator) -> list[Element]:
+    """How to take part from afar and keep the date: the Teams meeting's join link once its
+    Outlook event exists, and the calendar file. In the body, next to when and where: Teams
+    shows at most five actions at the card's foot, which the answers and the list fill."""
+    links: list[Element] = []
+    if view.meeting.join_url.startswith("https://"):
+        join = t("Join the Teams meeting")
+        links.append({"type": "Action.OpenUrl", "title": join, "url": view.meeting.join_url})
+    if view.calendar_url:
+        links.append(
+            {"type": "Action.OpenUrl", "title": t("Add to calendar"), "url": view.calendar_url}
+        )
+    return [{"type": "ActionSet", "actions": links}] if links else []
 
 
 def _programme(view: AgendaView, t: Translator) -> list[Element]:
@@ -310,16 +330,13 @@ def _actions(view: AgendaView, t: Translator) -> list[Element]:
     key = view.meeting_key
     out: list[Element] = []
     if not view.rsvp.closed:
+        answers = ids.ANSWERS + ((ids.ANSWER_ONLINE,) if view.rsvp.online_allowed else ())
         out += [
             execute_action(
                 answer_label(answer, t), ids.action_data(ids.VERB_RSVP, key, answer=answer)
             )
-            for answer in ids.ANSWERS
+            for answer in answers
         ]
-    if view.calendar_url:
-        out.append(
-            {"type": "Action.OpenUrl", "title": t("Add to calendar"), "url": view.calendar_url}
-        )
     who = ids.action_data(ids.VERB_ATTENDEES, key)
     out.append(execute_action(t("Who is coming"), who, inputs=False))
     return out

@@ -27,6 +27,7 @@ def attendees_card(view: AttendeesView, t: Translator) -> Element:
         ),
         facts(_counts(view, t)),
         *_attending(view.attending, t),
+        *_listed(t("Attending online"), view.online, t),
         *_listed(t("Maybe"), view.maybe, t),
         *_listed(t("Waitlist"), view.waitlist, t, numbered=True),
         *_names(t("Not attending: {names}"), view.not_attending),
@@ -44,6 +45,7 @@ def _counts(view: AttendeesView, t: Translator) -> list[tuple[str, str]]:
     return [
         (t("People attending"), str(len(view.attending))),
         (t("Municipalities attending"), str(len(towns))),
+        (t("Online"), str(len(view.online)) if view.online else ""),
         (t("Maybe"), str(len(view.maybe))),
         (t("Waitlist"), str(len(view.waitlist))),
         (t("Not attending"), str(len(view.not_attending))),

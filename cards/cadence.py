@@ -23,6 +23,7 @@ class StepRow:
     theme: str
     status: str
     is_meeting: bool = False  # the meeting itself (kind: meeting or study_trip), not a step
+    trip: bool = False  # the meeting is the study trip: named, not numbered
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,7 @@ def step_label(kind: str, t: Translator) -> str:
         "follow_up": t("Follow-up"),
         "pulse": t("Theme question"),
         "final_evaluation": t("Final evaluation"),
+        "phase_start": t("A phase begins"),
     }
     return labels.get(kind, kind)
 
@@ -65,15 +67,20 @@ def status_label(status: str, t: Translator) -> str:
     return labels.get(status, status)
 
 
+def step_meeting(number: int, trip: bool, t: Translator) -> str:
+    """The meeting a step belongs to: 'meeting 3', or the study trip by its label."""
+    return t("Study trip") if trip else t("meeting {number}", number=number)
+
+
 def _what(step: StepRow, t: Translator) -> str:
-    if step.is_meeting and step.kind == "study_trip":
+    if step.is_meeting and (step.kind == "study_trip" or step.trip):
         what = t("Study trip")
     elif step.is_meeting:
         what = t("Meeting {number}", number=step.meeting)
     else:
         what = step_label(step.kind, t)
         if step.meeting is not None:
-            what += " · " + t("meeting {number}", number=step.meeting)
+            what += " · " + step_meeting(step.meeting, step.trip, t)
         elif step.theme:
             what += " · " + step.theme
     status = status_label(step.status, t)

@@ -8,7 +8,7 @@ from datetime import date, time
 from urllib.parse import quote
 
 from cards.agenda import plain, section_title
-from cards.cadence import step_label
+from cards.cadence import step_label, step_meeting
 from cards.elements import Element, card, facts, heading, text
 from cards.material import URL_SAFE
 from domain.text import literal
@@ -37,6 +37,7 @@ class ComingStep:
     at: time
     kind: str
     meeting: int | None
+    trip: bool = False  # the meeting is the study trip
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +118,7 @@ def _coming(view: DigestView, t: Translator) -> list[Element]:
     for step in view.coming[:MAX_COMING]:
         what = step_label(step.kind, t)
         if step.meeting is not None:
-            what += " · " + t("meeting {number}", number=step.meeting)
+            what += " · " + step_meeting(step.meeting, step.trip, t)
         rows.append((f"{t.date(step.day, 'medium')} {t.time(step.at)}", literal(what)))
     if rows:
         out.append(facts(rows))

@@ -18,6 +18,7 @@ NOTICE_ID = "notice"
 ANSWER_ATTENDING = "attending"
 ANSWER_NOT_ATTENDING = "not_attending"
 ANSWER_MAYBE = "maybe"
+ANSWER_ONLINE = "online"  # offered only where the meeting may be attended online
 ANSWERS = (ANSWER_ATTENDING, ANSWER_NOT_ATTENDING, ANSWER_MAYBE)
 
 # Keys inside an action's data. An Action.Execute carries its verb beside the data; the

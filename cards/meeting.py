@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, time
 
 from cards.elements import Element, card, facts, heading, text
-from domain.model import Meeting, MeetingKind, Network
+from domain.model import Meeting, MeetingKind, Network, Phase
+from domain.phases import phases_on
 from domain.text import literal
 from netpuls.i18n import Translator
 
@@ -28,6 +30,8 @@ class MeetingView:
     host_name: str
     field_visit: str
     programme: tuple[tuple[str, str], ...] = ()
+    phases: tuple[tuple[int, str], ...] = ()  # (number, title) of the phases on its day
+    join_url: str = ""  # the Teams meeting's join link, once the Outlook event exists
 
 
 def meeting_title(view: MeetingView, t: Translator) -> str:
@@ -53,6 +57,7 @@ def next_meeting_card(view: MeetingView, t: Translator) -> Element:
                 (t("Region"), literal(view.region)),
                 (t("Place"), literal(view.place)),
                 (t("Host"), literal(view.host_name)),
+                (t("Phase"), phase_text(view, t)),
                 (t("Field visit"), literal(view.field_visit)),
             ]
         ),
@@ -64,8 +69,17 @@ def next_meeting_card(view: MeetingView, t: Translator) -> Element:
     return card(body, fallback_text=summary, speak=summary)
 
 
-def meeting_view(network: Network, meeting: Meeting, towns: dict[str, str]) -> MeetingView:
-    """The card view of a meeting, names resolved."""
+def phase_text(view: MeetingView, t: Translator) -> str:
+    """'Phase 2: <title>' for the network's phase on the meeting's day (two when they overlap)."""
+    return literal(
+        "; ".join(t("Phase {number}: {title}", number=n, title=title) for n, title in view.phases)
+    )
+
+
+def meeting_view(
+    network: Network, meeting: Meeting, towns: dict[str, str], phases: Sequence[Phase] = ()
+) -> MeetingView:
+    """The card view of a meeting, names resolved; `phases` are the network's, if it has any."""
     programme = tuple(
         (
             f"{p.starts:%H:%M}" if p.starts else "",
@@ -87,6 +101,7 @@ def meeting_view(network: Network, meeting: Meeting, towns: dict[str, str]) -> M
         host_name=towns.get(meeting.host or "", ""),
         field_visit=meeting.field_visit,
         programme=programme,
+        phases=tuple((p.number, p.title) for p in phases_on(tuple(phases), meeting.day)),
     )
 
 

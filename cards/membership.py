@@ -39,6 +39,7 @@ class ApplicationFormView:
     base: str = ""  # '<municipality>:<version>' when the card edits a stored application
     notice: str = ""
     offer_replace: bool = False  # the municipality applied already: offer to replace it
+    requires: tuple[str, ...] = ()  # form.AREA_IDEA, form.WORKING_GROUP: the network asks
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,8 @@ class ApplicationLine:
     links: int = 0
     board_decision: str = ""  # 'day, reference' for networks that ask for it
     project_leader: str = ""
+    area_idea: str = ""  # where the network asks for them (`application: requires`)
+    working_group: tuple[str, ...] = ()  # the competences, one each
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +89,7 @@ def application_card(view: ApplicationFormView, t: Translator) -> Element:
         *_who(view, t),
         *_interest(view, t),
     ]
+    body += _prerequisites(view, t)
     if view.needs_commitment:
         body += _commitment(view, t)
     return card(body, actions=_actions(view, t), fallback_text=title, speak=title)
@@ -184,6 +188,39 @@ def _interest(view: ApplicationFormView, t: Translator) -> list[Element]:
     return out
 
 
+def _prerequisites(view: ApplicationFormView, t: Translator) -> list[Element]:
+    """The area idea and the working group, where the network file asks for them."""
+    out: list[Element] = []
+    if form.AREA_IDEA in view.requires:
+        out.append(
+            _input(
+                view,
+                "Input.Text",
+                form.F_AREA_IDEA,
+                t("The area you want to develop: your idea"),
+                isMultiline=True,
+                maxLength=form.MAX_AREA_IDEA,
+                **_required(
+                    t("Describe the area the municipality wants to develop in the network.")
+                ),
+            )
+        )
+    if form.WORKING_GROUP in view.requires:
+        out.append(
+            _input(
+                view,
+                "Input.Text",
+                form.F_WORKING_GROUP,
+                t("The working group: its competences, one a line (at least two)"),
+                isMultiline=True,
+                maxLength=form.MAX_WORKING_GROUP,
+                placeholder=t("e.g. planner, dialogue lead, landscape architect"),
+                **_required(t("Describe the working group: its competences, one a line.")),
+            )
+        )
+    return [section_title(t("The area and the working group")), *out] if out else []
+
+
 def _commitment(view: ApplicationFormView, t: Translator) -> list[Element]:
     return [
         section_title(t("The municipality's commitment")),
@@ -278,6 +315,12 @@ def _line(line: ApplicationLine, t: Translator) -> list[Element]:
         out.append(plain((f"{board}: ", False), (short(line.board_decision, SHOWN), False)))
     if line.project_leader:
         out.append(plain((f"{leader}: ", False), (short(line.project_leader, SHOWN), False)))
+    if line.area_idea:
+        area = t("Area")
+        out.append(plain((f"{area}: ", False), (short(line.area_idea, SHOWN), False)))
+    if line.working_group:
+        group, competences = t("Working group"), ", ".join(line.working_group)
+        out.append(plain((f"{group}: ", False), (short(competences, SHOWN), False)))
     rows = [
         (t("Words"), str(line.words)),
         (t("Themes"), themes),

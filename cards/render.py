@@ -139,6 +139,11 @@ WORDING = {"da": DA, "sv": SV, "en": EN}
 SLOTS = ((10, 0), (10, 15), (10, 45), (11, 30), (12, 15), (13, 0), (14, 30), (15, 0))
 
 
+JOIN_URL = "https://teams.microsoft.com/l/meetup-join/19%3ameeting_example%40thread.v2/0"
+# Two phases of a phased network overlapping on a meeting's day (example data).
+PHASES = ((3, "Learning and further development"), (4, "Spreading the experience"))
+
+
 def programme(w: Wording) -> tuple[ProgrammeItem, ...]:
     """Meeting 1's programme in the example's wording, with times."""
     return tuple(
@@ -261,6 +266,14 @@ def agenda_views(w: Wording) -> dict[str, AgendaView]:
         "waitlisted": replace(full, mine=waiting),
         "closed": replace(open_, rsvp=rsvp(w, closed=True), mine=mine, calendar_url=""),
         "study-trip": trip,
+        # A network in phases (the SKL case): the phases in progress on the meeting's day.
+        "phased": replace(open_, meeting=replace(meeting(w), phases=PHASES)),
+        # A hybrid meeting whose Outlook event exists: the Teams link and 'attending online'.
+        "hybrid": replace(
+            open_,
+            meeting=replace(meeting(w), join_url=JOIN_URL),
+            rsvp=replace(rsvp(w), online_allowed=True, online=tuple(people(w, range(16, 18)))),
+        ),
     }
 
 
@@ -276,6 +289,7 @@ def attendees_view(w: Wording) -> AttendeesView:
         not_attending=tuple(town(town=t) for t in TOWNS[16:20]),
         no_answer=tuple(town(town=t) for t in TOWNS[20:]),
         csv_url=CSV_URL,
+        online=tuple(people(w, range(20, 21))),
     )
 
 
@@ -301,6 +315,8 @@ def examples(language: str) -> dict[str, Element]:
                 StepRow(date(2024, 5, 9), time(9), "agenda", 2, "", "planned"),
                 StepRow(date(2024, 5, 16), time(9), "material_pack", 2, "", "planned"),
                 StepRow(date(2024, 6, 25), time(9), "pulse", None, w.cases[0], "paused"),
+                StepRow(date(2025, 4, 14), time(9), "agenda", 9, "", "planned", trip=True),
+                StepRow(date(2025, 6, 1), time(9), "phase_start", None, PHASES[1][1], "planned"),
             ),
         ),
         t,

@@ -94,6 +94,7 @@ def form_views(language: str) -> dict[str, ApplicationFormView]:
         themes=SKL_THEMES,
         regions=SWEDISH_COUNTIES,
         needs_commitment=True,
+        requires=("area_idea", "working_group"),
     )
     return {
         "new": empty,

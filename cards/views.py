@@ -44,6 +44,8 @@ class RsvpState:
     closed: bool
     capacity: int | None = None
     seats_per_municipality: int = 1
+    online_allowed: bool = False  # the meeting may be attended online, apart from the seats
+    online: tuple[Attendee, ...] = ()  # those attending online
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,3 +80,4 @@ class AttendeesView:
     not_attending: tuple[str, ...]  # municipality names
     no_answer: tuple[str, ...]  # municipality names
     csv_url: str = ""
+    online: tuple[Attendee, ...] = ()  # attending online: no place taken

@@ -20,6 +20,13 @@ MAX_LINKS = 10
 MAX_LINK = 500
 MAX_REFERENCE = 100
 MAX_STEERING_GROUP = 1000
+MAX_AREA_IDEA = 2000
+MAX_WORKING_GROUP = 1000
+MIN_COMPETENCES = 2  # "a working group with several competences"
+
+# What a network file may require besides the basics (`application: requires: [...]`).
+AREA_IDEA = "area_idea"
+WORKING_GROUP = "working_group"
 
 # The ids of the application card's inputs: the card sends them, the rules below read them.
 F_MUNICIPALITY = "municipality"
@@ -33,6 +40,8 @@ F_BOARD_DATE = "board_date"
 F_BOARD_REFERENCE = "board_reference"
 F_PROJECT_LEADER = "project_leader"
 F_STEERING_GROUP = "steering_group"
+F_AREA_IDEA = AREA_IDEA
+F_WORKING_GROUP = WORKING_GROUP
 
 DANISH_REGIONS = (
     "Region Hovedstaden",
@@ -65,6 +74,7 @@ class ApplicationRules:
     themes: tuple[str, ...]
     regions: tuple[str, ...]
     needs_commitment: bool
+    requires: tuple[str, ...] = ()  # AREA_IDEA, WORKING_GROUP: as the network file asks
 
 
 def is_email(text: str) -> bool:
@@ -102,7 +112,10 @@ def regions_for(network: Network, known: tuple[str, ...] = ()) -> tuple[str, ...
 def rules_for(network: Network, known_regions: tuple[str, ...] = ()) -> ApplicationRules:
     """The rules an application to this network must meet."""
     return ApplicationRules(
-        network.themes, regions_for(network, known_regions), needs_commitment(network)
+        network.themes,
+        regions_for(network, known_regions),
+        needs_commitment(network),
+        network.application_requires,
     )
 
 
@@ -147,7 +160,41 @@ def read_application(raw: Mapping[str, object], rules: ApplicationRules) -> Appl
         themes=_themes(raw, rules),
         links=_links(raw),
         commitment=_commitment(raw) if rules.needs_commitment else None,
+        area_idea=_area_idea(raw) if AREA_IDEA in rules.requires else "",
+        working_group=_working_group(raw) if WORKING_GROUP in rules.requires else "",
     )
+
+
+def _area_idea(raw: Mapping[str, object]) -> str:
+    return _required(
+        raw,
+        F_AREA_IDEA,
+        MAX_AREA_IDEA,
+        N_("Describe the area the municipality wants to develop in the network."),
+    )
+
+
+def competences(text: str) -> tuple[str, ...]:
+    """The working group's competences as written: one a line, empty lines left out."""
+    return tuple(line.strip(" -•\t") for line in text.splitlines() if line.strip(" -•\t"))
+
+
+def _working_group(raw: Mapping[str, object]) -> str:
+    text = _required(
+        raw,
+        F_WORKING_GROUP,
+        MAX_WORKING_GROUP,
+        N_("Describe the working group: its competences, one a line."),
+    )
+    if len(competences(text)) < MIN_COMPETENCES:
+        raise InvalidInput(
+            N_(
+                "The working group needs several competences: write at least {minimum}, "
+                "one a line (e.g. planner, dialogue lead, landscape architect)."
+            ),
+            minimum=MIN_COMPETENCES,
+        )
+    return "\n".join(competences(text))
 
 
 def _region(raw: Mapping[str, object], rules: ApplicationRules) -> str:

@@ -25,6 +25,7 @@ class StepKind(enum.StrEnum):
     FOLLOW_UP = "follow_up"
     PULSE = "pulse"
     FINAL_EVALUATION = "final_evaluation"
+    PHASE_START = "phase_start"
 
 
 # Without a declared date, the network's final evaluation goes out a week after its last meeting.

@@ -77,6 +77,8 @@ class Application:
     themes: tuple[str, ...]
     links: tuple[str, ...] = ()
     commitment: Commitment | None = None
+    area_idea: str = ""  # the area the municipality wants to develop, where the network asks
+    working_group: str = ""  # its working group's competences, one per line, where asked
     version: int = 0
     status: ApplicationStatus = ApplicationStatus.SUBMITTED
     submitted_at: datetime | None = None

@@ -129,6 +129,8 @@ class Network:
     cadence: Cadence = field(default_factory=Cadence)
     fees: tuple[Fee, ...] = ()
     tenants: tuple[str, ...] = ()  # tenants allowed besides those of its linked channels
+    # What the application form asks for besides the basics: 'area_idea', 'working_group'.
+    application_requires: tuple[str, ...] = ()
     id: int | None = None
 
     @property
@@ -194,6 +196,7 @@ class Meeting:
     capacity: int | None = None
     seats_per_municipality: int = 1
     skip_steps: frozenset[str] = frozenset()
+    online: bool = False  # people may attend online (the Teams meeting), apart from the seats
 
     def starts_at(self, zone: ZoneInfo) -> datetime:
         """The meeting's start as an aware datetime."""

@@ -16,6 +16,7 @@ class Answer(enum.StrEnum):
     ATTENDING = "attending"
     NOT_ATTENDING = "not_attending"
     MAYBE = "maybe"
+    ONLINE = "online"  # in the Teams meeting, where the meeting allows it: takes no place
 
 
 class Standing(enum.StrEnum):

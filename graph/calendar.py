@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable
 from datetime import UTC, datetime
 
+from kiota_abstractions.base_request_configuration import RequestConfiguration
 from msgraph.generated.models.attendee import Attendee
 from msgraph.generated.models.attendee_type import AttendeeType
 from msgraph.generated.models.body_type import BodyType
@@ -22,7 +23,7 @@ from msgraph.generated.users.item.events.item.event_item_request_builder import 
 )
 
 from graph.client import GraphConnection, call
-from services.calendar_ports import EventDetails, Invitee
+from services.calendar_ports import CreatedEvent, EventDetails, Invitee
 from services.graph_port import GraphFailure
 
 
@@ -40,6 +41,13 @@ def _attendees(invitees: tuple[Invitee, ...]) -> list[Attendee]:
         )
         for i in invitees
     ]
+
+
+def _join(event: Event | None) -> str:
+    """The event's Teams join link (onlineMeeting.joinUrl) when Graph gives an https one."""
+    meeting = event.online_meeting if event else None
+    link = meeting.join_url if meeting else None
+    return link if link and link.startswith("https://") else ""
 
 
 def _timing(details: EventDetails, event: Event) -> Event:
@@ -65,8 +73,12 @@ class GraphCalendar:
         details: EventDetails,
         invitees: tuple[Invitee, ...],
         transaction_id: str,
-    ) -> str:
+    ) -> CreatedEvent:
         """POST /users/{mailbox}/events, online on Teams, with a transactionId.
+
+        The answer is the event, its `onlineMeeting` (onlineMeetingInfo) holding the Teams
+        meeting's `joinUrl` once isOnlineMeeting and the provider are set (Graph's event and
+        onlineMeetingInfo resources); it is kept for the agenda card.
 
         Graph documents transactionId as the key that keeps a retried POST from creating the
         event twice; the id is stored before the first attempt, so a create whose answer was
@@ -81,7 +93,18 @@ class GraphCalendar:
         made = await call(self._graph.client.users.by_user_id(mailbox).events.post(event))
         if not made.id:
             raise GraphFailure(502, "incompleteEvent", "the created event has no id")
-        return made.id
+        return CreatedEvent(made.id, _join(made))
+
+    async def join_url(self, mailbox: str, event_id: str) -> str:
+        """GET /users/{mailbox}/events/{id}?$select=onlineMeeting: the Teams join link of an
+        event made before its link was kept (onlineMeetingInfo.joinUrl), or ''."""
+        query = EventItemRequestBuilder.EventItemRequestBuilderGetQueryParameters(
+            select=["onlineMeeting"]
+        )
+        event = await call(
+            self._event(mailbox, event_id).get(RequestConfiguration(query_parameters=query))
+        )
+        return _join(event)
 
     async def update_event(
         self,

@@ -9,8 +9,9 @@ from datetime import datetime, timedelta
 
 from domain.cadence import StepKind, check_move, plan, step_key
 from domain.errors import N_, NotFound
-from domain.model import ConversationKind, ConversationRef, Network, Person, RoleKind
+from domain.model import ConversationKind, ConversationRef, Network, Person, Phase, RoleKind
 from domain.organisers import OrganiserAction, is_organiser
+from domain.phases import phase_of_step, phase_steps
 from domain.sparring import Summary, reminder_due
 from services import audit
 from services.conversations import personal_chat
@@ -50,6 +51,7 @@ class StepContext:
     attendee_chats: tuple[ConversationRef, ...] = ()  # confirmed attendees' personal chats
     member_chats: tuple[ConversationRef, ...] = ()  # final evaluation: members yet to answer
     nudges: tuple[Nudge, ...] = ()  # RSVP reminder: the silent municipalities' seat holders
+    phase: Phase | None = None  # the phase a phase-start step announces
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +83,10 @@ async def sync_all(uow: UnitOfWorkFactory) -> int:
     for network in networks:
         async with uow() as work:
             meetings = await work.networks.meetings(network.slug)
-            changed += await work.cadence.sync(network.slug, plan(network, meetings))
+            planned = plan(network, meetings)
+            planned += phase_steps(network, await work.networks.phases(network.slug))
+            planned.sort(key=lambda s: (s.due, s.key))
+            changed += await work.cadence.sync(network.slug, planned)
             await work.commit()
     return changed
 
@@ -206,7 +211,7 @@ async def step_context(work: UnitOfWork, clock: Clock, step: StepRecord) -> Step
     attendees: list[ConversationRef] = []
     if state is not None and step.kind == StepKind.FOLLOW_UP.value:
         for r in state.rsvps:
-            if r.answer.value == "attending" and r.standing.value == "confirmed":
+            if r.answer.value in ("attending", "online") and r.standing.value == "confirmed":
                 chat = await personal_chat(work, r.person, step.network)
                 attendees += [chat] if chat else []
     members = (
@@ -231,6 +236,7 @@ async def step_context(work: UnitOfWork, clock: Clock, step: StepRecord) -> Step
         tuple(attendees),
         tuple(members),
         nudges,
+        await _phase(work, step),
     )
 
 
@@ -248,6 +254,14 @@ async def _nudges(work: UnitOfWork, network: Network, state: MeetingState) -> tu
             chat = await personal_or_to_open(work, person, network.slug)
             found[person.key] = Nudge(person, town.name, chat)
     return tuple(found.values())
+
+
+async def _phase(work: UnitOfWork, step: StepRecord) -> Phase | None:
+    """The phase a phase-start step announces, as the network file now declares it."""
+    number = phase_of_step(step.key) if step.kind == StepKind.PHASE_START.value else None
+    if number is None:
+        return None
+    return next((p for p in await work.networks.phases(step.network) if p.number == number), None)
 
 
 async def _personal_chats(

@@ -29,6 +29,15 @@ class Invitee:
     name: str
 
 
+@dataclass(frozen=True, slots=True)
+class CreatedEvent:
+    """What Graph answers to a create: the event's id and its Teams meeting's join link
+    (`onlineMeeting.joinUrl`; empty when Graph gives none)."""
+
+    event_id: str
+    join_url: str = ""
+
+
 class EventState(StrEnum):
     """Where a meeting's Outlook event stands."""
 
@@ -50,6 +59,7 @@ class EventRecord:
     fingerprint: str = ""
     attendees: tuple[str, ...] = ()  # lower-cased e-mails last sent to Graph
     last_error: str = ""
+    join_url: str = ""  # the Teams meeting's join link, as Graph gave it at the create
 
 
 class CalendarPort(Protocol):
@@ -61,8 +71,12 @@ class CalendarPort(Protocol):
         details: EventDetails,
         invitees: tuple[Invitee, ...],
         transaction_id: str,
-    ) -> str:
+    ) -> CreatedEvent:
         """Create an online (Teams) event; the same transaction id never makes a second one."""
+        ...
+
+    async def join_url(self, mailbox: str, event_id: str) -> str:
+        """The Teams join link of an existing event, or '' when it has none."""
         ...
 
     async def update_event(
@@ -112,8 +126,13 @@ class MeetingEventRepository(Protocol):
         event_id: str | None,
         fingerprint: str,
         attendees: tuple[str, ...],
+        join_url: str = "",
     ) -> None:
         """Store what Graph now has and release the lease."""
+        ...
+
+    async def join_url(self, slug: str, number: int) -> str:
+        """The Teams join link of the meeting's event while it exists (not cancelled), else ''."""
         ...
 
     async def fail(self, slug: str, number: int, worker: str, error: str) -> None:

@@ -19,7 +19,7 @@ from domain.engagement import (
     next_period_end,
 )
 from domain.material import Material
-from domain.model import Meeting, Network, next_meeting
+from domain.model import Meeting, MeetingKind, Network, next_meeting
 from services.ports import (
     Clock,
     NewDelivery,
@@ -44,6 +44,7 @@ class Digest:
     coming: tuple[StepRecord, ...]  # planned cadence steps in the next period
     next_meeting: Meeting | None
     towns: dict[str, str] = field(default_factory=dict)  # municipality names by key
+    trips: frozenset[int] = frozenset()  # numbers of the study trips, named and not numbered
 
     @property
     def empty(self) -> bool:
@@ -94,6 +95,7 @@ async def build_digest(
         coming=tuple(s for s in steps if s.status == "planned"),
         next_meeting=next_meeting(meetings, network.zone, now),
         towns={m.key: m.name for m in await work.networks.municipalities(slug)},
+        trips=frozenset(m.number for m in meetings if m.kind is MeetingKind.STUDY_TRIP),
     )
 
 

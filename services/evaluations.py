@@ -45,7 +45,7 @@ async def _attendees(uow: UnitOfWork, slug: str, number: int) -> list[str]:
     return [
         r.person
         for r in await uow.rsvps.for_meeting(slug, number)
-        if r.answer is Answer.ATTENDING and r.standing is Standing.CONFIRMED
+        if r.answer in (Answer.ATTENDING, Answer.ONLINE) and r.standing is Standing.CONFIRMED
     ]
 
 

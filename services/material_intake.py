@@ -18,11 +18,11 @@ from domain.material import (
     MaterialKind,
     links_in,
     meeting_folder,
-    split_meeting_number,
     themes_in,
 )
 from domain.model import Meeting, MeetingStatus, Network, Person, channel_conversation_id
 from domain.numbers import small_number
+from domain.trips import leading_meeting
 from services.graph_port import DriveFile, GraphFailure, GraphPort
 from services.material import (
     ROOT_FOLDER,
@@ -75,13 +75,13 @@ async def record_links(
     urls, rest, too_long = links_in(message)
     if not urls:
         raise InvalidInput(N_("I found no web address in that message."))
-    number, caption = split_meeting_number(rest)
-    # What is left around the links, without the punctuation that stood next to them.
-    title = " ".join(caption.split()).strip(" .,;:!?-–()")[:MAX_TITLE]
     async with uow:
         network, person = await member(uow, conversation_id, actor, directory)
         meetings = await uow.networks.meetings(network.slug)
         now = clock.now()
+        number, caption = leading_meeting(rest, meetings, network.zone, now)
+        # What is left around the links, without the punctuation that stood next to them.
+        title = " ".join(caption.split()).strip(" .,;:!?-–()")[:MAX_TITLE]
         meeting = choose_meeting(meetings, network, now, number)
         new: list[Material] = []
         known: list[Material] = []
@@ -151,8 +151,8 @@ async def record_channel_files(
             status=exc.status,
             code=exc.code,
         ) from exc
-    number, rest = split_meeting_number(caption)
     now = clock.now()
+    number, rest = leading_meeting(caption, meetings, network.zone, now)
     meeting = choose_meeting(meetings, network, now, number)
     new: list[Material] = []
     known: list[Material] = []

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from domain.errors import N_, NotFound
-from domain.material import Material, search_words, split_meeting_number
+from domain.material import Material, search_words
 from domain.model import Meeting, Network
+from domain.trips import leading_meeting
 from services.material import choose_meeting, member
 from services.networks import Actor, Directory
 from services.ports import Clock, UnitOfWork
@@ -35,12 +36,12 @@ async def find_material(
     directory: Directory | None,
     args: str,
 ) -> Found:
-    """`material [meeting] [words]`: a meeting's material, or everything matching the words."""
-    number, rest = split_meeting_number(args)
-    words = search_words(rest)
+    """`material [meeting|trip] [words]`: a meeting's material, or everything matching the words."""
     async with uow:
         network, _ = await member(uow, conversation_id, actor, directory)
         meetings = await uow.networks.meetings(network.slug)
+        number, rest = leading_meeting(args, meetings, network.zone, clock.now())
+        words = search_words(rest)
         meeting = None
         if number is not None:
             meeting = next((m for m in meetings if m.number == number), None)

@@ -73,13 +73,14 @@ def fingerprint(details: EventDetails) -> str:
 
 
 def yes_list(state: MeetingState, people: list[Person]) -> tuple[Invitee, ...]:
-    """Everyone attending with a confirmed place who has an e-mail, in answer order."""
+    """Everyone attending with a confirmed place or online who has an e-mail, in answer order:
+    the invitation carries the Teams meeting."""
     emails = {p.key: p for p in people}
     invitees: dict[str, Invitee] = {}
     for rsvp in state.rsvps:
         person = emails.get(rsvp.person)
         if (
-            rsvp.answer is Answer.ATTENDING
+            rsvp.answer in (Answer.ATTENDING, Answer.ONLINE)
             and rsvp.standing is Standing.CONFIRMED
             and person is not None
             and person.email
@@ -155,7 +156,7 @@ async def sync_meeting(
     if record is None:
         return "busy"
     state, desired = await _desired(uow, clock, wording, slug, number)
-    outcome, event_id, state_now = await _apply(
+    outcome, event_id, state_now, join_url = await _apply(
         calendar, record, state, desired, wording, worker, uow, now
     )
     async with uow() as work:
@@ -167,6 +168,7 @@ async def sync_meeting(
             event_id=event_id,
             fingerprint=desired.fingerprint if event_id else "",
             attendees=desired.addresses if event_id else (),
+            join_url=join_url if event_id and state_now is EventState.CREATED else "",
         )
         await work.commit()
     return outcome
@@ -181,24 +183,26 @@ async def _apply(
     worker: str,
     uow: UnitOfWorkFactory,
     now: datetime,
-) -> tuple[str, str | None, EventState]:
-    """The Graph calls for one meeting: (outcome, event id, state) to record afterwards."""
+) -> tuple[str, str | None, EventState, str]:
+    """The Graph calls for one meeting: (outcome, event id, state, Teams join link) to record
+    afterwards. The join link comes with the create (Graph's `onlineMeeting.joinUrl`) and is
+    kept while the event lives."""
     mailbox = record.mailbox  # the mailbox the event lives in, even if the setting changed
     if desired.cancelled:
         if record.state is EventState.CREATED and record.event_id:
             await calendar.cancel_event(mailbox, record.event_id, wording.cancel_note(state))
-            return "cancelled", record.event_id, EventState.CANCELLED
-        return "unchanged", record.event_id, record.state
+            return "cancelled", record.event_id, EventState.CANCELLED, ""
+        return "unchanged", record.event_id, record.state, record.join_url
     if record.state is EventState.CANCELLED:
         # Planned again after a cancellation: Outlook cannot revive it, so a new event.
         record = await _reopen(uow, record, worker)
     if record.event_id is None:
         if _ended(state.network, state.meeting, now):
-            return "unchanged", None, record.state
+            return "unchanged", None, record.state, ""
         made = await calendar.create_event(
             mailbox, desired.details, desired.invitees, record.transaction_id
         )
-        return "created", made, EventState.CREATED
+        return "created", made.event_id, EventState.CREATED, made.join_url
     changed = False
     if desired.fingerprint != record.fingerprint:
         await calendar.update_event(mailbox, record.event_id, details=desired.details)
@@ -207,7 +211,10 @@ async def _apply(
         # Attendees alone: Outlook writes only to those added or removed.
         await calendar.update_event(mailbox, record.event_id, invitees=desired.invitees)
         changed = True
-    return ("updated" if changed else "unchanged"), record.event_id, EventState.CREATED
+    outcome = "updated" if changed else "unchanged"
+    # An event made before its link was kept: ask Graph once; the answer is stored.
+    join_url = record.join_url or await calendar.join_url(mailbox, record.event_id)
+    return outcome, record.event_id, EventState.CREATED, join_url
 
 
 async def _reopen(uow: UnitOfWorkFactory, record: EventRecord, worker: str) -> EventRecord:

@@ -13,6 +13,7 @@ from domain.model import (
     Municipality,
     Network,
     Person,
+    Phase,
     SeatStatus,
     meeting_key,
     rsvp_deadline,
@@ -41,6 +42,8 @@ class MeetingState:
     material: tuple[Material, ...] = ()  # recorded for the meeting, newest first
     # The Teams users whose copy of the agenda card refreshes by itself (refresh.userIds).
     refresh_ids: tuple[str, ...] = ()
+    phases: tuple[Phase, ...] = ()  # the network's phases, if it runs in phases
+    join_url: str = ""  # the Teams meeting's join link, once its Outlook event exists
 
     @property
     def key(self) -> str:
@@ -96,6 +99,8 @@ async def load_state(uow: UnitOfWork, clock: Clock, slug: str, number: int) -> M
             await uow.material.search(slug, meeting=number, words=(), limit=MATERIAL_SHOWN)
         ),
         refresh_ids=await load_refresh_ids(uow, slug, number),
+        phases=tuple(await uow.networks.phases(slug)),
+        join_url=await uow.meeting_events.join_url(slug, number),
     )
 
 

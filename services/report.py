@@ -11,8 +11,9 @@ from babel.numbers import format_decimal
 
 from domain.errors import N_, NotFound
 from domain.final_evaluation import DEFAULT_MIN_ANSWERS, FinalAggregate, disclosed, final_aggregate
-from domain.model import Meeting, MeetingKind, MeetingStatus, Network
+from domain.model import Meeting, MeetingKind, MeetingStatus, Network, Phase
 from domain.organisers import OrganiserAction
+from domain.phases import phases_on
 from domain.sparring import Case, CaseStatus, EvaluationAggregate, HostPlan, Summary, aggregate
 from services.networks import Actor, Directory
 from services.ports import Clock, UnitOfWork
@@ -53,6 +54,25 @@ class Report:
     chapters: tuple[Chapter, ...]
     built_at: datetime
     final: FinalAggregate | None = None  # once the final evaluation has opened
+    phases: tuple[Phase, ...] = ()  # a network that runs in phases: each one a chapter
+
+    def parts(self) -> list[tuple[Phase | None, tuple[Chapter, ...]]]:
+        """The meeting chapters under the phase each was held in (the newest phase begun on
+        its day when two overlap), phases in order; without phases, one part of them all.
+        A phase is a chapter once it has begun, even before any meeting in it."""
+        if not self.phases:
+            return [(None, self.chapters)]
+        under: dict[int | None, list[Chapter]] = {}
+        for chapter in self.chapters:
+            current = phases_on(self.phases, chapter.meeting.day)
+            under.setdefault(current[-1].number if current else None, []).append(chapter)
+        out: list[tuple[Phase | None, tuple[Chapter, ...]]] = []
+        if None in under:
+            out.append((None, tuple(under[None])))
+        for phase in sorted(self.phases, key=lambda p: p.number):
+            if phase.number in under or phase.starts_on <= self.built_at.date():
+                out.append((phase, tuple(under.get(phase.number, ()))))
+        return out
 
     def advice(self) -> list[tuple[Chapter, str]]:
         """The good advice of every meeting that has some, in meeting order."""
@@ -101,7 +121,7 @@ async def gather(
     final = None
     if await uow.final_evaluations.opened_at(slug) is not None:
         final = final_aggregate(await uow.final_evaluations.answers(slug), min_answers)
-    return Report(network, tuple(chapters), now, final)
+    return Report(network, tuple(chapters), now, final, tuple(await uow.networks.phases(slug)))
 
 
 async def build_report(
@@ -134,6 +154,16 @@ def meeting_heading(chapter: Chapter, t: Wording) -> str:
     else:
         base = t("Network meeting {number}", number=meeting.number)
     return f"{base}: {meeting.title}" if meeting.title else base
+
+
+def phase_heading(phase: Phase, t: Wording) -> str:
+    """'Phase 2: <title>'."""
+    return t("Phase {number}: {title}", number=phase.number, title=phase.title)
+
+
+def phase_line(phase: Phase, t: Wording) -> str:
+    """The phase's period, first and last day."""
+    return f"{t.date(phase.starts_on, 'long')} – {t.date(phase.ends_on, 'long')}"
 
 
 def meeting_line(chapter: Chapter, t: Wording) -> str:
@@ -193,11 +223,17 @@ def report_markdown(report: Report, t: Wording) -> str:
         lines += [network.description.strip(), ""]
     closing = t("Good advice across the meetings")
     lines += [_h(2, t("Contents")), ""]
-    lines += [f"- {meeting_heading(c, t)}" for c in report.chapters]
+    for phase, chapters in report.parts():
+        lines += [f"- {phase_heading(phase, t)}"] if phase else []
+        lines += [f"- {meeting_heading(c, t)}" for c in chapters]
     lines += [f"- {t('Final evaluation')}"] if report.final else []
     lines += [f"- {closing}", ""]
-    for chapter in report.chapters:
-        lines += _chapter_markdown(chapter, t)
+    for phase, chapters in report.parts():
+        if phase is not None:
+            lines += [_h(2, phase_heading(phase, t)), "", f"*{phase_line(phase, t)}*", ""]
+            lines += [phase.description.strip(), ""] if phase.description else []
+        for chapter in chapters:
+            lines += _chapter_markdown(chapter, t)
     lines += final_markdown(report.final, t)
     lines += [_h(2, closing), ""]
     for chapter, advice in report.advice():

@@ -19,6 +19,8 @@ from services.report import (
     evaluation_line,
     meeting_heading,
     meeting_line,
+    phase_heading,
+    phase_line,
     programme_lines,
     summary_sections,
 )
@@ -35,8 +37,14 @@ def report_docx(report: Report, t: Wording) -> bytes:
     doc.core_properties.subject = t("The network's final product")
     _title_page(doc, report, t)
     closing = t("Good advice across the meetings")
-    for chapter in report.chapters:
-        _chapter(doc, chapter, t)
+    for phase, chapters in report.parts():
+        if phase is not None:
+            _new_page(doc.add_heading(phase_heading(phase, t), level=1))
+            doc.add_paragraph(phase_line(phase, t)).runs[0].italic = True
+            if phase.description:
+                _paragraphs(doc, phase.description)
+        for chapter in chapters:
+            _chapter(doc, chapter, t)
     final_docx(doc, report.final, t)
     _new_page(doc.add_heading(closing, level=1))
     for chapter, advice in report.advice():

@@ -29,6 +29,7 @@ from domain.rsvp import (
     Standing,
     decide,
 )
+from domain.trips import is_trip_word, the_trip
 from services.agenda import AGENDA, AgendaRefresher, post_agenda
 from services.conversations import personal_chat
 from services.meeting_state import (
@@ -122,6 +123,8 @@ async def respond(
         person = _member(state, await identify(uow, actor, directory))
         if state.meeting.status is not MeetingStatus.PLANNED:
             raise InvalidInput(N_("This meeting is cancelled."))
+        if form[0] is Answer.ONLINE and not state.meeting.online:
+            raise InvalidInput(N_("This meeting cannot be attended online."))
         outcome = await _save(uow, state, person, *form, now=clock.now())
         answers = tuple(await uow.rsvps.for_meeting(slug, number))
         readers = await load_refresh_ids(uow, slug, number)  # the author is among the newest
@@ -208,7 +211,8 @@ async def attendees(
 async def resolve_meeting(
     uow: UnitOfWork, clock: Clock, conversation_id: str, actor: Actor, argument: str
 ) -> str:
-    """The meeting key a command names: a number in the conversation's network, or the next."""
+    """The meeting key a command names: a number or the study trip's word ('trip', 'studietur',
+    'studieresa') in the conversation's network, or the next meeting."""
     async with uow:
         person = await uow.people.find(
             aad_object_id=actor.aad_object_id, teams_user_id=actor.teams_user_id
@@ -216,6 +220,11 @@ async def resolve_meeting(
         network = await network_for(uow, conversation_id, person, actor)
         meetings = await uow.networks.meetings(network.slug)
     text = argument.strip().lstrip("#")
+    if is_trip_word(text):
+        trip = the_trip(meetings, network.zone, clock.now())
+        if trip is None:
+            raise NotFound(N_("{network} has no study trip."), network=network.name)
+        return meeting_key(network.slug, trip.number)
     if not text:
         found = next_meeting(meetings, network.zone, clock.now())
         if found is None:

@@ -82,6 +82,7 @@ def network_from_row(row: NetworkRow) -> Network:
         ),
         fees=tuple(Fee(int(f["year"]), int(f["amount"]), str(f["currency"])) for f in row.fees),
         tenants=tuple(str(t) for t in row.tenants or ()),
+        application_requires=tuple(str(r) for r in row.application_requires or ()),
     )
 
 
@@ -105,6 +106,7 @@ def network_values(network: Network) -> dict[str, Any]:
             {"year": f.year, "amount": f.amount, "currency": f.currency} for f in network.fees
         ],
         "tenants": list(network.tenants),
+        "application_requires": list(network.application_requires),
     }
 
 
@@ -134,6 +136,7 @@ def meeting_from_row(row: MeetingRow) -> Meeting:
         capacity=row.capacity,
         seats_per_municipality=row.seats_per_municipality,
         skip_steps=frozenset(row.skip_steps or ()),
+        online=row.online,
         programme=tuple(
             ProgrammeItem(
                 position=p.position,

@@ -31,6 +31,7 @@ class MeetingEventRow(Base):
     transaction_id: Mapped[str] = mapped_column(String(64), unique=True)
     state: Mapped[str] = mapped_column(String(12))
     event_id: Mapped[str | None] = mapped_column(String(400))
+    join_url: Mapped[str | None] = mapped_column(Text)  # the Teams meeting's, from Graph
     fingerprint: Mapped[str] = mapped_column(String(64), default="")
     attendees: Mapped[list[Any]] = mapped_column(default=list)
     worker: Mapped[str | None] = mapped_column(String(200))
@@ -116,6 +117,7 @@ class SqlMeetingEvents:
             fingerprint=row.fingerprint,
             attendees=tuple(str(a) for a in row.attendees),
             last_error=row.last_error,
+            join_url=row.join_url or "",
         )
 
     async def finish(
@@ -128,6 +130,7 @@ class SqlMeetingEvents:
         event_id: str | None,
         fingerprint: str,
         attendees: tuple[str, ...],
+        join_url: str = "",
     ) -> None:
         """Store what Graph has now, even if the lease ran out meanwhile: it is the truth."""
         meeting_id = await meeting_id_of(self._s, slug, number)
@@ -140,9 +143,22 @@ class SqlMeetingEvents:
                 fingerprint=fingerprint,
                 attendees=list(attendees),
                 last_error="",
+                join_url=join_url or None,
             )
         )
         await self._release(meeting_id, worker)
+
+    async def join_url(self, slug: str, number: int) -> str:
+        """The Teams join link of the meeting's event while it exists (not cancelled), else ''."""
+        meeting_id = await meeting_id_of(self._s, slug, number)
+        found = await self._s.scalar(
+            select(MeetingEventRow.join_url).where(
+                MeetingEventRow.meeting_id == meeting_id,
+                MeetingEventRow.state == EventState.CREATED.value,
+                MeetingEventRow.event_id.is_not(None),
+            )
+        )
+        return found or ""
 
     async def fail(self, slug: str, number: int, worker: str, error: str) -> None:
         """Keep the error, release the lease: the next pass tries again."""

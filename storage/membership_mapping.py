@@ -33,6 +33,8 @@ def content_of(application: Application) -> dict[str, Any]:
         "themes": list(application.themes),
         "links": list(application.links),
         "commitment": _commitment_json(c) if c else None,
+        "area_idea": application.area_idea,
+        "working_group": application.working_group,
     }
 
 
@@ -68,6 +70,8 @@ def application_from_row(row: ApplicationRow) -> Application:
         themes=tuple(row.themes),
         links=tuple(row.links),
         commitment=_commitment(row.commitment),
+        area_idea=row.area_idea,
+        working_group=row.working_group,
         version=row.version,
         status=ApplicationStatus(row.status),
         submitted_at=aware(row.submitted_at),
@@ -88,6 +92,8 @@ def version_from_row(row: ApplicationVersionRow, status: ApplicationStatus) -> A
         themes=tuple(data["themes"]),
         links=tuple(data["links"]),
         commitment=_commitment(data.get("commitment")),
+        area_idea=str(data.get("area_idea", "")),
+        working_group=str(data.get("working_group", "")),
         version=row.version,
         status=status,
         submitted_at=aware(row.submitted_at),

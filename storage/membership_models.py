@@ -51,6 +51,9 @@ class ApplicationRow(Base):
     themes: Mapped[list[Any]] = mapped_column(default=list)
     links: Mapped[list[Any]] = mapped_column(default=list)
     commitment: Mapped[dict[str, Any] | None] = mapped_column()
+    # Asked for where the network file requires them (the SKL invitation's prerequisites).
+    area_idea: Mapped[str] = mapped_column(Text, default="", server_default="")
+    working_group: Mapped[str] = mapped_column(Text, default="", server_default="")
     version: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(20))
     submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

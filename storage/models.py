@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -70,6 +71,7 @@ class NetworkRow(Stamped, Base):
     cadence: Mapped[dict[str, Any]] = mapped_column(default=dict)
     fees: Mapped[list[Any]] = mapped_column(default=list)
     tenants: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
+    application_requires: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
 
 
 class MunicipalityRow(Stamped, Base):
@@ -143,6 +145,7 @@ class MeetingRow(Stamped, Base):
     capacity: Mapped[int | None] = mapped_column(Integer)
     seats_per_municipality: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     skip_steps: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
+    online: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     host: Mapped[MunicipalityRow | None] = relationship(lazy="joined")
     programme: Mapped[list[ProgrammeItemRow]] = relationship(
         lazy="selectin",

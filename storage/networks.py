@@ -234,6 +234,7 @@ class SqlNetworkRepository:
                 "capacity": m.capacity,
                 "seats_per_municipality": m.seats_per_municipality,
                 "skip_steps": sorted(m.skip_steps),
+                "online": m.online,
             }
             row = rows.get(m.number)
             if row is None:

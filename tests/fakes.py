@@ -50,6 +50,7 @@ class FakeStore:
         self.changes: list[tuple[str, int, str, str | None, str]] = []
         self.posted: dict[tuple[str, str, int, str], str] = {}
         self.send_slots: dict[str, float] = {}  # tenant: its next free send time
+        self.join_urls: dict[tuple[str, int], str] = {}  # (network, meeting): Teams join link
         self.outbox: dict[str, NewDelivery] = {}  # by key: what waits for the outbox worker
         self.waiting: dict[str, str] = {}  # delivery key: person key (waiting for their chat)
         self.commits = 0
@@ -341,6 +342,16 @@ class FakeOutbox:
         return len(released)
 
 
+class FakeMeetingEvents:
+    """Outlook events as far as the cards read them: the Teams join link per meeting."""
+
+    def __init__(self, store: FakeStore) -> None:
+        self.links = store.join_urls
+
+    async def join_url(self, slug: str, number: int) -> str:
+        return self.links.get((slug, number), "")
+
+
 class FakeUnitOfWork:
     """Applies to the shared store directly; counts commits so tests can check them."""
 
@@ -355,6 +366,7 @@ class FakeUnitOfWork:
         self.posted = FakePostedCards(store)
         self.send_slots = FakeSendSlots(store)
         self.outbox = FakeOutbox(store)
+        self.meeting_events = FakeMeetingEvents(store)
         attach_sparring_fakes(self, store)
         attach_membership_fakes(self, store)
         attach_material_fakes(self, store)

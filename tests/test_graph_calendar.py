@@ -42,11 +42,12 @@ async def test_an_event_is_an_online_teams_meeting_with_the_invitees(
     connection: GraphConnection, graph_api: tuple[FakeGraph, str]
 ) -> None:
     fake, _ = graph_api
-    event_id = await GraphCalendar(connection).create_event(MAILBOX, DETAILS, (ANNA, BO), "tx-1")
-    event = fake.directory.events[event_id]
+    made = await GraphCalendar(connection).create_event(MAILBOX, DETAILS, (ANNA, BO), "tx-1")
+    event = fake.directory.events[made.event_id]
     assert event["isOnlineMeeting"] is True
     assert event["onlineMeetingProvider"] == "teamsForBusiness"
     assert event["onlineMeeting"]["joinUrl"].startswith("https://teams.microsoft.com/")
+    assert made.join_url == event["onlineMeeting"]["joinUrl"]  # onlineMeetingInfo.joinUrl
     assert event["start"] == {"dateTime": "2024-03-14T09:00:00", "timeZone": "UTC"}
     assert event["transactionId"] == "tx-1"
     assert fake.directory.mail_to("invitation") == ["anna@example.org", "bo@example.org"]
@@ -70,7 +71,7 @@ async def test_changing_only_attendees_writes_only_to_those_added_or_removed(
 ) -> None:
     fake, _ = graph_api
     calendar = GraphCalendar(connection)
-    event_id = await calendar.create_event(MAILBOX, DETAILS, (ANNA, BO), "tx-2")
+    event_id = (await calendar.create_event(MAILBOX, DETAILS, (ANNA, BO), "tx-2")).event_id
     fake.directory.mail.clear()
     await calendar.update_event(MAILBOX, event_id, invitees=(ANNA, CARL))
     assert fake.directory.mail_to("invitation") == ["carl@example.org"]
@@ -84,7 +85,7 @@ async def test_a_new_time_is_sent_to_everyone_and_keeps_the_teams_link(
 ) -> None:
     fake, _ = graph_api
     calendar = GraphCalendar(connection)
-    event_id = await calendar.create_event(MAILBOX, DETAILS, (ANNA, BO), "tx-3")
+    event_id = (await calendar.create_event(MAILBOX, DETAILS, (ANNA, BO), "tx-3")).event_id
     fake.directory.mail.clear()
     moved = EventDetails(
         DETAILS.subject,
@@ -106,7 +107,7 @@ async def test_a_cancelled_event_tells_the_attendees_and_leaves_the_calendar(
 ) -> None:
     fake, _ = graph_api
     calendar = GraphCalendar(connection)
-    event_id = await calendar.create_event(MAILBOX, DETAILS, (ANNA,), "tx-4")
+    event_id = (await calendar.create_event(MAILBOX, DETAILS, (ANNA,), "tx-4")).event_id
     await calendar.cancel_event(MAILBOX, event_id, "Mødet er aflyst.")
     assert fake.directory.cancelled[event_id]["cancelComment"] == "Mødet er aflyst."
     assert fake.directory.mail_to("cancellation") == ["anna@example.org"]

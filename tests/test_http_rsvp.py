@@ -237,8 +237,8 @@ async def test_the_calendar_link_on_the_card_serves_the_meeting_as_ics(
 ) -> None:
     _, url = connector
     _, body = await post(bot, invoke(who(url, "29:odense"), "refresh", {"meeting": KEY}))
-    actions = body["value"]["actions"]
-    ics_url = next(a["url"] for a in actions if a["type"] == "Action.OpenUrl")
+    sets = [e["actions"] for e in body["value"]["body"] if e["type"] == "ActionSet"]
+    ics_url = next(a["url"] for s in sets for a in s if a["title"] == "Add to calendar")
     link = urlsplit(ics_url)
     response = await bot.get(f"{link.path}?{link.query}")
     assert response.status == 200 and response.content_type == "text/calendar"

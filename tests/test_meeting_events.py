@@ -259,3 +259,71 @@ async def test_a_failing_meeting_keeps_its_error_and_is_retried(
         assert "ErrorAccessDenied" in row.last_error and row.lease_until is None
     retried = await sync(posted, clock, calendar)
     assert (failed.failed, retried.created) == (1, 1)
+
+
+async def test_the_teams_join_link_is_kept_from_the_create_and_shown_on_the_agenda_card(
+    posted: Any, clock: FixedClock, calendar: GraphCalendar, graph_api: tuple[FakeGraph, str]
+) -> None:
+    from bot.features.meetings.views import agenda_view
+    from bot.routing.links import Links
+    from cards.agenda import agenda_card
+    from netpuls.i18n import translator
+    from services.meeting_state import meeting_state
+
+    fake, _ = graph_api
+    async with posted() as uow:
+        before = await uow.meeting_events.join_url(SLUG, 1)
+    assert before == ""
+    await answer(posted, clock, ODENSE, Answer.ATTENDING)
+    await sync(posted, clock, calendar)
+    (event,) = fake.directory.events.values()
+    link = event["onlineMeeting"]["joinUrl"]  # onlineMeetingInfo.joinUrl, as Graph answers
+    state = await meeting_state(posted(), clock, f"{SLUG}:1")
+    assert state.join_url == link
+    card = agenda_card(
+        agenda_view(state, Links("http://127.0.0.1:3978", b"k" * 32)), translator("da")
+    )
+    sets = [e["actions"] for e in card["body"] if e["type"] == "ActionSet"]
+    joins = [a for s in sets for a in s if a.get("url") == link]
+    assert [a["title"] for a in joins] == ["Deltag i Teams-mødet"]
+    await sync(posted, clock, calendar)  # an unchanged pass keeps it
+    state = await meeting_state(posted(), clock, f"{SLUG}:1")
+    assert state.join_url == link
+
+
+async def test_a_cancelled_meeting_shows_no_join_link(
+    uow_factory: Any, clock: FixedClock, calendar: GraphCalendar
+) -> None:
+    from services.meeting_state import meeting_state
+
+    await import_network(uow_factory(), network())
+    async with uow_factory() as uow:
+        await uow.posted.remember(AGENDA, SLUG, 1, "19:general@thread.tacv2", "activity-1")
+        await uow.commit()
+    await answer(uow_factory, clock, ODENSE, Answer.ATTENDING)
+    await sync(uow_factory, clock, calendar)
+    await import_network(uow_factory(), network(status=MeetingStatus.CANCELLED))
+    await sync(uow_factory, clock, calendar)
+    assert (await meeting_state(uow_factory(), clock, f"{SLUG}:1")).join_url == ""
+
+
+async def test_an_event_made_before_its_link_was_kept_gets_it_from_graph_once(
+    posted: Any, clock: FixedClock, calendar: GraphCalendar, graph_api: tuple[FakeGraph, str]
+) -> None:
+    from sqlalchemy import update
+
+    fake, _ = graph_api
+    await answer(posted, clock, ODENSE, Answer.ATTENDING)
+    await sync(posted, clock, calendar)
+    async with posted() as uow:  # as an event made by an earlier version was stored
+        await uow._session.execute(update(MeetingEventRow).values(join_url=None))
+        await uow.commit()
+    fake.calls.clear()
+    await sync(posted, clock, calendar)
+    (event,) = fake.directory.events.values()
+    async with posted() as uow:
+        assert await uow.meeting_events.join_url(SLUG, 1) == event["onlineMeeting"]["joinUrl"]
+    gets = [c for c in fake.calls if c[0] == "GET" and "/events/" in c[1]]
+    assert len(gets) == 1
+    await sync(posted, clock, calendar)
+    assert len([c for c in fake.calls if c[0] == "GET" and "/events/" in c[1]]) == 1

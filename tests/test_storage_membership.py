@@ -101,6 +101,13 @@ async def test_the_skl_extras_survive_the_round_trip(uow_factory: Any) -> None:
         (version,) = await uow.membership.versions(ex.SKL, "lunds")
     assert stored.commitment is not None and stored.commitment.board_reference == "KS 2015/123"
     assert version.commitment == stored.commitment and stored.region == "Skåne län"
+    assert stored.area_idea.startswith("Stationsområdet") and version.area_idea == stored.area_idea
+    assert stored.working_group.splitlines() == [
+        "Planarkitekt",
+        "Dialogansvarig",
+        "Landskapsarkitekt",
+    ]
+    assert version.working_group == stored.working_group
 
 
 async def test_a_refused_duplicate_writes_nothing(uow_factory: Any) -> None:

@@ -17,6 +17,7 @@ from domain.model import (
     ProgrammeItem,
     SeatStatus,
 )
+from domain.trips import trip_skips
 from services.network_file.dates import date_warnings, weekday_error
 from services.network_file.errors import Locator
 from services.network_file.schema import FileModel, NetworkPart
@@ -92,6 +93,7 @@ def _network(
         cadence=cadence,
         fees=tuple(Fee(x.year, x.amount, x.currency) for x in n.fees),
         tenants=tuple(t.lower() for t in n.tenants),
+        application_requires=tuple(dict.fromkeys(n.application.requires)),
     )
 
 
@@ -206,7 +208,11 @@ def _meetings(f: FileModel, keys: list[str], where: Locator) -> tuple[Meeting, .
                 programme=programme,
                 capacity=m.capacity,
                 seats_per_municipality=m.seats_per_municipality,
-                skip_steps=frozenset(m.skip),
+                online=m.online,
+                skip_steps=frozenset(m.skip)
+                | trip_skips(
+                    m.kind, {"host_prompt": m.host_prompt, "call_for_cases": m.call_for_cases}
+                ),
             )
         )
     return tuple(out)

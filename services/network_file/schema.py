@@ -119,6 +119,11 @@ class _Call(_Model):
     deadline: Day
 
 
+class _Application(_Model):
+    # What the form asks for besides the basics (the SKL invitation's prerequisites).
+    requires: list[Literal["area_idea", "working_group"]] = []
+
+
 class NetworkPart(_Model):
     """The file's `network:` section."""
 
@@ -140,6 +145,7 @@ class NetworkPart(_Model):
     cadence: _Cadence = _Cadence()
     # Microsoft Entra tenant ids allowed besides the tenants the network's channels are in.
     tenants: list[Annotated[str, Field(pattern=_TENANT)]] = []
+    application: _Application = _Application()
 
     @field_validator("timezone")
     @classmethod
@@ -201,6 +207,10 @@ class _Meeting(_Model):
     capacity: Annotated[int, Field(ge=1, le=10_000)] | None = None
     seats_per_municipality: Annotated[int, Field(ge=1, le=50)] = 1
     skip: list[str] = []
+    # A study trip has neither unless asked for; a hosted meeting has both unless switched off.
+    host_prompt: bool | None = None
+    call_for_cases: bool | None = None
+    online: bool = False  # may be attended online in the Teams meeting, apart from the seats
     programme: list[_Item] = []
 
     @field_validator("skip")

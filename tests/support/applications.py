@@ -61,7 +61,8 @@ def form(
 
 
 def skl_form(municipality: str = "Lunds kommun", region: str = "Skåne län") -> dict[str, Any]:
-    """A valid SKL application with the board's decision, project leader and steering group."""
+    """A valid SKL application: the board's decision, project leader and steering group, the area
+    idea and a working group of three competences."""
     return form(
         municipality,
         region,
@@ -71,4 +72,6 @@ def skl_form(municipality: str = "Lunds kommun", region: str = "Skåne län") ->
         board_reference="KS 2015/123",
         project_leader="Projektledare, Lund",
         steering_group="Stadsbyggnadsdirektör, kommunikationschef",
+        area_idea="Stationsområdet i Lund: ett område under omvandling.",
+        working_group="Planarkitekt\nDialogansvarig\nLandskapsarkitekt",
     )

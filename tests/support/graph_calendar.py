@@ -1,12 +1,15 @@
 """The calendar and roster part of the local Graph, following the documented contracts.
 
 - ``POST /users/{mailbox}/events``: create; ``isOnlineMeeting`` with ``teamsForBusiness`` gets
-  an ``onlineMeeting.joinUrl``; a repeated ``transactionId`` returns the event already made
+  an ``onlineMeeting`` (onlineMeetingInfo: ``joinUrl``, ``conferenceId``; see
+  https://learn.microsoft.com/en-us/graph/api/resources/onlinemeetinginfo), in the answer to
+  the create and to every GET; a repeated ``transactionId`` returns the event already made
   (Graph's documented protection against a retried POST) and invites nobody again.
-- ``GET``/``PATCH /users/{mailbox}/events/{id}``: a PATCH with only ``attendees`` writes to the
-  attendees added or removed; a PATCH that changes anything else writes to all of them
-  (event-update notes). Changing ``transactionId`` is refused; replacing the ``body`` of an
-  online meeting is recorded, because it drops the Teams join blob.
+- ``GET``/``PATCH /users/{mailbox}/events/{id}``: a GET keeps to ``$select``; a PATCH with
+  only ``attendees`` writes to the attendees added or removed; a PATCH that changes anything
+  else writes to all of them (event-update notes). Changing ``transactionId`` is refused;
+  replacing the ``body`` of an online meeting is recorded, because it drops the Teams join
+  blob.
 - ``POST /users/{mailbox}/events/{id}/cancel``: 202, the attendees get the comment, and the
   event leaves the organiser's calendar (404 afterwards).
 - ``GET /teams/{id}/members``: ``aadUserConversationMember`` entries, paged with
@@ -113,6 +116,11 @@ class Directory:
             self.cancelled[event["id"]] = self.events.pop(event["id"])
             return web.Response(status=202)
         if method == "GET":
+            # $select: the properties asked for and the id, as Graph answers (OData $select).
+            chosen = request.query.get("$select")
+            if chosen:
+                names = {"id", *chosen.split(",")}
+                return web.json_response({k: v for k, v in event.items() if k in names})
             return web.json_response(event)
         if method == "PATCH":
             return self._patch(request, event, await request.json(), error)
@@ -129,7 +137,14 @@ class Directory:
         event.update(id=event_id, isCancelled=False, attendees=body.get("attendees") or [])
         if body.get("isOnlineMeeting") and body.get("onlineMeetingProvider") == "teamsForBusiness":
             join = f"https://teams.microsoft.com/l/meetup-join/19%3ameeting_{uuid.uuid4().hex}"
-            event["onlineMeeting"] = {"joinUrl": join}
+            event["onlineMeeting"] = {
+                "joinUrl": join,
+                "conferenceId": str(uuid.uuid4().int)[:9],
+                "tollNumber": None,
+                "tollFreeNumbers": [],
+                "quickDial": None,
+                "phones": [],
+            }
         self.events[event_id] = event
         self._write("invitation", _addresses(event), event_id)
         return web.json_response(event, status=201)

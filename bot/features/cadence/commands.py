@@ -8,10 +8,11 @@ from zoneinfo import ZoneInfo
 from bot.routing.commands import Command, CommandContext, Reply
 from cards.cadence import CadenceView, StepRow, cadence_card
 from domain.errors import N_
-from domain.model import local_day
+from domain.model import Meeting, MeetingKind, local_day
 from domain.numbers import small_number
 from domain.organisers import OrganiserAction
 from domain.text import literal
+from domain.trips import is_trip_word, the_trip
 from services import audit, cadence
 from services.cadence_preview import timeline
 from services.networks import identify, network_for
@@ -25,9 +26,11 @@ async def cadence_command(ctx: CommandContext, args: str) -> Reply:
     async with ctx.uow() as uow:
         person = await identify(uow, ctx.actor, ctx.directory)
         network = await network_for(uow, ctx.conversation_id, person, ctx.actor)
+        meetings = await uow.networks.meetings(network.slug)
+    trips = frozenset(m.number for m in meetings if m.kind is MeetingKind.STUDY_TRIP)
     word = args.strip().lower()
     if word.startswith(("move ", "flyt ", "flytta ")):
-        return await _move(ctx, network.slug, network.zone, word.split()[1:])
+        return await _move(ctx, network.slug, network.zone, word.split()[1:], meetings)
     if word in ("pause", "resume", "pausér", "genoptag", "pausa", "återuppta"):
         paused = word in ("pause", "pausér", "pausa")
         count = await cadence.set_paused(
@@ -55,15 +58,22 @@ async def cadence_command(ctx: CommandContext, args: str) -> Reply:
                 step.theme,
                 step.status,
                 step.is_meeting,
+                trip=step.meeting in trips,
             )
         )
     return Reply(card=cadence_card(CadenceView(network.name, tuple(rows)), ctx.t))
 
 
-async def _move(ctx: CommandContext, slug: str, zone: ZoneInfo, parts: list[str]) -> Reply:
-    """`cadence move <step> <meeting> <YYYY-MM-DD> [HH:MM]`: move one step."""
+async def _move(
+    ctx: CommandContext, slug: str, zone: ZoneInfo, parts: list[str], meetings: list[Meeting]
+) -> Reply:
+    """`cadence move <step> <meeting|trip> <YYYY-MM-DD> [HH:MM]`: move one step."""
+    trip = (
+        the_trip(meetings, zone, ctx.clock.now()) if parts[1:] and is_trip_word(parts[1]) else None
+    )
     try:
-        kind, number, day = parts[0], int(parts[1]), date.fromisoformat(parts[2])
+        kind, day = parts[0], date.fromisoformat(parts[2])
+        number = trip.number if trip else int(parts[1])
         clock = time.fromisoformat(parts[3]) if len(parts) > 3 else time(9, 0)
     except (IndexError, ValueError):
         return Reply(text=ctx.t("Write e.g.: cadence move agenda 3 2024-05-10 09:00"))
@@ -73,6 +83,8 @@ async def _move(ctx: CommandContext, slug: str, zone: ZoneInfo, parts: list[str]
     )
     if not moved:
         return Reply(text=ctx.t("That step has already run or is not planned."))
+    if trip is not None:
+        return Reply(text=ctx.t("Moved {kind} of the study trip to {when}.", kind=kind, when=when))
     return Reply(
         text=ctx.t(
             "Moved {kind} of meeting {number} to {when}.", kind=kind, number=number, when=when

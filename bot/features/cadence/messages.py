@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from cards.cadence import step_label
 from cards.erased import shown_name
 from domain.cadence import StepKind
-from domain.model import ConversationRef, Network, normalise_language
+from domain.errors import N_
+from domain.model import ConversationRef, MeetingKind, Network, normalise_language
 from domain.text import literal
 from netpuls.i18n import Translator, translator
 from services.cadence import MISSED, NO_AUDIENCE, Nudge, StepContext, Target
@@ -42,6 +43,8 @@ def cadence_renderer(messages: StepMessages) -> Callable[[StepContext], list[Tar
             return _to(context.channels, Outbound(text=text))
         if kind is StepKind.FINAL_EVALUATION:
             return _to(context.member_chats, messages.final_evaluation(context.network))
+        if kind is StepKind.PHASE_START:
+            return _to(context.channels, phase_message(context, t)) if context.phase else []
         state = context.state
         if state is None:
             return []
@@ -80,7 +83,10 @@ def _text_step(
         "start": t.time(meeting.starts),
         "end": t.time(meeting.ends),
     }
+    trip = meeting.kind is MeetingKind.STUDY_TRIP
     if kind is StepKind.HOST_PROMPT:
+        if meeting.host is None:
+            return []  # nobody hosts it (a study trip): nobody to prompt
         text = t(
             "You host meeting {number} of {network} on {date}. Please propose programme "
             "items and the field visit, and bring problem statements: write case to "
@@ -94,8 +100,15 @@ def _text_step(
             context.channels,
             Outbound(
                 text=t(
-                    "Meeting {number} on {date}: which case would you like sparring on? "
-                    "Write case to submit a problem statement.",
+                    N_(
+                        "The study trip on {date}: which case would you like sparring on? "
+                        "Write case trip to submit a problem statement."
+                    )
+                    if trip
+                    else N_(
+                        "Meeting {number} on {date}: which case would you like sparring on? "
+                        "Write case to submit a problem statement."
+                    ),
                     **facts,
                 )
             ),
@@ -103,7 +116,7 @@ def _text_step(
     if kind is StepKind.MATERIAL_PACK:
         return _to(context.channels, messages.material_pack(state, t))
     if kind is StepKind.RSVP_REMINDER:
-        return _rsvp_reminder(context, state, t, facts) if context.silent else []
+        return _rsvp_reminder(context, state, t, facts, trip) if context.silent else []
     if kind is StepKind.RSVP_CLOSE:
         return _to(
             context.organiser_chats + context.host_chats,
@@ -114,8 +127,15 @@ def _text_step(
             context.channels,
             Outbound(
                 text=t(
-                    "Tomorrow: meeting {number} of {network}, {start}–{end}, {place}. "
-                    "Travel and stay are each municipality's own cost. See you there!",
+                    N_(
+                        "Tomorrow: the study trip of {network} begins, {start}–{end}, {place}. "
+                        "Travel and stay are each municipality's own cost. Have a good trip!"
+                    )
+                    if trip
+                    else N_(
+                        "Tomorrow: meeting {number} of {network}, {start}–{end}, {place}. "
+                        "Travel and stay are each municipality's own cost. See you there!"
+                    ),
                     **facts,
                 )
             ),
@@ -128,8 +148,15 @@ def _text_step(
                 context.organiser_chats,
                 Outbound(
                     text=t(
-                        "Meeting {number} was yesterday: write summary {number} to post the "
-                        "summary.",
+                        N_(
+                            "The study trip ended yesterday: write summary trip to post the "
+                            "summary."
+                        )
+                        if trip
+                        else N_(
+                            "Meeting {number} was yesterday: write summary {number} to post the "
+                            "summary."
+                        ),
                         **facts,
                     )
                 ),
@@ -138,8 +165,15 @@ def _text_step(
                 context.channels,
                 Outbound(
                     text=t(
-                        "Thank you for meeting {number}! How useful was it? A short evaluation "
-                        "follows.",
+                        N_(
+                            "Thank you for joining the study trip! How useful was it? A short "
+                            "evaluation follows."
+                        )
+                        if trip
+                        else N_(
+                            "Thank you for meeting {number}! How useful was it? A short "
+                            "evaluation follows."
+                        ),
                         **facts,
                     )
                 ),
@@ -149,7 +183,11 @@ def _text_step(
 
 
 def _rsvp_reminder(
-    context: StepContext, state: MeetingState, t: Translator, facts: dict[str, object]
+    context: StepContext,
+    state: MeetingState,
+    t: Translator,
+    facts: dict[str, object],
+    trip: bool = False,
 ) -> list[Target]:
     """D-7: the channel post names the silent municipalities and @mentions their seat holders
     (where Teams ids are known); each seat holder also gets it in a personal chat, which the
@@ -165,8 +203,15 @@ def _rsvp_reminder(
         towns.append(f"{literal(name)} ({named})" if named else literal(name))
     post = Outbound(
         text=t(
-            "Reminder for meeting {number} on {date}: we have not heard from {towns}. "
-            "Answer on the agenda card.",
+            N_(
+                "Reminder for the study trip on {date} (optional, at your own cost): "
+                "we have not heard from {towns}. Answer on the trip's card."
+            )
+            if trip
+            else N_(
+                "Reminder for meeting {number} on {date}: we have not heard from {towns}. "
+                "Answer on the agenda card."
+            ),
             towns=", ".join(towns),
             **facts,
         ),
@@ -199,7 +244,9 @@ def _attendee_summary(state: MeetingState, t: Translator, facts: dict[str, objec
     ]
     lines = [
         t(
-            "Registration for meeting {number} on {date} has closed: {count} attending.",
+            N_("Registration for the study trip on {date} has closed: {count} attending.")
+            if state.meeting.kind is MeetingKind.STUDY_TRIP
+            else N_("Registration for meeting {number} on {date} has closed: {count} attending."),
             count=len(coming),
             **facts,
         )
@@ -208,6 +255,14 @@ def _attendee_summary(state: MeetingState, t: Translator, facts: dict[str, objec
         diet = f" ({r.dietary})" if r.dietary else ""
         who = shown_name(r.person_name, r.municipality_name, t)
         lines.append("- " + literal(f"{r.municipality_name}: {who}{diet}"))
+    online = sorted(
+        (r for r in state.rsvps if r.answer.value == "online"), key=lambda r: r.municipality_name
+    )
+    if online:
+        lines.append(t("Attending online: {count}", count=len(online)))
+        for r in online:
+            who = shown_name(r.person_name, r.municipality_name, t)
+            lines.append("- " + literal(f"{r.municipality_name}: {who}"))
     return "\n".join(lines)
 
 
@@ -257,3 +312,18 @@ def skipped_step_notice(network: Network, step: StepRecord, why: str) -> Outboun
             "held, add it to the network file again and import it."
         )
     return Outbound(text=f"{what} {todo}")
+
+
+def phase_message(context: StepContext, t: Translator) -> Outbound:
+    """A phase begins: its number, title and description, in the network's channels."""
+    phase = context.phase
+    assert phase is not None
+    text = t(
+        "Phase {number} of {network} begins today: {title}.",
+        number=phase.number,
+        network=literal(context.network.name),
+        title=literal(phase.title),
+    )
+    if phase.description:
+        text += "\n\n" + literal(phase.description)
+    return Outbound(text=text)

@@ -36,7 +36,15 @@ def digest_view(digest: Digest, t: Translator) -> DigestView:
     coming = []
     for step in digest.coming:
         local = step.due.astimezone(zone)
-        coming.append(ComingStep(local_day(local, zone), local.time(), step.kind, step.meeting))
+        coming.append(
+            ComingStep(
+                local_day(local, zone),
+                local.time(),
+                step.kind,
+                step.meeting,
+                step.meeting in digest.trips,
+            )
+        )
     meeting = digest.next_meeting
     upcoming = ""
     if meeting is not None:

@@ -119,6 +119,7 @@ def _confirmation(t: Translator, answer: Answer, standing: Standing) -> str:
         Answer.ATTENDING: t("Thank you: you are attending."),
         Answer.NOT_ATTENDING: t("Thank you: you are not attending."),
         Answer.MAYBE: t("Thank you: you might attend."),
+        Answer.ONLINE: t("Thank you: you are attending online. The Teams link is on the card."),
     }[answer]
 
 

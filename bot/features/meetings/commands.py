@@ -12,6 +12,7 @@ from bot.routing.commands import (
 from cards.attendees import attendees_card
 from cards.meeting import meeting_view, next_meeting_card
 from domain.errors import N_
+from domain.model import MeetingKind
 from domain.text import literal
 from services import networks, rsvp
 
@@ -27,7 +28,8 @@ async def next_command(ctx: CommandContext, _args: str) -> Reply:
         )
     async with ctx.uow() as uow:
         towns = {m.key: m.name for m in await uow.networks.municipalities(found.network.slug)}
-    view = meeting_view(found.network, found.meeting, towns)
+        phases = await uow.networks.phases(found.network.slug)
+    view = meeting_view(found.network, found.meeting, towns, phases)
     return Reply(card=next_meeting_card(view, ctx.t))
 
 
@@ -62,8 +64,15 @@ async def attendees_command(ctx: CommandContext, args: str) -> Reply:
     # Names with dietary needs (health, religion) are for the organisers and the host only:
     # never in a channel or a group chat, where every member reads them.
     counts = ctx.t(
-        "Meeting {number}: {attending} attending, {maybe} maybe, {waitlist} on the waitlist; "
-        "{silent} municipalities have not answered.",
+        N_(
+            "Study trip: {attending} attending, {maybe} maybe, {waitlist} on the waitlist; "
+            "{silent} municipalities have not answered."
+        )
+        if state.meeting.kind is MeetingKind.STUDY_TRIP
+        else N_(
+            "Meeting {number}: {attending} attending, {maybe} maybe, {waitlist} on the "
+            "waitlist; {silent} municipalities have not answered."
+        ),
         number=state.meeting.number,
         attending=len(view.attending),
         maybe=len(view.maybe),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.routing.links import Links
@@ -52,6 +53,8 @@ def agenda_view(
         closed=state.closed,
         capacity=state.meeting.capacity,
         seats_per_municipality=state.meeting.seats_per_municipality,
+        online_allowed=state.meeting.online,
+        online=_group(state, Answer.ONLINE, Standing.CONFIRMED),
     )
     calendar_until = state.meeting.ends_at(state.network.zone) + timedelta(days=30)
     own = state.answer_of(person)
@@ -66,7 +69,10 @@ def agenda_view(
         )
     return AgendaView(
         meeting_key=state.key,
-        meeting=meeting_view(state.network, state.meeting, towns),
+        meeting=replace(
+            meeting_view(state.network, state.meeting, towns, state.phases),
+            join_url=state.join_url,
+        ),
         rsvp=rsvp,
         calendar_url=links.make(calendar_path(state), calendar_until),
         own_cost_note=state.meeting.kind is MeetingKind.STUDY_TRIP,
@@ -97,4 +103,5 @@ def attendees_view(state: MeetingState, links: Links, now: datetime) -> Attendee
         ),
         no_answer=tuple(m.name for m in members if m.key not in by_town),
         csv_url=links.make(attendees_csv_path(state), now + EXPORT_LIFETIME),
+        online=_group(state, Answer.ONLINE, Standing.CONFIRMED),
     )

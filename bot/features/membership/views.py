@@ -34,6 +34,8 @@ FIELDS = (
     form.F_BOARD_REFERENCE,
     form.F_PROJECT_LEADER,
     form.F_STEERING_GROUP,
+    form.F_AREA_IDEA,
+    form.F_WORKING_GROUP,
 )
 # Typed values are shown again on a refused card; this bounds what a forged payload can echo.
 MAX_ECHO = 8000
@@ -50,6 +52,8 @@ def values_of(application: Application, themes: tuple[str, ...]) -> dict[str, st
         form.F_INTEREST: application.interest,
         form.F_THEMES: ",".join(numbers),
         form.F_LINKS: "\n".join(application.links),
+        form.F_AREA_IDEA: application.area_idea,
+        form.F_WORKING_GROUP: application.working_group,
     }
     c = application.commitment
     if c is not None:
@@ -88,6 +92,7 @@ def form_view(
         themes=rules.themes,
         regions=rules.regions,
         needs_commitment=rules.needs_commitment,
+        requires=rules.requires,
         values=values,
         base=base,
         notice=notice,
@@ -134,6 +139,8 @@ def applications_view(found: Applications, t: Translator) -> ApplicationsView:
                 links=len(a.links),
                 board_decision=board_decision(c.board_date, c.board_reference, t) if c else "",
                 project_leader=c.project_leader if c else "",
+                area_idea=a.area_idea,
+                working_group=form.competences(a.working_group),
             )
         )
     return ApplicationsView(
