@@ -15,7 +15,7 @@ from domain.model import LANGUAGES
 from netpuls.i18n import pick_language, read_catalog, translator
 
 ROOT = Path(__file__).resolve().parents[1]
-KEYWORDS = {"t": None, "N_": None, "plural": (1, 2)}
+KEYWORDS = {"t": None, "N_": None, "plural": (1, 2), "Command": (3,)}
 PACKAGES = ("bot", "cards", "domain", "services", "scheduler", "netpuls")
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 

@@ -169,7 +169,7 @@ class NetpulsBot(TeamsActivityHandler):  # type: ignore[misc]
         try:
             verb, data = action_from_submit(turn_context.activity.value)
         except DomainError as exc:
-            await self._send(turn_context, Reply(text=literal(t(exc.msgid, **exc.params))))
+            await self._send(turn_context, Reply(text=t.refusal(exc.msgid, **exc.params)))
             return
         body = await self._actions.run(await self._card_action(turn_context, t, verb, data))
         if body.get("type") != CARD_TYPE:

@@ -109,6 +109,6 @@ SEAT_COMMANDS = (
         N_("the welcome: meetings with a calendar file, themes, how to use me"),
         "welcome",
         welcome_command,
-        ("velkommen", "välkommen"),
+        ("velkommen", "välkommen", "velkomst"),
     ),
 )

@@ -37,7 +37,10 @@ async def questions_command(ctx: CommandContext, args: str) -> Reply:
 
 
 async def answered_command(ctx: CommandContext, args: str) -> Reply:
-    """`answered <question> [answer]`: the asker marks the helpful answer."""
+    """`answered <question> [answer]`: the asker marks the helpful answer; without a
+    question, the command explains itself as `help` does."""
+    if not args.strip():
+        return Reply(text=ctx.registry.named("answered").help_line(ctx.t))
     key, answer = await questions.resolve_question(
         ctx.uow(), ctx.conversation_id, ctx.actor, ctx.directory, args
     )

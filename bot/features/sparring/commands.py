@@ -209,7 +209,7 @@ COMMANDS = (
         N_("write and post a meeting's summary (facilitator)"),
         "summary [meeting]",
         summary_command,
-        ("referat", "sammanfattning"),
+        ("referat", "sammanfattning", "opsamling"),
     ),
     Command(
         "evaluate",
