@@ -62,8 +62,8 @@ Handler = Callable[[CommandContext, str], Awaitable[Reply]]
 class Command:
     """A named command with its aliases and localised help.
 
-    `usage` is a message too (extracted as the third argument of `Command`): its translation
-    starts with the command's name in that language, so help and cards show the local name,
+    `usage` is a message too (marked with N_): its translation starts with the command's
+    name in that language, so help and cards show the local name,
     and a test runs every name the catalogs mention as a command.
     """
 
