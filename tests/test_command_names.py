@@ -64,8 +64,9 @@ def mentioned(language: str, registry: CommandRegistry) -> dict[str, str]:
 
 @pytest.fixture
 async def bot(start_bot: BotStarter) -> TestClient[Any, Any]:
-    """The anonymous bot on the test database, with the small network imported."""
-    return await start_bot({}, network=small_network())
+    """The anonymous bot on the test database, with the small network imported (and the
+    demo's persona switch, whose `demo` command the catalogs name too)."""
+    return await start_bot({}, network=small_network(), demo_personas=True)
 
 
 async def ask(bot: TestClient[Any, Any], fake: Any, url: str, text: str, language: str) -> str:
