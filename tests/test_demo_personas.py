@@ -91,3 +91,17 @@ def test_every_persona_is_a_person_of_the_demo_network_with_that_role() -> None:
     assert "secretariat" in roles[PERSONAS["secretariat"]]
     assert "participant" in roles[PERSONAS["participant"]]
     assert PERSONAS["applicant"] in roles
+
+
+async def test_on_the_day_of_the_import_the_call_is_open_and_meeting_one_can_be_summed_up(
+    start_bot: BotStarter, connector: Any
+) -> None:
+    fake, url = connector
+    bot = await demo_bot(start_bot, demo_personas=True, scheduler_enabled=True)
+
+    await say(bot, fake, url, "demo applicant")
+    applying = await say(bot, fake, url, "apply demo")
+    assert "are closed" not in applying and "AdaptiveCard" in applying
+
+    await say(bot, fake, url, "demo facilitator")
+    assert "Summary: Network meeting 1" in await say(bot, fake, url, "summary 1")

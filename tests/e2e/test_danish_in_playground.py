@@ -58,14 +58,14 @@ async def test_a_danish_planner_uses_danish_command_names_and_is_answered_in_dan
     )
 
     await ui.send("næste")
-    await expect(ui.adaptive_card("Næste: Netværksmøde 1")).to_contain_text("Sted", timeout=TIMEOUT)
+    await expect(ui.adaptive_card("Næste: Netværksmøde 2")).to_contain_text("Sted", timeout=TIMEOUT)
 
     # The RSVP: the facilitator posts the agenda in the channel and answers it, in Danish.
     await ui.select_chat(TEAM_GENERAL)
     await ui.send("tilknyt demo", mention=True)
     await expect(ui.channel_post("nu knyttet til").first).to_be_visible(timeout=TIMEOUT)
     await ui.send("dagsorden", mention=True)
-    card = ui.adaptive_card("Netværksmøde 1").filter(has_text="Deltager").first
+    card = ui.adaptive_card("Netværksmøde 2").filter(has_text="Deltager").first
     await expect(card).to_be_visible(timeout=TIMEOUT)
     await expect(card).to_contain_text("0 af 6 kommuner har svaret")
     await ui.press(card, "Deltager")
