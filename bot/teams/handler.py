@@ -98,10 +98,10 @@ class NetpulsBot(TeamsActivityHandler):  # type: ignore[misc]
         return translator(language)
 
     async def on_turn(self, turn_context: TurnContext) -> None:
+        if self._demo is not None and await self._demo.turn(turn_context, self.translator_for):
+            return  # the demo's `demo <role>` (only in the Playground demo, see bot/teams/demo.py)
         # Invokes and conversation updates refresh the reference too (a new service URL, ids
         # a message lacks); messages do it in begin_turn, installation updates in _installed.
-        if self._demo is not None and await self._demo.turn(turn_context, self.translator_for):
-            return
         activity = turn_context.activity
         refreshing = activity.type in (ActivityTypes.invoke, ActivityTypes.conversation_update)
         if refreshing and not _leaving(activity):
