@@ -45,10 +45,9 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-i18n: install  ## re-extract messages and update the da/sv/en catalogs
-	$(VENV)/bin/pybabel extract -F babel.cfg -k t -k N_ -k plural:1,2 --no-default-keywords \
-	  --sort-by-file -o var/netpuls.pot .
-	$(VENV)/bin/pybabel update -D netpuls -i var/netpuls.pot -d netpuls/locale --width 100
+CATALOG ?= netpuls
+i18n: install  ## new messages appended to netpuls/locale/{da,sv}/.../$(CATALOG).po; others untouched
+	$(VENV)/bin/python -m scripts.i18n --catalog $(CATALOG)
 
 manifest: install  ## the Teams app package (set MicrosoftAppId)
 	$(VENV)/bin/netpuls manifest build --out build/netpuls-app.zip

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gettext
 import io
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import lru_cache
@@ -16,10 +17,19 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from domain.model import LANGUAGES, normalise_language
+from domain.text import literal
 
 DOMAIN = "netpuls"
 LOCALE_DIR = Path(__file__).with_name("locale")
 _BABEL_LOCALES = {"da": "da_DK", "sv": "sv_SE", "en": "en_GB"}
+# A hint names what to write in angle brackets ("seat add <e-mail>", "link <network>"). Teams
+# reads messages and card text as Markdown, where <e-mail> is an HTML tag and vanishes, so the
+# brackets are escaped (CommonMark's backslash, as domain.text.literal does); <at> mentions stay.
+_HINT = re.compile(r"<(?!/?at>)([^<>{}\n]+)>")
+
+
+def _hints_shown(text: str) -> str:
+    return _HINT.sub(r"\\<\1\\>", text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,8 +41,15 @@ class Translator:
 
     def __call__(self, msgid: str, /, **params: object) -> str:
         """Translate a message and fill its {named} parameters."""
-        text = self.catalog.gettext(msgid)
+        text = _hints_shown(self.catalog.gettext(msgid))
         return text.format(**{k: self._shown(v) for k, v in params.items()}) if params else text
+
+    def refusal(self, msgid: str, /, **params: object) -> str:
+        """A message whose parameters came from people (a refusal, an error): the parameters
+        are shown as typed, never as Markdown."""
+        return self(
+            msgid, **{k: literal(v) if isinstance(v, str) else v for k, v in params.items()}
+        )
 
     def _shown(self, value: object) -> object:
         """Dates and times in a message, written the reader's way."""
@@ -44,7 +61,7 @@ class Translator:
 
     def plural(self, singular: str, plural: str, n: int, /, **params: object) -> str:
         """Translate a message that depends on a count `n`."""
-        return self.catalog.ngettext(singular, plural, n).format(n=n, **params)
+        return _hints_shown(self.catalog.ngettext(singular, plural, n)).format(n=n, **params)
 
     def date(self, value: date, fmt: str = "full") -> str:
         """A date as people write it in this language."""

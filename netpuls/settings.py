@@ -229,6 +229,22 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("NETPULS_TAB_SESSION_MINUTES", "tab_session_minutes"),
     )
 
+    # The Agents Playground demo only: `demo <role>` lets one person act as each of the demo
+    # network's people (bot/teams/demo.py). Refused with an app id, so never in production.
+    demo_personas: bool = Field(
+        default=False, validation_alias=AliasChoices("NETPULS_DEMO_PERSONAS", "demo_personas")
+    )
+
+    @model_validator(mode="after")
+    def _demo_personas_only_in_the_playground(self) -> Self:
+        """The persona switch lets anyone act as anyone: only for the anonymous local bot."""
+        if self.demo_personas and not self.anonymous:
+            raise ValueError(
+                "NETPULS_DEMO_PERSONAS is for the Agents Playground only: it cannot be set "
+                "together with MicrosoftAppId"
+            )
+        return self
+
     @model_validator(mode="after")
     def _app_type_is_complete(self) -> Self:
         """MicrosoftAppType names a known registration and has what that type needs."""

@@ -51,6 +51,7 @@ from bot.routing.commands import Edge
 from bot.routing.links import Links
 from bot.routing.messages import MessageRouter
 from bot.teams.delivery import build_sender
+from bot.teams.demo import DemoPersonas
 from bot.teams.handler import NetpulsBot
 from bot.teams.notifier import BotNotifier
 from domain.material import rules_from
@@ -169,6 +170,7 @@ def build_bot(
             retention_months=settings.retention_months,
         ),
         actions,
+        demo=DemoPersonas() if settings.demo_personas else None,
     )
 
 

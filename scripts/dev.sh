@@ -6,6 +6,9 @@ BOT_PORT="${BOT_PORT:-3978}"
 PLAYGROUND_PORT="${PLAYGROUND_PORT:-56150}"
 mkdir -p var
 export MicrosoftAppId="" HOST=127.0.0.1 PORT="$BOT_PORT"
+# One person tries every role: `demo facilitator|secretariat|participant|applicant` (never
+# with an app id: the settings refuse it).
+export NETPULS_DEMO_PERSONAS=true
 export DATABASE_URL="${DATABASE_URL:-sqlite+aiosqlite:///./var/netpuls.db}"
 
 .venv/bin/netpuls db upgrade
@@ -47,6 +50,7 @@ echo
 echo "  netpuls is answering on http://127.0.0.1:$BOT_PORT/api/messages"
 echo "  Open the Playground:   http://127.0.0.1:$port"
 echo "  Try 'help' and 'next' in Personal Chat, or '@' the bot in My Team > General."
+echo "  Switch roles with 'demo facilitator', 'demo secretariat', 'demo participant', 'demo applicant'."
 echo "  Ctrl-C stops both."
 echo
 wait -n "${pids[@]}"

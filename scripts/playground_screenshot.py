@@ -57,7 +57,7 @@ async def take(out: Path) -> None:
             await ui.send("link demo", mention=True)
             await expect(ui.channel_post("now linked").first).to_be_visible(timeout=TIMEOUT_MS)
             await ui.send("agenda", mention=True)
-            card = ui.adaptive_card("Network meeting 1").filter(has_text="Attending").first
+            card = ui.adaptive_card("Network meeting 2").filter(has_text="Attending").first
             await expect(card).to_be_visible(timeout=TIMEOUT_MS)
             await card.get_by_label(re.compile("Dietary needs")).fill("vegetarian")
             async with page.expect_response("**/_conversation/v1/invoke"):

@@ -387,6 +387,6 @@ async def test_the_summary_reminder_comes_every_three_days_at_most_three_times(
             clock = FixedClock(ended + timedelta(days=day))
             await cadence.enqueue_summary_reminders(uow_factory, clock, summary_reminder)
             await outbox.deliver_due(uow_factory, clock, sender, max_attempts=6)
-    reminders = [m.text for c, m in sender.delivered if "summary 1" in m.text]
+    reminders = [m.text for c, m in sender.delivered if "opsamling 1" in m.text]
     assert len(reminders) == 3
     assert reminders[0].startswith("Opsamlingen fra møde 1")

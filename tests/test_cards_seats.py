@@ -50,9 +50,9 @@ def test_a_welcome_without_meetings_has_no_calendar_button() -> None:
 
 
 def test_commands_are_named_the_way_the_reader_writes_them() -> None:
-    danish = dict(command_lines("da", translator("da"), default_registry()))
-    swedish = dict(command_lines("sv", translator("sv"), default_registry()))
-    english = dict(command_lines("en", T, default_registry()))
+    danish = dict(command_lines(translator("da"), default_registry()))
+    swedish = dict(command_lines(translator("sv"), default_registry()))
+    english = dict(command_lines(T, default_registry()))
     assert {"næste", "plads", "hjælp"} <= set(danish)
     assert {"nästa", "plats", "hjälp"} <= set(swedish)
     assert english["seat"] == "your municipality's seat: colleagues and who usually attends"
@@ -79,7 +79,8 @@ def test_the_seat_card_names_holder_colleagues_and_the_usual_attendee() -> None:
     text = str(card)
     assert card["body"][0]["text"] == "Planlægger, Esbjerg usually attends for Esbjerg Kommune."
     assert "Holds the seat" in text and "Colleagues" in text and "usually attends" in text
-    assert "seat add <e-mail> [name]" in text
+    hints = [n.get("text", "") for n in nodes(card)]  # Markdown: \<e-mail\> shows as <e-mail>
+    assert any("seat add \\<e-mail\\> [name]" in hint for hint in hints)
 
 
 def test_those_who_may_not_change_the_seat_see_no_instructions() -> None:

@@ -43,9 +43,11 @@ async def test_help_is_translated_once_per_language_and_lists_a_command_added_la
     english = (await help_reply(context(translator("en"), registry), "")).text
 
     assert first == second and first is not None
-    assert first.startswith("Det kan jeg hjælpe med") and "- **help**: " in first
+    assert first.startswith("Det kan jeg hjælpe med") and "- **hjælp**: " in first
     assert english is not None and english.startswith("Here is what I can do:")
-    assert looked_up == len(registry.commands) + 1 and catalog.lookups == looked_up
+    assert (
+        looked_up == 2 * len(registry.commands) + 1 and catalog.lookups == looked_up
+    )  # usage and help
     registry.register(Command("wave", "wave back", "wave", nothing))
     third = (await help_reply(context(danish, registry), "")).text
     assert third is not None and third.endswith("- **wave**: wave back")

@@ -51,7 +51,7 @@ async def test_help_lists_every_command_in_english(bot: Any, connector: Any) -> 
     status = await post(bot, act.message(act.personal(url), "help"))
     assert status in (200, 201)
     (reply,) = fake.texts()
-    assert "help" in reply and "next" in reply and "link <network>" in reply
+    assert "help" in reply and "next" in reply and "link \\<network\\>" in reply
 
 
 async def test_help_answers_in_danish_for_a_danish_client(bot: Any, connector: Any) -> None:
@@ -86,7 +86,7 @@ async def test_install_greets_once_although_teams_announces_it_twice(
     await post(bot, act.installed(where))
     await post(bot, act.bot_added(where))
     assert len(fake.sent) == 1
-    assert "link <network>" in fake.texts()[0]
+    assert "link \\<network\\>" in fake.texts()[0]
 
 
 async def test_reinstall_after_removal_greets_again(bot: Any, connector: Any) -> None:

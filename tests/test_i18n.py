@@ -4,32 +4,16 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from babel.dates import format_date, format_time
-from babel.messages.extract import extract_from_dir
 
 from domain.model import LANGUAGES
 from netpuls.i18n import pick_language, read_catalog, translator
+from scripts.i18n import extracted
 
-ROOT = Path(__file__).resolve().parents[1]
-KEYWORDS = {"t": None, "N_": None, "plural": (1, 2)}
-PACKAGES = ("bot", "cards", "domain", "services", "scheduler", "netpuls", "tab")
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
-
-
-def extracted() -> set[str]:
-    ids: set[str] = set()
-    for package in PACKAGES:
-        for _file, _line, message, _comments, _context in extract_from_dir(
-            ROOT / package,
-            method_map=[("**.py", "python"), ("**/templates/**.html", "jinja2")],
-            keywords=KEYWORDS,
-        ):
-            ids.add(message if isinstance(message, str) else message[0])
-    return ids
 
 
 def catalog(language: str) -> dict[str, str]:

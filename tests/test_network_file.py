@@ -281,12 +281,12 @@ BROKEN = [
         "greater than or equal to -365",
     ),
     (
-        "past-relative-date",
+        "past-relative-date-before-the-period",  # -3d is allowed, but must lie in the period
         "date: 2024-05-30",
-        "date: -3d",
-        "date: -3d",
+        "date: -30w",
+        "date: -30w",
         "meetings[1].date",
-        "valid date",
+        "outside the network's period",
     ),
     (
         "relative-date-beyond-the-calendar",
@@ -319,6 +319,11 @@ def test_broken_file_is_refused_with_line_and_field(
     assert (error.file, error.line, error.field) == ("net.yaml", line_of(text, fragment), field)
     assert message in error.message
     assert str(error) == f"net.yaml:{error.line}: {field}: {error.message}"
+
+
+def test_a_relative_date_may_lie_in_the_past() -> None:
+    declared = parse(VALID.replace("date: 2024-05-30", "date: -3d"))
+    assert date(2024, 2, 27) in [m.day for m in declared.meetings]
 
 
 def test_an_applicant_does_not_take_a_seat() -> None:

@@ -321,13 +321,18 @@ def test_skl_people_are_placeholders_with_skl_kansliet_as_secretariat() -> None:
 # The demo
 
 
-def test_demo_first_meeting_is_three_weeks_after_the_import() -> None:
+def test_demo_is_dated_so_that_every_step_can_be_tried_on_the_day_of_the_import() -> None:
     for today in (TODAY, date(2031, 12, 20)):
-        meetings = load(DEMO, today).meetings
-        assert meetings[0].day == today + timedelta(days=21)
+        declared = load(DEMO, today)
+        held, upcoming = declared.meetings[0], declared.meetings[1]
+        assert held.day == today - timedelta(days=1)  # begun: its summary can be written
+        assert upcoming.day == today + timedelta(days=21)  # its agenda (D-21), the RSVP, today
+        network = declared.network
+        assert network.call_opens is not None and network.registration_deadline is not None
+        assert network.call_opens < today < network.registration_deadline  # the call is open
 
 
-def test_demo_is_an_english_year_with_four_meetings_from_the_import_day() -> None:
+def test_demo_is_an_english_year_with_five_meetings_around_the_import_day() -> None:
     declared = load(DEMO)
     network = declared.network
     assert (network.slug, network.name, network.language, network.timezone) == (
@@ -336,9 +341,14 @@ def test_demo_is_an_english_year_with_four_meetings_from_the_import_day() -> Non
         "en",
         "Europe/Copenhagen",
     )
-    assert (network.starts_on, network.ends_on) == (TODAY, TODAY + timedelta(weeks=52))
+    assert (network.starts_on, network.ends_on) == (
+        TODAY - timedelta(weeks=2),
+        TODAY + timedelta(weeks=52),
+    )
     meetings = [m for m in declared.meetings if m.kind is MeetingKind.MEETING]
-    assert [m.day for m in meetings] == [TODAY + timedelta(weeks=w) for w in (3, 16, 29, 42)]
+    assert [m.day for m in meetings] == [TODAY - timedelta(days=1)] + [
+        TODAY + timedelta(weeks=w) for w in (3, 16, 29, 42)
+    ]
     assert {(m.starts, m.ends) for m in meetings} == {(time(10), time(15))}
     assert network.themes
 
@@ -347,7 +357,7 @@ def test_demo_has_six_members_a_facilitator_and_a_full_first_meeting() -> None:
     declared = load(DEMO)
     assert len(members(declared)) == 6
     assert with_role(declared, RoleKind.FACILITATOR) == ["demo.facilitator@example.org"]
-    first = declared.meetings[0]
+    first = declared.meetings[1]  # the first still to come
     assert first.host == "odense"
     assert first.field_visit
     assert {ProgrammeKind.SPARRING, ProgrammeKind.FIELD_VISIT} <= {i.kind for i in first.programme}

@@ -60,13 +60,30 @@ Handler = Callable[[CommandContext, str], Awaitable[Reply]]
 
 @dataclass(frozen=True, slots=True)
 class Command:
-    """A named command with its aliases (one per language) and localised help."""
+    """A named command with its aliases and localised help.
+
+    `usage` is a message too (marked with N_): its translation starts with the command's
+    name in that language, so help and cards show the local name,
+    and a test runs every name the catalogs mention as a command.
+    """
 
     name: str
     help: str
     usage: str
     handle: Handler
     aliases: tuple[str, ...] = ()
+
+    def local_usage(self, t: Translator) -> str:
+        """How to write the command in t's language, e.g. `næste` or `plads [kommune]`."""
+        return t(self.usage)
+
+    def local_name(self, t: Translator) -> str:
+        """The command's name in t's language."""
+        return self.local_usage(t).split(" ", 1)[0]
+
+    def help_line(self, t: Translator) -> str:
+        """The command's line in `help`: its usage and what it does."""
+        return f"**{self.local_usage(t)}**: {t(self.help)}"
 
     def matches(self, text: str) -> str | None:
         """The arguments if `text` invokes this command, else None."""
@@ -98,9 +115,13 @@ class CommandRegistry:
         text = self._help.get(t.catalog)
         if text is None:
             lines = [t("Here is what I can do:")]
-            lines += [f"- **{c.usage}**: {t(c.help)}" for c in self.commands]
+            lines += [f"- {c.help_line(t)}" for c in self.commands]
             text = self._help[t.catalog] = "\n".join(lines)
         return text
+
+    def named(self, name: str) -> Command:
+        """The command registered under `name`."""
+        return next(c for c in self.commands if c.name == name)
 
     def find(self, text: str) -> tuple[Command, str] | None:
         """The command `text` invokes, with its arguments."""

@@ -14,7 +14,6 @@ from bot.routing.commands import (
 )
 from domain.errors import DomainError
 from domain.model import ConversationRef
-from domain.text import literal
 from services.networks import Actor
 from services.ports import Outbound
 
@@ -103,7 +102,7 @@ class MessageRouter:
                 return await command.handle(ctx, args)
             handled = await _first(self._unmatched, ctx, message)
         except DomainError as exc:  # a user-safe refusal, in the reader's language
-            return Outbound(text=literal(ctx.t(exc.msgid, **exc.params)))
+            return Outbound(text=ctx.t.refusal(exc.msgid, **exc.params))
         if handled is not None:
             return handled.reply
         return unknown_reply(ctx.t, text)

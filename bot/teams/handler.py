@@ -28,6 +28,7 @@ from bot.routing.commands import (
     Reply,
 )
 from bot.routing.messages import MessageRouter
+from bot.teams.demo import DemoPersonas, persona_email
 from bot.teams.notifier import to_activity
 from bot.teams.references import actor, conversation_ref, incoming, team_group_id
 from cards.ids import VERB_RSVP
@@ -51,6 +52,9 @@ class RosterDirectory:
 
     async def email_of(self, teams_user_id: str) -> str | None:
         """The member's e-mail or UPN, or None when the roster does not say."""
+        worn = persona_email(self._turn, teams_user_id)  # the demo's persona switch
+        if worn is not None:
+            return worn
         try:
             member = await TeamsInfo.get_member(self._turn, teams_user_id)
         except Exception as exc:  # the roster is a convenience: never fail a turn on it
@@ -70,8 +74,10 @@ class NetpulsBot(TeamsActivityHandler):  # type: ignore[misc]
         default_language: str,
         edge: Edge,
         actions: CardActions,
+        demo: DemoPersonas | None = None,
     ) -> None:
         self._uow = uow
+        self._demo = demo
         self._clock = clock
         self._messages = messages
         self._default_language = default_language
@@ -92,6 +98,8 @@ class NetpulsBot(TeamsActivityHandler):  # type: ignore[misc]
         return translator(language)
 
     async def on_turn(self, turn_context: TurnContext) -> None:
+        if self._demo is not None and await self._demo.turn(turn_context, self.translator_for):
+            return  # the demo's `demo <role>` (only in the Playground demo, see bot/teams/demo.py)
         # Invokes and conversation updates refresh the reference too (a new service URL, ids
         # a message lacks); messages do it in begin_turn, installation updates in _installed.
         activity = turn_context.activity
@@ -169,7 +177,7 @@ class NetpulsBot(TeamsActivityHandler):  # type: ignore[misc]
         try:
             verb, data = action_from_submit(turn_context.activity.value)
         except DomainError as exc:
-            await self._send(turn_context, Reply(text=literal(t(exc.msgid, **exc.params))))
+            await self._send(turn_context, Reply(text=t.refusal(exc.msgid, **exc.params)))
             return
         body = await self._actions.run(await self._card_action(turn_context, t, verb, data))
         if body.get("type") != CARD_TYPE:

@@ -21,7 +21,7 @@ from domain.model import Cadence, MeetingKind, MeetingStatus, ProgrammeKind, Rol
 from domain.text import clean
 from services.workdays import supported
 
-_RELATIVE = re.compile(r"^\+(\d+)([dw])$")
+_RELATIVE = re.compile(r"^([+-])(\d+)([dw])$")
 _SPAN = re.compile(r"^(\d{1,2}[:.]\d{2})\s*-\s*(\d{1,2}[:.]\d{2})$")
 _SLUG = r"^[a-z0-9][a-z0-9-]{1,79}$"
 _TENANT = r"^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$"  # a Microsoft Entra tenant id
@@ -48,15 +48,17 @@ class _Model(BaseModel):
 
 
 def _relative_day(value: Any, info: ValidationInfo) -> Any:
-    """Resolve "+21d" / "+3w" against the import day; other values pass through."""
+    """Resolve "+21d" / "+3w" (or "-1d", in the past) against the import day; other values
+    pass through."""
     match = _RELATIVE.match(value) if isinstance(value, str) else None
     if not match:
         return value
     today: dt.date = (info.context or {})["today"]
     try:
-        return today + dt.timedelta(days=int(match[1]) * (7 if match[2] == "w" else 1))
+        days = int(match[2]) * (7 if match[3] == "w" else 1)
+        return today + dt.timedelta(days=days if match[1] == "+" else -days)
     except (ValueError, OverflowError):
-        raise ValueError("this relative date is too far in the future") from None
+        raise ValueError("this relative date is too far from today") from None
 
 
 Day = Annotated[dt.date, BeforeValidator(_relative_day)]

@@ -497,6 +497,12 @@ class PlaygroundUI:
     def adaptive_card(self, text: str | re.Pattern[str]) -> Locator:
         return self.page.locator(ADAPTIVE_CARD, has_text=text)
 
+    async def press(self, card: Locator, button: str) -> None:
+        """Click a card's button and wait until the bot answered the invoke (HTTP 2xx)."""
+        async with self.page.expect_response("**/_conversation/v1/invoke") as answered:
+            await card.get_by_role("button", name=button, exact=True).click()
+        assert (await answered.value).ok
+
 
 # ------------------------------------------------------------- without a browser
 

@@ -37,14 +37,14 @@ async def test_personal_chat_greets_helps_and_shows_the_next_meeting_in_two_lang
     await expect(ui.bot_message("Here is what I can do")).to_contain_text("link <network>")
 
     await ui.send("next")
-    card = ui.adaptive_card("Next: Network meeting 1")
+    card = ui.adaptive_card("Next: Network meeting 2")
     await expect(card).to_contain_text("Compact Green Towns (demo)", timeout=TIMEOUT)
     await expect(card).to_contain_text("10:00")
 
     await ui.send("language da")
     await expect(ui.bot_message("Fra nu af svarer jeg dig på dansk")).to_be_visible()
     await ui.send("næste")
-    await expect(ui.adaptive_card("Næste: Netværksmøde 1")).to_contain_text("Sted")
+    await expect(ui.adaptive_card("Næste: Netværksmøde 2")).to_contain_text("Sted")
 
 
 async def test_in_the_channel_the_bot_answers_mentions_and_the_facilitator_links_it(
@@ -58,7 +58,7 @@ async def test_in_the_channel_the_bot_answers_mentions_and_the_facilitator_links
     await expect(ui.channel_post("Here is what I can do")).to_be_visible(timeout=TIMEOUT)
 
     await ui.send("next", mention=True)
-    await expect(ui.adaptive_card("Next: Network meeting 1")).to_be_visible(timeout=TIMEOUT)
+    await expect(ui.adaptive_card("Next: Network meeting 2")).to_be_visible(timeout=TIMEOUT)
 
     await ui.send("link demo", mention=True)
     await expect(ui.channel_post(re.compile("now linked to Compact Green Towns"))).to_be_visible(
@@ -75,7 +75,7 @@ async def test_without_a_browser_next_arrives_as_a_card_and_unknown_words_get_a_
     (reply,) = await chat.say(GENERAL_CHANNEL_ID, "next")
     (card,) = reply.cards
     assert card["version"] == "1.5"
-    assert "Next: Network meeting 1" in str(card["body"])
+    assert "Next: Network meeting 2" in str(card["body"])
     replies = await chat.say(chat.conversations.personal, "dance")
     assert "I don't know the command 'dance'" in (texts(replies)[0] or "")
 
@@ -91,7 +91,7 @@ async def test_the_facilitator_posts_the_agenda_answers_it_and_sees_the_attendee
     await expect(ui.channel_post("now linked").first).to_be_visible(timeout=TIMEOUT)
 
     await ui.send("agenda", mention=True)
-    card = ui.adaptive_card("Network meeting 1").filter(has_text="Attending").first
+    card = ui.adaptive_card("Network meeting 2").filter(has_text="Attending").first
     await expect(card).to_be_visible(timeout=TIMEOUT)
     await expect(card).to_contain_text("0 of 6 municipalities have answered")
 

@@ -142,14 +142,14 @@ COMMANDS = (
     Command(
         "cadence",
         N_("the coming steps of the network's year; pause or resume them"),
-        "cadence [pause|resume|move]",
+        N_("cadence [pause|resume|move]"),
         cadence_command,
         ("kadence", "kadens"),
     ),
     Command(
         "deliveries",
         N_("messages that could not be delivered, and retrying them (facilitator)"),
-        "deliveries [retry <id>]",
+        N_("deliveries [retry <id>]"),
         deliveries_command,
         ("leveringer", "leveranser"),
     ),

@@ -89,7 +89,7 @@ COMMANDS = (
     Command(
         "engagement",
         N_("who takes part, per municipality, with a CSV and a chart (facilitator)"),
-        "engagement [csv|chart]",
+        N_("engagement [csv|chart]"),
         engagement_command,
         ("aktivitet", "engagemang"),
     ),

@@ -49,14 +49,14 @@ COMMANDS = (
     Command(
         "material",
         N_("the material shared for a meeting, or a search in all of it"),
-        "material [meeting] [words]",
+        N_("material [meeting] [words]"),
         material_command,
         ("materiale", "underlag"),
     ),
     Command(
         "share",
         N_("save a link as material for the next meeting (or #number)"),
-        "share <link> [#meeting] [title]",
+        N_("share <link> [#meeting] [title]"),
         share_command,
         ("del", "dela"),
     ),

@@ -156,7 +156,7 @@ class MaterialFiles:
                 folder_label,
             )
         except DomainError as exc:
-            return literal(t(exc.msgid, **exc.params))
+            return t.refusal(exc.msgid, **exc.params)
         self.background.spawn(
             self._file(plan, incoming.download_url, message.where, t),
             name=f"file:{plan.file_name}",
@@ -175,7 +175,7 @@ class MaterialFiles:
                 self._uow(), self._clock, self._graph, self.rules, plan, url
             )
         except DomainError as exc:
-            await self.notifier.send(where, Outbound(text=literal(t(exc.msgid, **exc.params))))
+            await self.notifier.send(where, Outbound(text=t.refusal(exc.msgid, **exc.params)))
             return
         except Exception:
             reference = uuid.uuid4().hex[:8]

@@ -23,7 +23,6 @@ from cards.meeting import meeting_name
 from domain.errors import DomainError, NotAllowed, NotFound, NotLinked
 from domain.material import URL_IN_TEXT
 from domain.model import ConversationKind, ConversationRef
-from domain.text import literal
 from netpuls.i18n import Translator
 from services import material_intake
 from services.material_ports import ChannelPost
@@ -138,7 +137,7 @@ async def receive_post(
             if quiet:
                 log.info("channel files of %s not recorded: %s", post.message_id, exc.msgid)
                 return
-            await files.notifier.send(where, Outbound(text=literal(t(exc.msgid, **exc.params))))
+            await files.notifier.send(where, Outbound(text=t.refusal(exc.msgid, **exc.params)))
             return
         if recorded.items or recorded.known:
             await files.notifier.send(where, recorded_reply(recorded, t))

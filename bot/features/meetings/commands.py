@@ -84,19 +84,19 @@ async def attendees_command(ctx: CommandContext, args: str) -> Reply:
 
 COMMANDS = (
     Command(
-        "next", N_("the next meeting of the network"), "next", next_command, ("næste", "nästa")
+        "next", N_("the next meeting of the network"), N_("next"), next_command, ("næste", "nästa")
     ),
     Command(
         "agenda",
         N_("post or update a meeting's agenda card in the channel (facilitator)"),
-        "agenda [meeting]",
+        N_("agenda [meeting]"),
         agenda_command,
         ("dagsorden", "dagordning"),
     ),
     Command(
         "attendees",
         N_("who is coming to a meeting, with dietary needs (facilitator, host)"),
-        "attendees [meeting]",
+        N_("attendees [meeting]"),
         attendees_command,
         ("deltagere", "deltagare"),
     ),

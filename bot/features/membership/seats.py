@@ -100,15 +100,15 @@ SEAT_COMMANDS = (
     Command(
         "seat",
         N_("your municipality's seat: colleagues and who usually attends"),
-        "seat [municipality] [add|remove|usual|holder <e-mail> [name]]",
+        N_("seat [municipality] [add|remove|usual|holder <e-mail> [name]]"),
         seat_command,
         ("plads", "plats"),
     ),
     Command(
         "welcome",
         N_("the welcome: meetings with a calendar file, themes, how to use me"),
-        "welcome",
+        N_("welcome"),
         welcome_command,
-        ("velkommen", "välkommen"),
+        ("velkommen", "välkommen", "velkomst"),
     ),
 )

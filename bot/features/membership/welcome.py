@@ -25,7 +25,6 @@ MAIN_COMMANDS = (
     "privacy",
     "help",
 )
-ALIAS_INDEX = {"da": 0, "sv": 1}  # each command's aliases: Danish first, then Swedish
 
 
 def network_calendar_path(slug: str) -> str:
@@ -39,21 +38,15 @@ def calendar_link(links: Links, network: Network) -> str:
     return links.make(network_calendar_path(network.slug), until)
 
 
-def command_lines(
-    language: str, t: Translator, commands: Iterable[Command]
-) -> tuple[tuple[str, str], ...]:
+def command_lines(t: Translator, commands: Iterable[Command]) -> tuple[tuple[str, str], ...]:
     """The main commands in the reader's language, each with its one line of help."""
     by_name = {c.name: c for c in commands}
-    index = ALIAS_INDEX.get(language)
     out: list[tuple[str, str]] = []
     for name in MAIN_COMMANDS:
         command = by_name.get(name)
         if command is None:
             continue  # a feature that is not installed
-        word = name
-        if index is not None and len(command.aliases) > index:
-            word = command.aliases[index]
-        out.append((word, t(command.help)))
+        out.append((command.local_name(t), t(command.help)))
     return tuple(out)
 
 
@@ -77,7 +70,7 @@ def welcome_view(
         themes=found.network.themes,
         meetings=meetings,
         calendar_url=calendar_link(links, found.network),
-        commands=command_lines(found.language, t, commands),
+        commands=command_lines(t, commands),
     )
 
 

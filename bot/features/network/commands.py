@@ -78,25 +78,25 @@ async def _audit(ctx: CommandContext, limit: int | None) -> Reply:
 
 
 COMMANDS = (
-    Command("help", N_("show this list"), "help", help_reply, ("hjælp", "hjälp", "?")),
+    Command("help", N_("show this list"), N_("help"), help_reply, ("hjælp", "hjälp", "?")),
     Command(
         "link",
         N_("link this channel to a network (facilitator or secretariat)"),
-        "link <network>",
+        N_("link <network>"),
         link_command,
         ("tilknyt", "koppla"),
     ),
     Command(
         "language",
         N_("answer me in Danish, Swedish or English"),
-        "language <da|sv|en>",
+        N_("language <da|sv|en>"),
         language_command,
         ("sprog", "språk"),
     ),
     Command(
         "audit",
         N_("the newest entries of the network's audit log (facilitator or secretariat)"),
-        "audit [n]",
+        N_("audit [n]"),
         audit_command,
         ("revision", "granskning"),
     ),

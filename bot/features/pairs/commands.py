@@ -101,7 +101,7 @@ COMMANDS = (
     Command(
         "pairs",
         N_("your sparring partner between meetings; opt out, pause or resume (facilitator: now)"),
-        "pairs [optout|pause <weeks>|resume|now]",
+        N_("pairs [optout|pause <weeks>|resume|now]"),
         pairs_command,
         ("par", "sparringpar"),
     ),

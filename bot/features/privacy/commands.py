@@ -82,7 +82,7 @@ COMMANDS = (
     Command(
         "privacy",
         N_("what netpuls holds about you, to export or erase"),
-        "privacy",
+        N_("privacy"),
         privacy_command,
         ("privatliv", "integritet"),
     ),

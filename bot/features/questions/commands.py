@@ -37,7 +37,10 @@ async def questions_command(ctx: CommandContext, args: str) -> Reply:
 
 
 async def answered_command(ctx: CommandContext, args: str) -> Reply:
-    """`answered <question> [answer]`: the asker marks the helpful answer."""
+    """`answered <question> [answer]`: the asker marks the helpful answer; without a
+    question, the command explains itself as `help` does."""
+    if not args.strip():
+        return Reply(text=ctx.registry.named("answered").help_line(ctx.t))
     key, answer = await questions.resolve_question(
         ctx.uow(), ctx.conversation_id, ctx.actor, ctx.directory, args
     )
@@ -91,21 +94,21 @@ COMMANDS = (
     Command(
         "ask",
         N_("ask the network a question; #2 tags it with the network's theme 2"),
-        "ask [#theme] <question>",
+        N_("ask [#theme] <question>"),
         ask_command,
         ("spørg", "fråga"),
     ),
     Command(
         "questions",
         N_("the questions asked in the network, open and answered"),
-        "questions [theme]",
+        N_("questions [theme]"),
         questions_command,
         ("spørgsmål", "frågor"),
     ),
     Command(
         "answered",
         N_("mark the answer that helped you (the asker)"),
-        "answered <question> [answer]",
+        N_("answered <question> [answer]"),
         answered_command,
         ("besvaret", "besvarad"),
     ),

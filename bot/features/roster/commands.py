@@ -32,7 +32,7 @@ COMMANDS = (
     Command(
         "roster",
         N_("compare the team's members with the network's people"),
-        "roster sync",
+        N_("roster sync"),
         roster_command,
         ("medlemsliste", "medlemslista"),
     ),
