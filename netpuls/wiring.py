@@ -11,7 +11,7 @@ from bot.features import default_registry
 from bot.features.cadence.messages import (
     StepMessages,
     cadence_renderer,
-    skipped_step_notice,
+    skipped_steps_notice,
     summary_reminder,
 )
 from bot.features.digest.messages import digest_message
@@ -129,7 +129,7 @@ def build_bot(
             max_attempts=settings.delivery_max_attempts,
         ),
         reminder=summary_reminder,
-        skipped=skipped_step_notice,
+        skipped=skipped_steps_notice,
         announce=call_announcement,
         pairs=PairWork(
             PairSettings(settings.pairs_every_weeks, settings.pairs_follow_up_days),

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from services import cadence, declared_calls, outbox
+from services import cadence, cadence_skips, declared_calls, outbox
 from services.cadence import Renderer
 from services.digest import DigestWork
 from services.pairs import PairWork
@@ -83,9 +83,9 @@ class CadenceRunner:
         pairs: PairWork | None = None,
         digest: DigestWork | None = None,
         reach: Reach | None = None,
-        skipped: cadence.SkipNotice | None = None,
+        skipped: cadence_skips.SkipNotice | None = None,
     ) -> None:
-        self._skipped = skipped  # tells the organisers of a skipped step, once
+        self._skipped = skipped  # tells the organisers of skipped steps, once per run
         self._reach = reach  # opens personal chats for messages to people without one
         self._pairs = pairs  # sparring pairs between meetings
         self._digest = digest  # what happened, once per week or month
@@ -192,19 +192,21 @@ class CadenceRunner:
                 self._render,
                 self.worker,
                 self._settings.grace,
-                self._skipped,
             )
             for key, reason in report.skipped:
                 log.info("cadence step %s skipped: %s", key, reason)
             done += report.done
             if not (report.done or report.skipped):
                 break  # nothing left that this replica could claim
+        told = 0
+        if self._skipped is not None:  # after the passes: one notice per network and run
+            told = await cadence_skips.report_skipped(self._uow, self._clock, self._skipped)
         announced = 0
         if self._announce is not None:
             announced = await declared_calls.open_declared_calls(
                 self._uow, self._clock, self._announce
             )
-        if done or announced:
+        if done or announced or told:
             log.info("cadence steps done: %s", ", ".join(done))
             await self.run_outbox()
         if self._scheduler.running:

@@ -100,8 +100,12 @@ _REASONS = {
     GONE: "the network or meeting no longer exists",
 }
 
-# The edge renders the organisers' notice of a skipped step (network, step, why).
-SkipNotice = Callable[[Network, StepRecord, str], Outbound]
+
+def skip_cause(step: StepRecord) -> str:
+    """Why a skipped step was skipped (MISSED, NO_AUDIENCE, GONE), read from its reason."""
+    if step.reason.startswith("missed"):
+        return MISSED
+    return NO_AUDIENCE if step.reason == _REASONS[NO_AUDIENCE] else GONE
 
 
 async def run_due(
@@ -110,11 +114,9 @@ async def run_due(
     render: Renderer,
     worker: str,
     grace: timedelta,
-    notice: SkipNotice | None = None,
 ) -> RunReport:
-    """Run every due step once; steps missed for longer than `grace` are skipped, not run.
-    Each skipped step is reported to the organisers in personal chat, in the same transaction
-    (so exactly once)."""
+    """Run every due step once; steps missed for longer than `grace` are skipped, not run
+    (services.cadence_skips tells the organisers)."""
     report = RunReport()
     now = clock.now()
     async with uow() as work:
@@ -132,32 +134,10 @@ async def run_due(
             await work.cadence.finish(step.key, "skipped" if why else "done", reason, now)
             if why:
                 report.skipped.append((step.key, reason))
-                await _report_skip(work, now, step, why, notice)
             else:
                 report.done.append(step.key)
             await work.commit()
     return report
-
-
-async def _report_skip(
-    work: UnitOfWork, now: datetime, step: StepRecord, why: str, notice: SkipNotice | None
-) -> None:
-    """Tell each organiser, in personal chat, that a step was skipped and what to do."""
-    network = await work.networks.get(step.network)
-    if notice is None or network is None:
-        return
-    _, organisers = await _personal_chats(work, network, None)
-    message = notice(network, step, why)
-    items = [
-        NewDelivery(
-            key=f"{step.key}:skipped|{chat.conversation_id}",
-            ref=chat,
-            message=message,
-            network=step.network,
-        )
-        for chat in organisers
-    ]
-    await work.outbox.enqueue(items, now)
 
 
 async def _enqueue(work: UnitOfWork, clock: Clock, step: StepRecord, render: Renderer) -> str:

@@ -44,6 +44,9 @@ class StepRow(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     claimed_by: Mapped[str | None] = mapped_column(String(100))
     ran_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When a skipped step was told to the organisers (in one notice with the network's other
+    # skipped steps); None while it is still to be told.
+    reported_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
@@ -167,6 +170,47 @@ class SqlCadence:
             .where(StepRow.key == key)
             .values(status=status, reason=reason, ran_at=at)
         )
+
+    async def unreported(self) -> list[str]:
+        """The networks with skipped steps not yet told to their organisers."""
+        rows = await self._s.scalars(
+            select(NetworkRow.slug)
+            .join(StepRow)
+            .where(StepRow.status == "skipped", StepRow.reported_at.is_(None))
+            .distinct()
+            .order_by(NetworkRow.slug)
+        )
+        return list(rows)
+
+    async def take_unreported(self, slug: str, now: datetime) -> list[StepRecord]:
+        """Mark a network's skipped steps not yet told as told, and return them (oldest
+        first). The conditional UPDATE hands each step to one transaction only, whatever
+        replica runs it. Nothing while some of its steps are still due: the run in progress
+        (here or in another replica) reports them all together when it has finished."""
+        network_id = select(NetworkRow.id).where(NetworkRow.slug == slug).scalar_subquery()
+        when = func.coalesce(StepRow.moved_to, StepRow.due_at)
+        pending = await self._s.scalar(
+            select(StepRow.id)
+            .where(StepRow.network_id == network_id, StepRow.status == "planned", when <= now)
+            .limit(1)
+        )
+        if pending is not None:
+            return []
+        taken = await self._s.scalars(
+            update(StepRow)
+            .where(
+                StepRow.network_id == network_id,
+                StepRow.status == "skipped",
+                StepRow.reported_at.is_(None),
+            )
+            .values(reported_at=now)
+            .returning(StepRow.id)
+        )
+        ids = list(taken)
+        rows = await self._s.scalars(
+            select(StepRow).where(StepRow.id.in_(ids)).order_by(when, StepRow.key)
+        )
+        return [_record(row, slug) for row in rows]
 
     async def set_paused(self, slug: str, paused: bool) -> int:
         """Pause (planned -> paused) or resume (paused -> planned) a network's cadence."""

@@ -72,3 +72,5 @@ async def test_the_silent_are_mentioned_in_the_channel_and_reminded_in_a_persona
     assert {"29:host", "29:odense"} <= created and "29:koege" not in created
     assert len(opened) == 2  # Odense's planner and host contact, each in a chat opened for them
     assert len(personal) == 3
+    told = [s for s in fake.sent if "der er sprunget over:" in str(s.activity.get("text"))]
+    assert told and len(told) == len({s.conversation_id for s in told})  # one per organiser

@@ -12,7 +12,7 @@ from domain.errors import N_
 from domain.model import ConversationRef, MeetingKind, Network, normalise_language
 from domain.text import literal
 from netpuls.i18n import Translator, translator
-from services.cadence import MISSED, NO_AUDIENCE, Nudge, StepContext, Target
+from services.cadence import GONE, MISSED, NO_AUDIENCE, Nudge, StepContext, Target, skip_cause
 from services.evaluations import EvaluationState
 from services.ports import Mention, Outbound, StepRecord
 from services.rsvp import MeetingState
@@ -279,39 +279,54 @@ def summary_reminder(network: Network, number: int) -> Outbound:
     )
 
 
-def skipped_step_notice(network: Network, step: StepRecord, why: str) -> Outbound:
-    """The organisers' notice of a skipped step: what, why, and what to do."""
+SKIPPED_SHOWN = 8  # steps listed one by one in a notice; the rest are counted
+
+
+def skipped_steps_notice(network: Network, steps: list[StepRecord]) -> Outbound:
+    """The organisers' one notice of a network's skipped steps: which (the first few), why,
+    and what to do."""
     t = translator(network.language)
-    name = step_label(step.kind, t)
-    what = (
-        t(
-            "{step} for meeting {number} of {network} was skipped.",
-            step=name,
-            number=step.meeting,
-            network=literal(network.name),
+    causes = {
+        MISSED: t("too late to send"),
+        NO_AUDIENCE: t("nobody to send it to"),
+        GONE: t("its meeting is no longer in the network file"),
+    }
+    lines = [t("Steps of {network} that were skipped:", network=literal(network.name))]
+    for step in steps[:SKIPPED_SHOWN]:
+        name = step_label(step.kind, t)
+        due = step.due.astimezone(network.zone).date()
+        if step.meeting is not None:
+            name += " · " + t("meeting {number}", number=step.meeting)
+        lines.append(f"- {name}, {t('due {due}', due=due)}: {causes[skip_cause(step)]}")
+    if len(steps) > SKIPPED_SHOWN:
+        lines.append(
+            t("... and {count} more: write cadence to see them.", count=len(steps) - SKIPPED_SHOWN)
         )
-        if step.meeting is not None
-        else t("{step} of {network} was skipped.", step=name, network=literal(network.name))
-    )
-    if why == MISSED:
-        todo = t(
-            "It was due {due}, when netpuls was not running, and it is too late to send now. "
-            "If it is still needed, send it yourself. Write cadence to see what comes next.",
-            due=step.due.astimezone(network.zone),
+    found = {skip_cause(s) for s in steps}
+    if MISSED in found:
+        lines.append(
+            t(
+                "Too late to send: the step was due when netpuls was not running, or before "
+                "the network was imported. If one is still needed, send it yourself."
+            )
         )
-    elif why == NO_AUDIENCE:
-        todo = t(
-            "There was nobody to send it to: link the network to its channel (write link "
-            "{slug} in the channel) and check that the people it is for are in the network "
-            "file.",
-            slug=network.slug,
+    if NO_AUDIENCE in found:
+        lines.append(
+            t(
+                "Nobody to send it to: link the network to its channel (write link {slug} in "
+                "the channel) and check that the people it is for are in the network file.",
+                slug=network.slug,
+            )
         )
-    else:
-        todo = t(
-            "Its meeting is no longer in the network file. If the meeting is still to be "
-            "held, add it to the network file again and import it."
+    if GONE in found:
+        lines.append(
+            t(
+                "If a meeting that is no longer in the network file is still to be held, add "
+                "it to the network file again and import it."
+            )
         )
-    return Outbound(text=f"{what} {todo}")
+    lines.append(t("Write cadence to see what comes next."))
+    return Outbound(text="\n".join(lines))
 
 
 def phase_message(context: StepContext, t: Translator) -> Outbound:
