@@ -63,14 +63,21 @@ def trip_skips(kind: MeetingKind, asked: dict[str, bool | None]) -> frozenset[st
     return frozenset(skipped)
 
 
+def leading_trip(text: str) -> tuple[bool, str]:
+    """Whether the study trip's word is written first ('studietur slides'), and the rest."""
+    words = text.split()
+    for size in (2, 1):  # 'study trip' before 'trip'
+        if len(words) >= size and is_trip_word(" ".join(words[:size])):
+            return True, " ".join(words[size:])
+    return False, text
+
+
 def leading_meeting(
     text: str, meetings: tuple[Meeting, ...] | list[Meeting], zone: ZoneInfo, now: datetime
 ) -> tuple[int | None, str]:
     """A meeting number ('2', '#2') or the study trip's word written first, and the rest."""
-    words = text.split()
-    for size in (2, 1):  # 'study trip' before 'trip'
-        if len(words) >= size and is_trip_word(" ".join(words[:size])):
-            trip = the_trip(meetings, zone, now)
-            rest = " ".join(words[size:])
-            return (trip.number if trip else None), rest
+    trip_first, rest = leading_trip(text)
+    if trip_first:
+        trip = the_trip(meetings, zone, now)
+        return (trip.number if trip else None), rest
     return split_meeting_number(text)

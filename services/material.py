@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from domain.errors import N_, DomainError, NotAllowed
+from domain.errors import N_, DomainError, NotAllowed, NotFound
 from domain.material import (
     MAX_TITLE,
     FileRules,
@@ -19,6 +19,7 @@ from domain.material import (
     themes_in,
 )
 from domain.model import ConversationKind, Meeting, MeetingStatus, Network, Person, next_meeting
+from domain.trips import leading_trip, the_trip
 from services.graph_port import Content, DriveFile, GraphFailure, GraphPort, TooLarge
 from services.networks import Actor, Directory, identify, network_for, no_linked_channel
 from services.ports import Clock, UnitOfWork
@@ -294,12 +295,19 @@ async def share_link(
     directory: Directory | None,
     args: str,
 ) -> Filed:
-    """`share <url> [#meeting] [title]`: record a link as material, once per meeting."""
+    """`share [trip] <url> [#meeting] [title]`: record a link as material, once per meeting
+    (the study trip's, if its word is written first)."""
+    trip_first, args = leading_trip(args)
     url, rest = parse_link(args)
     number, title = split_meeting_number(rest)
     async with uow:
         network, person = await member(uow, conversation_id, actor, directory)
         meetings = await uow.networks.meetings(network.slug)
+        if trip_first:
+            trip = the_trip(meetings, network.zone, clock.now())
+            if trip is None:
+                raise NotFound(N_("{network} has no study trip."), network=network.name)
+            number = trip.number
         meeting = choose_meeting(meetings, network, clock.now(), number)
         # Once per meeting and address: the same link may serve two meetings.
         earlier = await uow.material.link(network.slug, url, meeting.number if meeting else None)

@@ -116,11 +116,11 @@ def test_a_seat_change_without_an_address_is_refused() -> None:
 
 def test_the_welcome_and_the_help_name_privacy_the_way_the_reader_writes_it() -> None:
     registry = default_registry()
-    assert "privatliv" in dict(command_lines("da", translator("da"), registry))
-    assert "integritet" in dict(command_lines("sv", translator("sv"), registry))
-    assert "privacy" in dict(command_lines("en", T, registry))
-    for language in ("da", "sv", "en"):
-        assert "- **privacy**: " in registry.help_text(translator(language))
-    for name in ("privacy", "privatliv", "integritet"):
+    names = {"da": "privatliv", "sv": "integritet", "en": "privacy"}
+    for language, name in names.items():
+        t = translator(language)
+        assert name in dict(command_lines(t, registry))
+        assert f"- **{name}**: " in registry.help_text(t)
+    for name in names.values():
         found = registry.find(name)
         assert found is not None and found[0].name == "privacy"

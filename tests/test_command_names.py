@@ -29,21 +29,23 @@ _MENTION = re.compile(
 # A new word here is a decision: it is not a command the reader is asked to write.
 NOT_COMMANDS = {
     "da": {
-        "1", "alle", "ankommer", "ansøgningen", "antal", "antallet", "at", "dagsordenen", "dem",
-        "den", "denne", "det", "dig", "dit", "en", "fra", "fristen", "først", "gode", "hjem",
-        "hvilket", "i", "igen", "invitationen", "kommandoen", "kommunens", "kortet", "kostbehov",
-        "kosthensyn", "links", "mig", "mødet", "mødets", "navnet", "netpuls", "netværket",
-        "netværkets", "og", "også", "opsamlingen", "planchefens", "så", "spørgsmålets", "til",
-        "vegetar", "værtskommunen", "csv", "skriv",
+        "1", "alle", "ankommer", "ansøgningen", "antal", "antallet", "at", "dagsordenen",
+        "dem", "den", "denne", "det", "dig", "dit", "en", "fra", "fristen", "først", "gode",
+        "hjem", "hvilket", "i", "igen", "invitationen", "kommandoen", "kommunens", "kortet",
+        "kostbehov", "kosthensyn", "links", "mig", "mindst", "mødet", "mødets", "navnet",
+        "netpuls", "netværket", "netværkets", "og", "også", "opsamlingen", "planchefens",
+        "planlægger", "så", "spørgsmålets", "til", "vegetar", "værtskommunen", "csv",
+        "skriv",
     },
     "sv": {
-        "1", "alla", "antal", "antalet", "den", "dig", "din", "e-postadressen", "en", "finns",
-        "frågans", "frågeställningar", "först", "goda", "hur", "i", "igen", "kommandot", "kommer",
-        "kommunens", "kostbehov", "länkar", "mig", "mötet", "mötets", "netpuls", "nu", "nätverket",
-        "nätverkets", "och", "planchefens", "på", "samma", "sig", "sista", "specialkost",
-        "vegetarisk", "vilket", "csv",
+        "1", "alla", "antal", "antalet", "dem", "den", "dig", "din", "e-postadressen", "en",
+        "finns", "frågans", "frågeställningar", "först", "goda", "hur", "i", "igen",
+        "kommandot", "kommer", "kommunens", "kostbehov", "länkar", "mig", "minst", "mötet",
+        "mötets", "netpuls", "nu", "nätverket", "nätverkets", "och", "planchefens",
+        "planerare", "på", "samma", "sig", "sista", "specialkost", "vegetarisk", "vilket",
+        "csv",
     },
-    "en": {"the", "which", "your", "a", "it", "that", "them", "me", "to"},
+    "en": {"the", "which", "your", "a", "it", "that", "them", "these", "me", "to"},
 }  # fmt: skip
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -20,11 +20,12 @@ from services.material import (
     share_link,
 )
 from services.material_search import find_material
+from services.network_file import parse_network_file
 from services.networks import Actor
 from tests.conftest import FixedClock
 from tests.fakes import FakeDirectory, FakeStore, FakeUnitOfWork
 from tests.fakes_material import FakeGraphFiles
-from tests.support.networks import small_network
+from tests.support.networks import SMALL, TRIP, small_network
 
 SLUG = "kompakte-groenne-byer"
 CHANNEL = "19:general@thread.tacv2"
@@ -197,6 +198,26 @@ async def test_a_shared_link_is_recorded_once_for_the_meeting_it_names(
     assert not other.duplicate and other.material.meeting_number == 1
     with pytest.raises(InvalidInput):
         await share_link(uow, clock, PERSONAL, ODENSE, ROSTER, "not-a-link")
+
+
+async def test_a_link_shared_for_the_study_trip_is_the_trips_material(
+    store: FakeStore, clock: FixedClock
+) -> None:
+    # The trip's messages say "share trip <link>" (del studietur, dela studieresa).
+    with_trip = parse_network_file(SMALL + TRIP, name="small.yaml", today=date(2024, 3, 1))
+    await networks.import_network(FakeUnitOfWork(store), with_trip)
+    uow = FakeUnitOfWork(store)
+    for words in ("trip", "studietur", "Studieresa"):
+        url = f"https://example.org/{words}"
+        filed = await share_link(uow, clock, PERSONAL, ODENSE, ROSTER, f"{words} {url} Program")
+        assert filed.material.meeting_number == 3 and filed.material.title == "Program"
+
+
+async def test_sharing_for_a_study_trip_the_network_lacks_is_refused(
+    uow: FakeUnitOfWork, clock: FixedClock
+) -> None:
+    with pytest.raises(NotFound, match="study trip"):
+        await share_link(uow, clock, PERSONAL, ODENSE, ROSTER, "studietur https://example.org/a")
 
 
 async def test_material_is_found_by_meeting_and_by_words(

@@ -22,7 +22,7 @@ from services.networks import Actor
 from services.ports import Outbound, StepRecord
 from tests.conftest import EXAMPLES, FixedClock
 from tests.support.cadence_messages import step_messages
-from tests.support.networks import SMALL
+from tests.support.networks import SMALL, TRIP
 
 PLAN22 = EXAMPLES / "plan22-kompakte-groenne-byer.yaml"
 SLUG = "kompakte-groenne-byer"
@@ -34,14 +34,6 @@ CHANNEL = ConversationRef(
     network_slug=SLUG,
 )
 FACILITATOR = Actor(teams_user_id="29:fac")
-TRIP = """\
-  - number: 3
-    kind: study_trip
-    date: 2024-09-10
-    end_date: 2024-09-12
-    time: 08:00-18:00
-    region: Holland
-"""
 
 
 def plan22() -> Any:

@@ -43,6 +43,16 @@ meetings:
     host: koege
 """
 
+# A study trip to add to SMALL's meetings (SMALL + TRIP).
+TRIP = """\
+  - number: 3
+    kind: study_trip
+    date: 2024-09-10
+    end_date: 2024-09-12
+    time: 08:00-18:00
+    region: Holland
+"""
+
 
 def small_network() -> NetworkFile:
     """The small Plan22+-shaped network."""
