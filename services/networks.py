@@ -258,7 +258,8 @@ async def link_conversation(
     actor: Actor,
     slug: str,
     directory: Directory | None = None,
-    clock: Clock = audit.SYSTEM_CLOCK,
+    *,
+    clock: Clock,
 ) -> Network:
     """Link this conversation to a network; only its facilitator or secretariat may."""
     slug = slug.strip().lower()

@@ -96,7 +96,12 @@ async def test_the_facilitator_found_by_roster_email_may_link(
 ) -> None:
     directory = FakeDirectory({"29:fac": "Facilitator@Example.org"})
     network = await networks.link_conversation(
-        uow, CHANNEL + ";messageid=42", FACILITATOR, "Kompakte-Groenne-Byer", directory
+        uow,
+        CHANNEL + ";messageid=42",
+        FACILITATOR,
+        "Kompakte-Groenne-Byer",
+        directory,
+        clock=at(2024, 3, 1),
     )
     assert network.slug == "kompakte-groenne-byer"
     assert store.conversations[CHANNEL].network_slug == "kompakte-groenne-byer"
@@ -106,14 +111,18 @@ async def test_the_facilitator_found_by_roster_email_may_link(
 async def test_a_participant_may_not_link(uow: FakeUnitOfWork, store: FakeStore) -> None:
     directory = FakeDirectory({"29:stranger": "planner.odense@example.org"})
     with pytest.raises(NotAllowed) as refused:
-        await networks.link_conversation(uow, CHANNEL, STRANGER, "kompakte-groenne-byer", directory)
+        await networks.link_conversation(
+            uow, CHANNEL, STRANGER, "kompakte-groenne-byer", directory, clock=at(2024, 3, 1)
+        )
     assert refused.value.params["network"] == "Kompakte, grønne byer"
     assert store.conversations[CHANNEL].network_slug is None
 
 
 async def test_linking_to_an_unknown_network_lists_the_known(uow: FakeUnitOfWork) -> None:
     with pytest.raises(NotFound) as refused:
-        await networks.link_conversation(uow, CHANNEL, FACILITATOR, "atlantis", FakeDirectory())
+        await networks.link_conversation(
+            uow, CHANNEL, FACILITATOR, "atlantis", FakeDirectory(), clock=at(2024, 3, 1)
+        )
     assert refused.value.params["known"] == "kompakte-groenne-byer"
 
 
