@@ -180,11 +180,11 @@ async def send_answers(
 
 
 async def fee_lines(
-    uow: UnitOfWork, conversation_id: str, actor: Actor, directory: Directory | None
+    uow: UnitOfWork, clock: Clock, conversation_id: str, actor: Actor, directory: Directory | None
 ) -> tuple[Network, tuple[FeeLine, ...]]:
     """Every member's fee for every year the network charges, for its secretariat."""
     async with uow:
-        network, _ = await secretariat_of(uow, conversation_id, actor, directory)
+        network, _ = await secretariat_of(uow, conversation_id, actor, directory, clock)
         lines = await _lines(uow, network)
         await uow.commit()
     return network, lines

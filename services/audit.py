@@ -15,7 +15,7 @@ from domain.errors import NotAllowed
 from domain.model import RoleKind
 from domain.organisers import OrganiserAction, is_organiser
 from domain.sparring import AuditEntry
-from services.ports import Clock, SystemClock, UnitOfWork
+from services.ports import Clock, UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +23,6 @@ UNKNOWN = "-"  # who, when netpuls does not know the person
 REFUSED = "refused."  # prefix of a refusal's action
 DEFAULT_LISTING = 20
 MAX_LISTING = 200
-SYSTEM_CLOCK: Clock = SystemClock()
 
 
 async def record(

@@ -287,7 +287,7 @@ async def set_paused(
     actor: Actor,
     directory: Directory | None,
     paused: bool,
-    clock: Clock = audit.SYSTEM_CLOCK,
+    clock: Clock,
 ) -> int:
     """Pause or resume a network's cadence (facilitator or secretariat)."""
     async with uow:
@@ -310,7 +310,7 @@ async def move_step(
     kind: str,
     meeting: int,
     when: datetime,
-    clock: Clock = audit.SYSTEM_CLOCK,
+    clock: Clock,
 ) -> bool:
     """Move one meeting's step to another local time (facilitator or secretariat)."""
     try:

@@ -84,7 +84,7 @@ async def require_secretariat(
     network: Network,
     actor: Actor,
     directory: Directory | None,
-    clock: Clock = audit.SYSTEM_CLOCK,
+    clock: Clock,
 ) -> Person:
     """The reader, who must be the network's secretariat (a refusal is audited)."""
     person = await identify(uow, actor, directory)
@@ -100,7 +100,7 @@ async def secretariat_of(
     conversation_id: str,
     actor: Actor,
     directory: Directory | None,
-    clock: Clock = audit.SYSTEM_CLOCK,
+    clock: Clock,
 ) -> tuple[Network, Person]:
     """The network this conversation speaks for and the reader, who must be its secretariat."""
     person = await identify(uow, actor, directory)

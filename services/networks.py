@@ -182,6 +182,12 @@ async def require_tenant(uow: UnitOfWork, network: Network, actor: Actor | None)
         )
 
 
+async def require_member(uow: UnitOfWork, network: Network, person: Person | None) -> None:
+    """Refuse a reader who is neither a member nor an organiser of the network."""
+    if person is None or not await uow.people.roles(person.key, network.slug):
+        raise NotAllowed(N_("Only members of {network} can see this."), network=network.name)
+
+
 def no_linked_channel(network: Network) -> NotFound:
     """The error for something that must be posted in the network's channel, before any
     channel is linked to the network."""
@@ -240,6 +246,7 @@ async def find_next_meeting(
     async with uow:
         person = await identify(uow, actor, directory)
         network = await network_for(uow, conversation_id, person, actor)
+        await require_member(uow, network, person)
         meetings = await uow.networks.meetings(network.slug)
         await uow.commit()
     return NextMeeting(network, next_meeting(meetings, network.zone, clock.now()))
@@ -251,7 +258,8 @@ async def link_conversation(
     actor: Actor,
     slug: str,
     directory: Directory | None = None,
-    clock: Clock = audit.SYSTEM_CLOCK,
+    *,
+    clock: Clock,
 ) -> Network:
     """Link this conversation to a network; only its facilitator or secretariat may."""
     slug = slug.strip().lower()

@@ -47,7 +47,7 @@ async def sync_roster(
     conversation_id: str,
     actor: Actor,
     directory: Directory | None,
-    clock: Clock = audit.SYSTEM_CLOCK,
+    clock: Clock,
 ) -> RosterReport:
     """`roster sync`: for the facilitator and the secretariat of the conversation's network."""
     async with uow() as work:

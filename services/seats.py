@@ -11,7 +11,7 @@ from domain.errors import N_, InvalidInput, NotFound
 from domain.model import Municipality, Network, Person, RoleKind, SeatStatus
 from domain.seats import Seat, SeatPerson, SeatRole
 from domain.sparring import AuditEntry
-from services.networks import Actor, Directory, identify, network_for
+from services.networks import Actor, Directory, identify, network_for, require_member
 from services.ports import Clock, UnitOfWork
 
 
@@ -107,6 +107,7 @@ async def _context(
 ) -> tuple[Network, Person | None, frozenset[RoleKind], Seat]:
     person = await identify(uow, actor, directory)
     network = await network_for(uow, conversation_id, person, actor)
+    await require_member(uow, network, person)
     roles = await uow.people.roles(person.key, network.slug) if person else frozenset()
     town = await _municipality(uow, network, person, name)
     return network, person, roles, await load_seat(uow, network, town)

@@ -289,7 +289,7 @@ async def waiting_applications(
                 known=", ".join(n.slug for n in await uow.networks.all()) or "-",
             )
         if actor is not None:
-            await require_secretariat(uow, network, actor, directory)
+            await require_secretariat(uow, network, actor, directory, clock)
         call = await uow.membership.call(slug)
         found = await uow.membership.applications(slug)
         await uow.commit()

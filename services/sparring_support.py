@@ -68,7 +68,7 @@ async def organiser(
     actor: Actor,
     directory: Directory | None,
     action: OrganiserAction,
-    clock: Clock = audit.SYSTEM_CLOCK,
+    clock: Clock,
 ) -> Member:
     """The actor as facilitator or secretariat, or a refusal naming `action`."""
     found = await member(uow, slug, actor, directory)

@@ -61,12 +61,12 @@ async def _state(uow: UnitOfWork, slug: str, number: int) -> SummaryState:
 
 
 async def open_summary(
-    uow: UnitOfWork, key: object, actor: Actor, directory: Directory | None
+    uow: UnitOfWork, clock: Clock, key: object, actor: Actor, directory: Directory | None
 ) -> SummaryState:
     """The summary card's state: the draft (or the posted text) and the accepted cases."""
     slug, number = parse_meeting_key(key)
     async with uow:
-        await organiser(uow, slug, actor, directory, OrganiserAction.WRITE_SUMMARY)
+        await organiser(uow, slug, actor, directory, OrganiserAction.WRITE_SUMMARY, clock)
         state = await _state(uow, slug, number)
         await uow.commit()
     return state

@@ -59,6 +59,9 @@ class SqlConversationRepository:
             for k in values
             if k != "conversation_id"
         }
+        # A conversation lives in one tenant: the first one known is kept, so an activity
+        # claiming another cannot move a linked channel (and its network) into its tenant.
+        refresh["tenant_id"] = func.coalesce(columns["tenant_id"], stmt.excluded["tenant_id"])
         await self._s.execute(
             stmt.on_conflict_do_update(
                 index_elements=["conversation_id"], set_={**refresh, "updated_at": now}

@@ -17,6 +17,7 @@ from netpuls.settings import Settings
 from services.networks import import_network
 from tests.conftest import APP_ID, FixedClock
 from tests.support import activities as act
+from tests.support.bot_app import know
 from tests.support.fake_connector import Failure
 from tests.support.networks import small_network
 from tests.support.token_issuer import TokenIssuer
@@ -62,8 +63,10 @@ async def test_help_answers_in_danish_for_a_danish_client(bot: Any, connector: A
 
 async def test_next_shows_the_first_meeting_as_a_card(bot: Any, connector: Any) -> None:
     fake, url = connector
+    know(fake, {"29:user-1": "planner.odense@example.org"})  # a member of the network
     await post(bot, act.message(act.personal(url), "next"))
     (sent,) = fake.sent
+    assert "attachments" in sent.activity, fake.texts()
     card = sent.activity["attachments"][0]["content"]
     flat = str(card)
     assert "Network meeting 1" in flat and "Odense Kommune" in flat and "10:00" in flat

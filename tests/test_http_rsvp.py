@@ -319,14 +319,14 @@ async def test_colleagues_clicking_at_the_same_moment_get_one_seat_and_each_thei
     assert "Odense Kommune" in str(fake.updated[-1][2]["attachments"][0]["content"])
 
 
-async def test_an_answer_that_is_not_text_is_refused_on_the_card_not_with_a_server_error(
+async def test_an_answer_that_is_not_text_is_refused_at_the_edge_not_with_a_server_error(
     bot: Any, connector: Any, uow_factory: Any
 ) -> None:
     _, url = connector
     forged = invoke(who(url, "29:odense"), "rsvp", {"meeting": KEY, "answer": {"x": 1}})
     status, body = await post(bot, forged)
-    assert status == 200 and body["statusCode"] == 200
-    assert body["value"]["body"][0]["text"] == "That answer is not one I know."
+    assert status == 200 and body["statusCode"] == 400
+    assert body["value"]["message"].startswith("This card's data is not valid.")
     async with uow_factory() as uow:
         assert await uow.rsvps.for_meeting("kompakte-groenne-byer", 1) == []
 

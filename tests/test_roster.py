@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from domain.roster import TeamMember, match_roster
 from services.graph_port import GraphFailure
 from services.networks import Actor, import_network
 from services.roster import RosterUnavailable, compare_all, sync_roster
+from tests.conftest import FixedClock
 from tests.support.networks import small_network
 
 SLUG = "kompakte-groenne-byer"
@@ -19,6 +21,8 @@ CHANNEL = "19:team-general@thread.tacv2"
 ANNA = Person("anna", "Anna", "Anna@Example.org", aad_object_id="aad-anna")
 BO = Person("bo", "Bo", "bo@example.org")
 CARL = Person("carl", "Carl", "carl@example.org")
+
+CLOCK = FixedClock(datetime(2024, 3, 1, 12, tzinfo=UTC))
 
 
 def test_people_are_matched_by_object_id_first() -> None:
@@ -105,7 +109,7 @@ TEAM = [
 
 async def test_a_sync_learns_ids_and_reports_both_ways(linked: Any) -> None:
     roster = FakeRoster(TEAM)
-    report = await sync_roster(linked, roster, CHANNEL, FACILITATOR, Emails())
+    report = await sync_roster(linked, roster, CHANNEL, FACILITATOR, Emails(), CLOCK)
     assert roster.asked == ["group-aad-1"]
     assert (report.matched, report.learnt) == (1, 1)
     assert [p.email for p in report.not_in_team] == ["planner.odense@example.org"]
@@ -113,30 +117,30 @@ async def test_a_sync_learns_ids_and_reports_both_ways(linked: Any) -> None:
     async with linked() as uow:
         person = await uow.people.find(aad_object_id="aad-fac")
     assert person is not None and person.email == "facilitator@example.org"
-    again = await sync_roster(linked, roster, CHANNEL, FACILITATOR, Emails())
+    again = await sync_roster(linked, roster, CHANNEL, FACILITATOR, Emails(), CLOCK)
     assert (again.matched, again.learnt) == (1, 0)
 
 
 async def test_only_organisers_may_sync_and_nothing_is_read_for_others(linked: Any) -> None:
     roster = FakeRoster(TEAM)
     with pytest.raises(NotAllowed):
-        await sync_roster(linked, roster, CHANNEL, PLANNER, Emails())
+        await sync_roster(linked, roster, CHANNEL, PLANNER, Emails(), CLOCK)
     assert roster.asked == []
 
 
 async def test_without_graph_or_with_graph_refusing_the_answer_is_clear(linked: Any) -> None:
     with pytest.raises(RosterUnavailable):
-        await sync_roster(linked, None, CHANNEL, FACILITATOR, Emails())
+        await sync_roster(linked, None, CHANNEL, FACILITATOR, Emails(), CLOCK)
     refusing = FakeRoster([], GraphFailure(403, "Forbidden", "Missing role permissions"))
     with pytest.raises(RosterUnavailable) as raised:
-        await sync_roster(linked, refusing, CHANNEL, FACILITATOR, Emails())
+        await sync_roster(linked, refusing, CHANNEL, FACILITATOR, Emails(), CLOCK)
     assert raised.value.params == {"code": "Forbidden"}
 
 
 async def test_a_network_without_a_linked_team_is_told_to_link_first(uow_factory: Any) -> None:
     await import_network(uow_factory(), small_network())
     with pytest.raises(NotFound):
-        await sync_roster(uow_factory, FakeRoster(TEAM), "a:personal", FACILITATOR, Emails())
+        await sync_roster(uow_factory, FakeRoster(TEAM), "a:personal", FACILITATOR, Emails(), CLOCK)
 
 
 async def test_the_daily_job_compares_every_linked_network(linked: Any) -> None:

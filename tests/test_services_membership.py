@@ -302,11 +302,11 @@ async def test_skl_fees_are_tracked_per_member_and_year(store: FakeStore) -> Non
     clock = FixedClock(datetime(2016, 1, 20, 9, tzinfo=UTC))
     roster = FakeDirectory({"29:skl": ex.SKL_SECRETARIAT})
     who = Actor(teams_user_id="29:skl")
-    _, lines = await admission.fee_lines(uow, "a:skl", who, roster)
+    _, lines = await admission.fee_lines(uow, clock, "a:skl", who, roster)
     assert len(lines) == 16 and {x.record.state.value for x in lines} == {"open"}
     _, paid = await admission.mark_fee(uow, clock, "a:skl", who, roster, "paid Malmö stad 2016")
     assert paid.record.paid_on == date(2016, 1, 20) and paid.amount == 5000
-    _, lines = await admission.fee_lines(uow, "a:skl", who, roster)
+    _, lines = await admission.fee_lines(uow, clock, "a:skl", who, roster)
     assert [x.record.state.value for x in lines if x.municipality.key == "malmo"] == [
         "paid",
         "open",

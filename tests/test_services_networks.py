@@ -18,6 +18,7 @@ from tests.support.networks import small_network
 CHANNEL = "19:general@thread.tacv2"
 STRANGER = Actor(teams_user_id="29:stranger", aad_object_id="aad-stranger", locale="en-US")
 FACILITATOR = Actor(teams_user_id="29:fac", aad_object_id="aad-fac", locale="en-US")
+ROSTER = FakeDirectory({"29:fac": "facilitator@example.org"})
 
 
 @pytest.fixture
@@ -46,9 +47,9 @@ def at(year: int, month: int, day: int, hour: int = 12) -> FixedClock:
 
 
 async def test_next_meeting_is_the_first_that_has_not_ended(uow: FakeUnitOfWork) -> None:
-    found = await networks.find_next_meeting(uow, at(2024, 3, 14, 13), CHANNEL, STRANGER)
+    found = await networks.find_next_meeting(uow, at(2024, 3, 14, 13), CHANNEL, FACILITATOR, ROSTER)
     assert found.meeting is not None and found.meeting.number == 1
-    found = await networks.find_next_meeting(uow, at(2024, 3, 14, 15), CHANNEL, STRANGER)
+    found = await networks.find_next_meeting(uow, at(2024, 3, 14, 15), CHANNEL, FACILITATOR, ROSTER)
     assert found.meeting is not None and found.meeting.number == 2
 
 
@@ -63,13 +64,20 @@ async def test_next_meeting_skips_a_cancelled_meeting(
             f.meetings[1],
         ),
     )
-    found = await networks.find_next_meeting(uow, at(2024, 3, 1), CHANNEL, STRANGER)
+    found = await networks.find_next_meeting(uow, at(2024, 3, 1), CHANNEL, FACILITATOR, ROSTER)
     assert found.meeting is not None and found.meeting.number == 2
 
 
 async def test_after_the_last_meeting_there_is_no_next(uow: FakeUnitOfWork) -> None:
-    found = await networks.find_next_meeting(uow, at(2026, 1, 1), CHANNEL, STRANGER)
+    found = await networks.find_next_meeting(uow, at(2026, 1, 1), CHANNEL, FACILITATOR, ROSTER)
     assert found.meeting is None and found.network.slug == "kompakte-groenne-byer"
+
+
+async def test_the_next_meeting_is_not_shown_to_someone_outside_the_network(
+    uow: FakeUnitOfWork,
+) -> None:
+    with pytest.raises(NotAllowed):
+        await networks.find_next_meeting(uow, at(2024, 3, 14, 13), CHANNEL, STRANGER)
 
 
 async def test_with_two_networks_an_unlinked_conversation_must_be_linked(
@@ -88,7 +96,12 @@ async def test_the_facilitator_found_by_roster_email_may_link(
 ) -> None:
     directory = FakeDirectory({"29:fac": "Facilitator@Example.org"})
     network = await networks.link_conversation(
-        uow, CHANNEL + ";messageid=42", FACILITATOR, "Kompakte-Groenne-Byer", directory
+        uow,
+        CHANNEL + ";messageid=42",
+        FACILITATOR,
+        "Kompakte-Groenne-Byer",
+        directory,
+        clock=at(2024, 3, 1),
     )
     assert network.slug == "kompakte-groenne-byer"
     assert store.conversations[CHANNEL].network_slug == "kompakte-groenne-byer"
@@ -98,14 +111,18 @@ async def test_the_facilitator_found_by_roster_email_may_link(
 async def test_a_participant_may_not_link(uow: FakeUnitOfWork, store: FakeStore) -> None:
     directory = FakeDirectory({"29:stranger": "planner.odense@example.org"})
     with pytest.raises(NotAllowed) as refused:
-        await networks.link_conversation(uow, CHANNEL, STRANGER, "kompakte-groenne-byer", directory)
+        await networks.link_conversation(
+            uow, CHANNEL, STRANGER, "kompakte-groenne-byer", directory, clock=at(2024, 3, 1)
+        )
     assert refused.value.params["network"] == "Kompakte, grønne byer"
     assert store.conversations[CHANNEL].network_slug is None
 
 
 async def test_linking_to_an_unknown_network_lists_the_known(uow: FakeUnitOfWork) -> None:
     with pytest.raises(NotFound) as refused:
-        await networks.link_conversation(uow, CHANNEL, FACILITATOR, "atlantis", FakeDirectory())
+        await networks.link_conversation(
+            uow, CHANNEL, FACILITATOR, "atlantis", FakeDirectory(), clock=at(2024, 3, 1)
+        )
     assert refused.value.params["known"] == "kompakte-groenne-byer"
 
 

@@ -33,6 +33,7 @@ from tests.support.sparring import (
 )
 
 ROSTER = FakeDirectory(EMAILS)
+CLOCK = FixedClock(datetime(2024, 3, 20, 9, tzinfo=UTC))
 TEXT = {
     "key_points": "Tæt og grønt",
     "good_advice": "Start tidligt",
@@ -86,11 +87,11 @@ async def test_a_draft_is_kept_without_posting_and_only_organisers_write_it(
     saved = await save(uow, notifier, post=False)
     assert (saved.created, saved.updated) == (0, 0) and notifier.sent == []
     assert not saved.state.summary.posted and saved.state.summary.key_points == "Tæt og grønt"
-    opened = await summaries.open_summary(uow, KEY, SECRETARIAT, ROSTER)
+    opened = await summaries.open_summary(uow, CLOCK, KEY, SECRETARIAT, ROSTER)
     assert opened.summary.good_advice == "Start tidligt"
     for who in (ODENSE, HOST):
         with pytest.raises(NotAllowed) as refused:
-            await summaries.open_summary(uow, KEY, who, ROSTER)
+            await summaries.open_summary(uow, CLOCK, KEY, who, ROSTER)
         assert "facilitator or the secretariat" in refused.value.msgid
 
 
@@ -140,7 +141,7 @@ async def test_over_long_fields_and_per_case_notes_are_refused(uow: FakeUnitOfWo
 async def test_the_reminder_starts_the_day_after_and_stops_after_three_or_when_posted(
     uow: FakeUnitOfWork,
 ) -> None:
-    await summaries.open_summary(uow, KEY, FACILITATOR, ROSTER)  # teams ids remembered
+    await summaries.open_summary(uow, CLOCK, KEY, FACILITATOR, ROSTER)  # teams ids remembered
     await conversations.record_conversation(uow, personal_ref("29:fac"))
     notifier = FakeNotifier()
 

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from bot.routing import card_data
 from cards.ids import NOTICE_ID
 from domain.errors import N_, DomainError, InvalidInput
 from domain.text import clean
@@ -16,6 +17,7 @@ from services.networks import Actor, Directory
 log = logging.getLogger(__name__)
 ERROR_TYPE = "application/vnd.microsoft.error"
 CARD_TYPE = "application/vnd.microsoft.card.adaptive"
+INVALID_DATA = N_("This card's data is not valid. Please use the card from its latest message.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +85,9 @@ class CardActions:
         clash = set(verbs) & set(self._verbs)
         if clash:
             raise ValueError(f"card verbs already registered: {sorted(clash)}")
+        unchecked = set(verbs) - set(card_data.MODELS)
+        if unchecked:
+            raise ValueError(f"card verbs without a model of their data: {sorted(unchecked)}")
         self._verbs.update(verbs)
         if refused is not None:
             self._refusals.update(dict.fromkeys(verbs, refused))
@@ -93,6 +98,10 @@ class CardActions:
         action = await action.with_language()
         if handler is None:
             return error_body(action.t("I don't know that card action."))
+        if not card_data.valid(action.verb, action.data):
+            # Not what one of our cards sends: refused before the verb reads any of it.
+            return error_body(action.t(INVALID_DATA))
+        action = replace(action, data=_cleaned(action.data))
         try:
             return await handler(action)
         except DomainError as exc:
@@ -113,7 +122,7 @@ def action_from_submit(value: object) -> tuple[str, Mapping[str, Any]]:
     """The verb and data of an Action.Submit fallback (a message whose value holds both)."""
     if not isinstance(value, dict) or not isinstance(value.get("verb"), str):
         raise InvalidInput(N_("I don't know that card action."))
-    return value["verb"], _cleaned(value)
+    return value["verb"], value
 
 
 def action_from_invoke(value: object) -> tuple[str, Mapping[str, Any]]:
@@ -122,7 +131,14 @@ def action_from_invoke(value: object) -> tuple[str, Mapping[str, Any]]:
     if not isinstance(action, dict) or action.get("type") != "Action.Execute":
         raise InvalidInput(N_("I don't know that card action."))
     data = action.get("data")
-    return str(action.get("verb") or ""), _cleaned(data if isinstance(data, dict) else {})
+    verb = action.get("verb")
+    if not isinstance(verb, str):
+        raise InvalidInput(N_("I don't know that card action."))
+    if data is None:  # an Action.Execute without data or inputs
+        return verb, {}
+    if not isinstance(data, dict):
+        raise InvalidInput(INVALID_DATA)
+    return verb, data
 
 
 def _cleaned(data: Mapping[str, Any]) -> dict[str, Any]:

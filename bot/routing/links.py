@@ -46,9 +46,12 @@ class Links:
         until = small_number(expires, digits=12)  # seconds since 1970: 10 digits until 2286
         if until is None or until < now.timestamp():
             return False
-        # Every key is compared, so the time taken does not tell which one matched.
+        # Every key is compared, so the time taken does not tell which one matched. As bytes:
+        # compare_digest refuses (TypeError) a str with characters outside ASCII.
+        given = signature.encode("utf-8", "replace")
         matches = [
-            hmac.compare_digest(self._signature(key, path, until), signature) for key in self._keys
+            hmac.compare_digest(self._signature(key, path, until).encode(), given)
+            for key in self._keys
         ]
         return any(matches)
 

@@ -19,7 +19,9 @@ from services import networks, rsvp
 
 async def next_command(ctx: CommandContext, _args: str) -> Reply:
     """`next`: the next meeting of the network this conversation speaks for."""
-    found = await networks.find_next_meeting(ctx.uow(), ctx.clock, ctx.conversation_id, ctx.actor)
+    found = await networks.find_next_meeting(
+        ctx.uow(), ctx.clock, ctx.conversation_id, ctx.actor, ctx.directory
+    )
     if found.meeting is None:
         return Reply(
             text=ctx.t(

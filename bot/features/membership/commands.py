@@ -98,7 +98,7 @@ async def selection_command(ctx: CommandContext, args: str) -> Reply:
         raise InvalidInput(N_("Write the number of seats, e.g. selection 25."))
     async with ctx.uow() as uow:
         network, _ = await membership.secretariat_of(
-            uow, ctx.conversation_id, ctx.actor, ctx.directory
+            uow, ctx.conversation_id, ctx.actor, ctx.directory, ctx.clock
         )
     found = await selection.propose_selection(
         ctx.uow(),
@@ -126,7 +126,7 @@ async def fees_command(ctx: CommandContext, args: str) -> Reply:
             )
         )
     network, lines = await admission.fee_lines(
-        ctx.uow(), ctx.conversation_id, ctx.actor, ctx.directory
+        ctx.uow(), ctx.clock, ctx.conversation_id, ctx.actor, ctx.directory
     )
     rows = tuple(
         FeeRow(

@@ -23,7 +23,7 @@ async def link_command(ctx: CommandContext, args: str) -> Reply:
             )
         )
     network = await networks.link_conversation(
-        ctx.uow(), ctx.conversation_id, ctx.actor, args, ctx.directory, ctx.clock
+        ctx.uow(), ctx.conversation_id, ctx.actor, args, ctx.directory, clock=ctx.clock
     )
     return Reply(
         text=ctx.t("This conversation is now linked to {network}.", network=literal(network.name))

@@ -233,7 +233,7 @@ class SparringActions:
         except DomainError as exc:
             try:
                 state = await summaries.open_summary(
-                    self._uow(), key, action.actor, action.directory
+                    self._uow(), self._clock, key, action.actor, action.directory
                 )
             except DomainError:
                 return error_body(_message(action, exc))

@@ -75,7 +75,7 @@ async def host_command(ctx: CommandContext, args: str) -> Reply:
 async def summary_command(ctx: CommandContext, args: str) -> Reply:
     """`summary [meeting]`: the summary form (the latest meeting by default)."""
     key = await _latest(ctx, args)
-    state = await summaries.open_summary(ctx.uow(), key, ctx.actor, ctx.directory)
+    state = await summaries.open_summary(ctx.uow(), ctx.clock, key, ctx.actor, ctx.directory)
     return Reply(card=summary_form_card(summary_view(state), ctx.t))
 
 
