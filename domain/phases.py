@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from domain.cadence import PlannedStep, StepKind
+from domain.cadence import PlannedStep, StepKind, step_day
 from domain.model import Network, Phase
 
 PHASE_ANCHOR = "p"
@@ -32,14 +32,19 @@ def phase_of_step(key: str) -> int | None:
 
 
 def phase_steps(network: Network, phases: tuple[Phase, ...] | list[Phase]) -> list[PlannedStep]:
-    """One step per phase, on its first day at the network's step time: it announces the phase."""
+    """One step per phase, at the network's step time on its first day (with working days only,
+    the working day before, but not before the network starts): it announces the phase."""
     if StepKind.PHASE_START.value in network.cadence.disabled:
         return []
     return [
         PlannedStep(
             phase_step_key(network.slug, p.number),
             StepKind.PHASE_START,
-            datetime.combine(p.starts_on, network.cadence.step_time, network.zone),
+            datetime.combine(
+                step_day(network.cadence, p.starts_on, floor=network.starts_on),
+                network.cadence.step_time,
+                network.zone,
+            ),
             theme=p.title,
         )
         for p in phases

@@ -9,6 +9,9 @@ export MicrosoftAppId="" HOST=127.0.0.1 PORT="$BOT_PORT"
 # One person tries every role: `demo facilitator|secretariat|participant|applicant` (never
 # with an app id: the settings refuse it).
 export NETPULS_DEMO_PERSONAS=true
+# The demo's agenda is due on the day of the import; on a weekend it moves to the Friday before.
+# Four days of grace let a weekend import still post it instead of skipping it as missed.
+export CADENCE_GRACE_HOURS="${CADENCE_GRACE_HOURS:-96}"
 export DATABASE_URL="${DATABASE_URL:-sqlite+aiosqlite:///./var/netpuls.db}"
 
 .venv/bin/netpuls db upgrade

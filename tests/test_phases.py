@@ -86,7 +86,7 @@ async def test_each_phase_start_is_announced_in_the_channel_exactly_once(uow_fac
     texts = [m.text for c, m in sender.delivered if c == CHANNEL.conversation_id]
     announced = [t for t in texts if t.startswith("Fas 2")]
     assert announced == [
-        "Fas 2 i Medborgardialog som stöd i platsutveckling börjar i dag: Utveckla prototyp "
+        "Fas 2 i Medborgardialog som stöd i platsutveckling börjar 1 juni 2016: Utveckla prototyp "
         "för lokala system och prova medborgardialoger.\n\nKommunen tar fram en första version "
         "av ett lokalt system för medborgardialog och prövar dialoger i det valda området."
     ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +10,7 @@ import pytest
 
 from domain.cadence import StepKind, plan
 from domain.model import rsvp_deadline
+from domain.phases import phase_steps
 from domain.workdays import is_working_day
 from services.network_file import NetworkFileError, load_network_file, parse_network_file
 from services.networks import import_network
@@ -21,6 +22,7 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 PLAN22 = EXAMPLES / "plan22-kompakte-groenne-byer.yaml"
 SKL = EXAMPLES / "skl-medborgardialog.yaml"
 DEMO = EXAMPLES / "demo.yaml"
+DEV_SCRIPT = EXAMPLES.parent / "scripts" / "dev.sh"
 
 
 def test_importing_plan22_warns_that_the_thursday_it_announces_is_a_sunday(
@@ -72,6 +74,7 @@ def test_no_step_of_a_seed_network_falls_on_a_weekend_or_public_holiday(
     declared = load_network_file(path, today=date(2024, 3, 1))
     assert declared.network.cadence.country == country
     steps = plan(declared.network, list(declared.meetings))
+    steps += phase_steps(declared.network, declared.phases)
     assert steps
     holidays = days_off(country, date(2015, 1, 1), date(2027, 12, 31))
     assert date(2016, 12, 25) in holidays and date(2024, 12, 24) in holidays
@@ -80,10 +83,11 @@ def test_no_step_of_a_seed_network_falls_on_a_weekend_or_public_holiday(
 
 
 def test_the_demo_rsvp_deadline_is_not_on_christmas_day() -> None:
-    # Imported on 6 December 2026, the first meeting is on 27 December: its deadline two days
-    # before would be Christmas Day; Christmas Eve is a day off too.
-    declared = load_network_file(DEMO, today=date(2026, 12, 6))
-    first = declared.meetings[0]
+    # Imported on 6 December 2026, the first meeting to come is on 27 December: its deadline
+    # two days before would be Christmas Day; Christmas Eve is a day off too.
+    today = date(2026, 12, 6)
+    declared = load_network_file(DEMO, today=today)
+    first = next(m for m in declared.meetings if m.day > today)  # the demo's first to come
     deadline = rsvp_deadline(first, declared.network).date()
     assert deadline == date(2026, 12, 23)
     close = next(s for s in plan(declared.network, [first]) if s.kind is StepKind.RSVP_CLOSE)
@@ -131,11 +135,14 @@ async def test_a_stored_network_plans_on_the_same_working_days_as_its_file(
     assert [(s.key, s.due) for s in plan(stored, meetings)] == [(s.key, s.due) for s in from_file]
 
 
-def test_the_demo_imported_on_a_saturday_still_has_its_agenda_due_that_day() -> None:
-    # Nothing runs before a network starts: a step that cannot move earlier stays on its day.
+def test_the_demo_imported_at_a_weekend_still_posts_its_agenda_within_the_demos_grace() -> None:
+    # The agenda due on a Saturday import moves to the Friday before; `make run` gives the demo
+    # four days of grace (scripts/dev.sh), so it runs at once instead of being skipped as missed.
     saturday = date(2026, 12, 12)
     declared = load_network_file(DEMO, today=saturday)
-    agenda = next(
-        s for s in plan(declared.network, [declared.meetings[0]]) if s.kind is StepKind.AGENDA
-    )
-    assert agenda.due.date() == saturday
+    coming = next(m for m in declared.meetings if m.day > saturday)
+    agenda = next(s for s in plan(declared.network, [coming]) if s.kind is StepKind.AGENDA)
+    assert agenda.due.date() == date(2026, 12, 11)
+    sunday_night = datetime.combine(date(2026, 12, 13), time(23, 59), declared.network.zone)
+    assert sunday_night - agenda.due < timedelta(hours=96)
+    assert 'CADENCE_GRACE_HOURS="${CADENCE_GRACE_HOURS:-96}"' in DEV_SCRIPT.read_text()

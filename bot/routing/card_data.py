@@ -26,7 +26,11 @@ from cards.ids import ANSWERS, DATA_VERB, VERB_ATTENDEES, VERB_REFRESH, VERB_RSV
 from cards.material import VERB_MATERIAL_MEETING
 from cards.membership import VERB_APPLY
 from cards.pairs import VERB_PAIR_MET
-from cards.privacy import VERB_PRIVACY_ERASE, VERB_PRIVACY_ERASE_CONFIRM
+from cards.privacy import (
+    VERB_PRIVACY_ERASE,
+    VERB_PRIVACY_ERASE_CONFIRM,
+    VERB_PRIVACY_LEAVE_CONFIRM,
+)
 from cards.questions import VERB_ASK, VERB_HELPFUL
 from cards.selection import VERB_CONFIRM, VERB_PROPOSE
 from domain.numbers import small_number
@@ -158,6 +162,12 @@ class SelectionData(NetworkData):
     chosen: Typed | None = None
 
 
+class LeavingData(NetworkData):
+    """Erasing a leaving municipality's people: the network and the municipality's key."""
+
+    municipality: Slug
+
+
 class PairData(CardData):
     """The "did you meet?" card."""
 
@@ -199,6 +209,7 @@ MODELS: Mapping[str, type[CardData]] = {
     VERB_PAIR_MET: PairData,
     VERB_PRIVACY_ERASE: CardData,
     VERB_PRIVACY_ERASE_CONFIRM: CardData,
+    VERB_PRIVACY_LEAVE_CONFIRM: LeavingData,
     VERB_HELPFUL: QuestionData,
     VERB_ASK: NetworkData,
     VERB_MATERIAL_MEETING: MaterialData,

@@ -24,6 +24,7 @@ WELL_FORMED: dict[str, dict[str, str]] = {
     "pair_met": {"group": "1", "met": "yes"},
     "privacy_erase": {},
     "privacy_erase_confirm": {},
+    "privacy_leave_confirm": {"network": SLUG, "municipality": "odense"},
     "question_helpful": {"question": SLUG + ":1", "helpful_answer": "1"},
     "question_ask": {"network": SLUG, "question_text": "Hvordan?", "question_themes": "0"},
     "material_meeting": {"material": "1,2", "materialMeeting": "2", "materialThemes": "0"},

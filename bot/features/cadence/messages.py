@@ -333,11 +333,13 @@ def phase_message(context: StepContext, t: Translator) -> Outbound:
     """A phase begins: its number, title and description, in the network's channels."""
     phase = context.phase
     assert phase is not None
+    # A phase whose first day is a weekend or holiday is announced on the working day before.
     text = t(
-        "Phase {number} of {network} begins today: {title}.",
+        "Phase {number} of {network} begins on {date}: {title}.",
         number=phase.number,
         network=literal(context.network.name),
         title=literal(phase.title),
+        date=t.date(phase.starts_on, "long"),
     )
     if phase.description:
         text += "\n\n" + literal(phase.description)
