@@ -85,6 +85,8 @@ OTHER_NETWORK = (
     .replace("Køge", "Vejle")
     .replace("facilitator@example.org", "facilitator.andet@example.org")
     .replace("Netværksfacilitator", "Anden facilitator")
+    .replace("Byomdannelse", "Omdannelse")  # its own programme: what it shows its members
+    .replace("Velkomst", "Goddag")
 )
 
 
