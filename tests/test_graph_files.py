@@ -175,4 +175,6 @@ def test_the_manifest_asks_for_the_resource_specific_consent_filing_needs() -> N
         ("ChannelMessage.Read.Group", "Application"),
         ("TeamMember.Read.Group", "Application"),  # roster sync: GET /teams/{id}/members
     }
-    assert manifest["webApplicationInfo"]["id"] == "{{BOT_APP_ID}}"
+    # Filled with the bot's app id by default (the tab's SSO shares the bot's registration):
+    # tests/test_manifest.py checks the built package.
+    assert manifest["webApplicationInfo"]["id"] == "{{SSO_APP_ID}}"
